@@ -1,0 +1,34 @@
+# antaeus: the two commands the README starts with, and their helpers.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-statistical bench setup clean
+
+$(PY):
+	$(PYTHON) tools/bootstrap_venv.py $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make demo: set up, then run the flagship scenario and say where the results are
+demo: $(STAMP)
+	$(VENV)/bin/antaeus run russia1917 --seed 7
+
+## make test: set up, then run the test suite (statistical suites excluded)
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-statistical: $(STAMP)
+	$(PY) -m pytest -q -m statistical
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) antaeus-results build src/*.egg-info

@@ -1,0 +1,50 @@
+"""Exogenous drivers by region and day: bread shortfall, war burden, land hunger.
+
+The series are piecewise-linear between the scenario's dated knots (sources in the scenario
+file and docs/data.md); the war's choices (offensive, passivity, separate peace) and land
+reform modify them through :mod:`antaeus.mechanisms.war`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ..mechanisms import war
+from ..scenario.schema import Scenario, Series
+from .world import World
+
+SETTINGS = ("urban", "rural", "front")
+
+
+def _curve(knots, dates: list[dt.date]) -> np.ndarray:
+    if not knots:
+        return np.zeros(len(dates))
+    x = np.array([d.toordinal() for d, _ in knots], float)
+    y = np.array([v for _, v in knots], float)
+    return np.interp([d.toordinal() for d in dates], x, y)
+
+
+def tabulate(s: Scenario, dates: list[dt.date]) -> np.ndarray:
+    """Base drivers [D, setting, 3] (bread, war, land) before the war's choices."""
+    out = np.zeros((len(dates), len(SETTINGS), 3))
+    for j, series in enumerate((s.drivers.bread_shortfall, s.drivers.war_burden, s.drivers.land_hunger)):
+        for k, setting in enumerate(SETTINGS):
+            out[:, k, j] = _curve(getattr(series, setting), dates)
+    return out
+
+
+def today(base: np.ndarray, day: int, region_setting: np.ndarray, w: World, p: war.Params) -> np.ndarray:
+    """Drivers [R,3] for one day, with the war's and the government's choices applied."""
+    d = base[day][region_setting].copy()
+    if w.offensive is not None:
+        start, end, magnitude = w.offensive
+        extra = war.offensive_burden(day, start, end, magnitude, p.offensive_tail_days)
+        d[region_setting == SETTINGS.index("front"), 1] += extra
+    if (w.offensive_deadline is not None and day >= w.offensive_deadline
+            and not w.offensive_launched and w.war_relief == 0.0):
+        d[:, 0] += p.passivity_penalty
+    d[:, 0] += w.grain_loss
+    d[:, 1] *= 1.0 - w.war_relief
+    d[:, 2] *= 1.0 - w.land_relief
+    return np.clip(d, 0.0, 1.0)

@@ -1,0 +1,148 @@
+"""One day for every person: demands, influence, legitimacy, party choice and mobilisation.
+
+The mechanisms' per-person rules (``antaeus.mechanisms``) are fused here into one pass per
+locale so the locale's agents stay in cache. Locales are processed in chunks over threads;
+each locale is handled by one thread in a fixed order and every random draw is keyed by the
+agent's index, so the result is the same for any thread count or chunk size.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ..mechanisms import demands, influence, legitimacy, mobilisation, support
+from . import rng
+
+# Positions of the scalar parameters in the ``theta`` vector handed to the kernel.
+THETA = (
+    ("demands", "adaptation_rate"), ("demands", "driver_gain"), ("demands", "power_gain"),
+    ("influence", "epsilon"), ("influence", "mu"), ("influence", "interlocale_weight"),
+    ("legitimacy", "adaptation_rate"), ("legitimacy", "anchor"), ("legitimacy", "unmet_weight"),
+    ("support", "platform_fit"), ("support", "reach_weight"), ("support", "conformity_weight"),
+    ("support", "attachment_weight"), ("support", "reconsider_rate"),
+    ("mobilisation", "arrest_constant"), ("mobilisation", "cascade_weight"), ("mobilisation", "hardship_scale"),
+    ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"),
+)
+
+
+def theta(parameters) -> np.ndarray:
+    return np.array([getattr(getattr(parameters, m), f) for m, f in THETA], np.float64)
+
+
+@njit(parallel=True, cache=True)
+def advance(seed, day, chunk, th,
+            locale_start, locale_region, locale_group,
+            hardship, risk, threshold, demand, legit, party, attachment, active,
+            drivers, exposure, demand0, policy, platforms, available, log_reach,
+            region_mean, repression, prev_active, splitter, split_parent,
+            out_party, out_active_party, out_radical, out_sums, out_active, out_onsets,
+            out_loyal, out_leaning):
+    """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
+
+    drivers [R,3] bread, war, land; exposure [G,3]; demand0 [G,4]; policy [4];
+    platforms [P,4]; available [P] bool; log_reach [P,R]; region_mean [R,5] (four demands
+    and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
+    """
+    rate, gain, pgain = th[0], th[1], th[2]
+    eps, mu, w_link = th[3], th[4], th[5]
+    l_rate, l_anchor, l_weight = th[6], th[7], th[8]
+    fit, w_reach, w_conf, w_attach, reconsider = th[9], th[10], th[11], th[12], th[13]
+    k_arrest, cascade, h_scale = th[14], th[15], th[16]
+    power_cut, loyal_cut = th[17], th[18]
+    n_locales = locale_region.size
+    n_parties = platforms.shape[0]
+    n_chunks = (n_locales + chunk - 1) // chunk
+    for c in prange(n_chunks):
+        mean = np.empty(5)
+        counts = np.empty(n_parties)
+        d = np.empty(4)
+        for l in range(c * chunk, min((c + 1) * chunk, n_locales)):
+            a0, a1 = locale_start[l], locale_start[l + 1]
+            size = a1 - a0
+            r, g = locale_region[l], locale_group[l]
+            # pass 1: the locale's surrounding opinion and party shares (yesterday's state)
+            mean[:] = 0.0
+            counts[:] = 0.0
+            for i in range(a0, a1):
+                for k in range(4):
+                    mean[k] += demand[i, k]
+                mean[4] += legit[i]
+                counts[party[i]] += 1.0
+            for k in range(5):
+                mean[k] = (1.0 - w_link) * mean[k] / size + w_link * region_mean[r, k]
+            share_active = prev_active[l] / size
+            p_arrest = mobilisation.arrest_probability(k_arrest, repression[r], prev_active[l])
+            felt = h_scale * (exposure[g, 0] * drivers[r, 0] + exposure[g, 1] * drivers[r, 1]
+                              + exposure[g, 2] * drivers[r, 2])
+            felt = min(felt, 1.0)
+            drive_peace = drivers[r, 1] * exposure[g, 1]
+            drive_land = drivers[r, 2] * exposure[g, 2]
+            drive_bread = drivers[r, 0] * exposure[g, 0]
+            n_active = 0
+            n_onsets = 0
+            n_loyal = 0
+            n_leaning = 0
+            for i in range(a0, a1):
+                # demands follow drivers, then bounded-confidence influence
+                L = legit[i]
+                goals = (demands.target(demand0[g, 0], drive_peace, gain),
+                         demands.target(demand0[g, 1], drive_land, gain),
+                         demands.target(demand0[g, 2], drive_bread, gain),
+                         demands.target(demand0[g, 3], 1.0 - L, pgain))
+                for k in range(4):
+                    x = demands.adapt(demand[i, k], goals[k], rate)
+                    d[k] = influence.bounded_confidence(x, mean[k], eps, mu)
+                    demand[i, k] = d[k]
+                # legitimacy of the government in power
+                short = legitimacy.unmet(d[0], d[1], d[2], d[3], policy[0], policy[1], policy[2], policy[3])
+                L = legitimacy.update(L, short, l_anchor, l_weight, l_rate)
+                L = influence.bounded_confidence(L, mean[4], eps, mu)
+                legit[i] = L
+                # party choice (a fraction reconsider each day)
+                current = party[i]
+                if rng.uniform(seed, rng.STREAM_SUPPORT, day, i, 0) < reconsider:
+                    best, best_u = current, -1e300
+                    for p in range(n_parties):
+                        if not available[p]:
+                            continue
+                        u = support.utility(d, platforms, p, log_reach[p, r], counts[p] / size,
+                                            p == current, attachment[i], fit, w_reach, w_conf, w_attach)
+                        u += support.gumbel(seed, day, i, 1 + p)
+                        if u > best_u:
+                            best, best_u = p, u
+                    if best == current:
+                        attachment[i] = min(1.0, attachment[i] + 0.1)
+                    else:
+                        party[i] = best
+                        attachment[i] = 0.3
+                p = party[i]
+                out_party[l, p] += 1
+                # mobilisation: Epstein's rule with a Granovetter cascade term
+                griev = mobilisation.grievance(hardship[i] * felt, L)
+                act = mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] - cascade * share_active)
+                if act:
+                    n_active += 1
+                    out_active_party[l, p] += 1
+                    if active[i] == 0:
+                        n_onsets += 1
+                    active[i] = 1
+                else:
+                    active[i] = 0
+                    if L > loyal_cut:
+                        n_loyal += 1
+                if d[3] > power_cut:
+                    out_radical[l, p] += 1
+                if p == split_parent and splitter >= 0:
+                    gs, gp = 0.0, 0.0
+                    for k in range(4):
+                        gs += (d[k] - platforms[splitter, k]) ** 2
+                        gp += (d[k] - platforms[split_parent, k]) ** 2
+                    if gs < gp:
+                        n_leaning += 1
+                for k in range(4):
+                    out_sums[l, k] += d[k]
+                out_sums[l, 4] += L
+            out_active[l] = n_active
+            out_onsets[l] = n_onsets
+            out_loyal[l] = n_loyal
+            out_leaning[l] = n_leaning

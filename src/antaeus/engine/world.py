@@ -1,0 +1,62 @@
+"""The small, aggregate side of the state: government, parties, soviets, power.
+
+Everything here is O(regions x parties), updated once a day in Python; the per-person
+state lives in :mod:`antaeus.engine.population`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..scenario.schema import Scenario
+
+
+@dataclass
+class World:
+    parties: list[str]
+    regions: list[str]
+    groups: list[str]
+    platforms: np.ndarray           # [P,4] current platforms
+    available: np.ndarray           # [P] bool
+    lens: list[str]                 # [P] current lens of each party
+    base_reach: np.ndarray          # [P,R]
+    members: np.ndarray             # [P] people
+    policy: np.ndarray              # [4] policy of the government in power
+    repression: np.ndarray          # [R] repressive capacity
+    soviets: np.ndarray             # [R,P] delegate shares
+    holder: str = "imperial_government"
+    ruling: tuple[str, ...] = ()    # parties of the ruling bloc, when a party bloc rules
+    moderates_in_government: bool = False
+    offensive: tuple[int, int, float] | None = None  # start day, end day, magnitude
+    offensive_deadline: int | None = None            # day by which allies expect an offensive
+    offensive_launched: bool = False
+    land_relief: float = 0.0        # share of land hunger removed by reform
+    war_relief: float = 0.0         # share of war burden removed by peace
+    grain_loss: float = 0.0         # bread shortfall added by lost territory
+    loyal_reserve_factor: float = 1.0
+    cooldown: dict[str, int] = field(default_factory=dict)
+    turned: set[str] = field(default_factory=set)
+
+    @classmethod
+    def initial(cls, s: Scenario) -> "World":
+        parties, regions = list(s.parties), list(s.regions)
+        platforms = np.array([s.parties[p].platform.as_tuple() for p in parties], np.float64)
+        base_reach = np.array([[s.parties[p].reach.get(r, s.parties[p].reach_default) for r in regions]
+                               for p in parties], np.float64)
+        comp = np.array([s.soviets.initial_composition.get(p, 0.0) for p in parties], np.float64)
+        comp = np.tile(comp / comp.sum(), (len(regions), 1))
+        return cls(parties, regions, list(s.groups), platforms,
+                   np.array([s.parties[p].available for p in parties]),
+                   [s.parties[p].lens for p in parties], base_reach,
+                   np.array([s.parties[p].initial_members for p in parties], np.float64),
+                   np.array(s.government.policy.as_tuple(), np.float64),
+                   np.array([s.regions[r].repression for r in regions], np.float64), comp)
+
+    def index(self, party: str) -> int:
+        return self.parties.index(party)
+
+
+def day_number(start: dt.date, date: dt.date) -> int:
+    return (date - start).days

@@ -1,0 +1,7 @@
+"""Mechanisms: one module per mechanism, each with its ``Params``, ``NAME`` and ``CITATION``.
+
+Every module here is held to one contract by ``tests/test_mechanism_contract.py``.
+"""
+from . import decisions, demands, influence, legitimacy, membership, mobilisation, power, soviets, support, war
+
+ALL = (demands, influence, legitimacy, support, mobilisation, soviets, decisions, membership, war, power)

@@ -1,0 +1,40 @@
+"""Demands: the four concrete wants (peace, land, bread, power to the soviets) follow hardship.
+
+Statement 2 of the essay (MODEL.md §1): the masses want concrete things, and support follows
+those wants rather than doctrine. Each person's demand on an issue relaxes towards a target
+set by the group's starting position plus the driver the group is exposed to (bread
+shortfall, war burden, land hunger); the demand for soviet power rises as the government's
+legitimacy falls in that person's eyes. Partial adjustment of this kind is the standard
+adaptive-expectations form (Nerlove 1958); the link between material hardship and the
+radicalisation of concrete demands follows Koenker & Rosenberg (1989) and Figes (1996).
+"""
+from __future__ import annotations
+
+from numba import njit
+from pydantic import BaseModel, ConfigDict
+
+from ..scenario.params import param
+
+NAME = "demands"
+CITATION = ("Nerlove (1958) adaptive expectations, Econometrica 26; demand radicalisation "
+            "after Koenker & Rosenberg (1989), Strikes and Revolution in Russia 1917")
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    adaptation_rate: float = param(0.03, 0.0, 0.5, "per day", "speed at which a demand moves to its target")
+    driver_gain: float = param(1.0, 0.0, 3.0, "demand per unit driver", "how far a fully felt driver lifts a demand above its March level")
+    power_gain: float = param(1.0, 0.0, 3.0, "demand per unit illegitimacy", "how far lost legitimacy lifts the demand for soviet power")
+
+
+@njit(inline="always", cache=True)
+def target(start, drive, gain):
+    """Target demand: the March level lifted by the felt driver, capped at 1."""
+    t = start + gain * drive
+    return 1.0 if t > 1.0 else t
+
+
+@njit(inline="always", cache=True)
+def adapt(current, goal, rate):
+    """Partial adjustment of a demand towards its target."""
+    return current + rate * (goal - current)

@@ -1,0 +1,36 @@
+"""Soviets: delegates re-elected from their constituencies, so majorities drift with a lag.
+
+Each region's soviet is recalled and re-elected piecemeal: every day a share 1/interval of
+its delegates is chosen afresh in proportion to party support among the soviet's
+constituents (workers, soldiers, sailors). Delegations to an All-Russian Congress are sized
+by constituency. Statement 6 (MODEL.md §1): the soviets were mostly founded by moderates and
+kept Menshevik-SR majorities until September; the lag is what lets that happen. Recall and
+re-election of deputies at will is described by Anweiler (1958/1974), The Soviets, ch. 3.
+"""
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ..scenario.params import param
+
+NAME = "soviets"
+CITATION = "Anweiler (1974) The Soviets: the Russian workers, peasants and soldiers councils 1905-1921, ch. 3"
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reelection_days: float = param(45.0, 1.0, 365.0, "days", "mean time for a soviet to renew all its delegates")
+
+
+def reelect(composition: np.ndarray, constituent_support: np.ndarray, interval_days: float) -> np.ndarray:
+    """One day of piecemeal re-election. composition, constituent_support: [R,P] shares."""
+    total = constituent_support.sum(axis=1, keepdims=True)
+    shares = np.divide(constituent_support, total, out=composition.copy(), where=total > 0)
+    return composition + (shares - composition) / interval_days
+
+
+def congress(composition: np.ndarray, delegates: np.ndarray) -> np.ndarray:
+    """Congress shares: regional soviets' compositions weighted by their delegations."""
+    weighted = (composition * delegates[:, None]).sum(axis=0)
+    return weighted / weighted.sum()

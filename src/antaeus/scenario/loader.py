@@ -1,0 +1,204 @@
+"""Loading a scenario: built-in name or TOML file, then overlays, a patch file and --set values.
+
+Every mistake becomes one :class:`ScenarioError` naming the file, the line where it can be
+found, the field and a fix. Nothing downstream reads a file: it gets the frozen Scenario.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ScenarioError
+from .schema import Scenario
+
+BUILTIN = resources.files("antaeus.scenario") / "builtin"
+
+
+@dataclass(frozen=True)
+class Overlay:
+    name: str
+    description: str
+    changes: str
+    patch: dict
+
+
+def builtin_scenarios() -> dict[str, str]:
+    """Built-in scenario names and their titles."""
+    out = {}
+    for f in sorted(BUILTIN.iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".toml"):
+            data = tomllib.loads(f.read_text())
+            out[f.name[:-5]] = data.get("scenario", {}).get("title", "")
+    return out
+
+
+def builtin_overlays() -> dict[str, Overlay]:
+    out = {}
+    for f in sorted((BUILTIN / "overlays").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".toml"):
+            data = tomllib.loads(f.read_text())
+            meta = data.get("overlay", {})
+            out[f.name[:-5]] = Overlay(f.name[:-5], meta.get("description", ""), meta.get("changes", ""),
+                                       data.get("patch", {}))
+    return out
+
+
+def _read_toml(text: str, source: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        m = re.search(r"line (\d+)", str(err))
+        raise ScenarioError(f"not valid TOML ({err})", source=source, line=int(m.group(1)) if m else None,
+                            hint="check the quoting, brackets and '=' on that line") from None
+
+
+def _read_file(path: str | Path) -> tuple[str, dict]:
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError("no such file", source=str(path),
+                            hint="give an existing TOML file or a built-in scenario name (see 'antaeus scenarios')")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"cannot be read ({err})", source=str(path), hint="check the file's permissions and encoding") from None
+    return text, _read_toml(text, str(path))
+
+
+def find_line(text: str, path: list[str]) -> int | None:
+    """Line of a dotted path in TOML text: the key's line, else its nearest table header."""
+    table: list[str] = []
+    best, best_len = None, 0
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        header = re.fullmatch(r"\[\[?\s*([^\]]+?)\s*\]\]?", line)
+        if header:
+            table = [k.strip().strip('"') for k in header.group(1).split(".")]
+            here = table
+        else:
+            key = re.match(r'([A-Za-z0-9_\-."]+)\s*=', line)
+            if not key:
+                continue
+            here = table + [k.strip().strip('"') for k in key.group(1).split(".")]
+        common = 0
+        for a, b in zip(here, path):
+            if a != b:
+                break
+            common += 1
+        if common == len(here) and common > best_len:
+            best, best_len = n, common
+    return best
+
+
+def deep_merge(base: dict, patch: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in patch.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _leaf_paths(data: Any, prefix: str = "") -> list[str]:
+    if isinstance(data, dict):
+        out = []
+        for k, v in data.items():
+            out.extend(_leaf_paths(v, f"{prefix}{k}."))
+        return out or [prefix[:-1]]
+    return [prefix[:-1]]
+
+
+def _parse_value(raw: str):
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _validate(data: dict, origin: dict[str, tuple[str, str | None]], default: tuple[str, str | None]) -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = [str(x) for x in first["loc"]]
+        dotted = ".".join(loc)
+        source, text = origin.get(dotted, default)
+        line = find_line(text, loc) if text else None
+        kind = first["type"]
+        if kind == "extra_forbidden":
+            problem, hint = "unknown field", "remove it or correct its spelling (see 'antaeus show' for the fields)"
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            problem = f"value {first.get('input')!r} is out of bounds ({first['msg'].lower()})"
+            hint = "choose a value inside the declared bounds (docs/odd.md lists them)"
+        elif kind == "missing":
+            problem, hint = "required field is missing", "add it (see the built-in scenario for an example)"
+        elif kind.startswith("date"):
+            problem, hint = f"{first['msg'].lower()}", "write dates as YYYY-MM-DD (Gregorian)"
+        else:
+            problem, hint = first["msg"], "correct the value"
+        raise ScenarioError(problem, source=source, line=line, field=dotted or None, hint=hint) from None
+
+
+def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | None = None,
+                  sets: list[str] | None = None, patch: str | Path | None = None) -> Scenario:
+    """Resolve a scenario: a built-in name or a TOML path, then overlays, a patch file, then
+    ``--set dotted.path=value`` strings, in that order."""
+    name = str(scenario)
+    if name in builtin_scenarios():
+        source = f"built-in scenario '{name}'"
+        text = (BUILTIN / f"{name}.toml").read_text()
+        data = _read_toml(text, source)
+    elif name.endswith(".toml") or Path(name).exists():
+        source = name
+        text, data = _read_file(name)
+    else:
+        close = difflib.get_close_matches(name, builtin_scenarios(), n=1)
+        raise ScenarioError(f"unknown scenario '{name}'", source="scenario",
+                            hint=(f"did you mean '{close[0]}'? " if close else "")
+                            + "give a built-in name (see 'antaeus scenarios') or a path to a .toml file")
+    default = (source, text)
+    origin: dict[str, tuple[str, str | None]] = {}
+    known = builtin_overlays()
+    for ov in overlays or []:
+        if ov not in known:
+            close = difflib.get_close_matches(ov, known, n=1)
+            raise ScenarioError(f"unknown overlay '{ov}'", source="--overlay",
+                                hint=(f"did you mean '{close[0]}'? " if close else "") + "see 'antaeus scenarios' for the overlays")
+        data = deep_merge(data, known[ov].patch)
+        text_ov = (BUILTIN / "overlays" / f"{ov}.toml").read_text()
+        for leaf in _leaf_paths(known[ov].patch):
+            origin[leaf] = (f"overlay '{ov}'", text_ov)
+    if patch is not None:
+        ptext, pdata = _read_file(patch)
+        data = deep_merge(data, pdata)
+        for leaf in _leaf_paths(pdata):
+            origin[leaf] = (str(patch), ptext)
+    resolved = _validate(data, origin, default)
+    if not sets:
+        return resolved
+    full = resolved.model_dump(mode="python", exclude_none=False)
+    paths = set(_leaf_paths(full))
+    for item in sets:
+        if "=" not in item:
+            raise ScenarioError(f"'{item}' is not of the form dotted.path=value", source="--set",
+                                hint="write for example --set parties.srs.certainty_threshold=0.5")
+        key, raw = (x.strip() for x in item.split("=", 1))
+        if key not in paths:
+            close = difflib.get_close_matches(key, paths, n=1, cutoff=0.6)
+            raise ScenarioError(f"unknown path '{key}'", source="--set", field=key,
+                                hint=(f"did you mean '{close[0]}'?" if close else "see 'antaeus show' for the paths"))
+        node = full
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node[part]
+        node[parts[-1]] = _parse_value(raw)
+        origin[key] = ("--set", None)
+    return _validate(full, origin, default)

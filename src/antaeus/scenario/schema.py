@@ -1,0 +1,228 @@
+"""The scenario schema: one frozen pydantic object that everything downstream reads.
+
+A scenario is data (ARCHITECTURE.md): population, regions, social groups, parties, lenses,
+the army command, exogenous drivers, scheduled events, observations and the mechanisms'
+parameters. Unknown fields are errors, every free number carries bounds, and names that
+refer to other tables (a party's lens, an event's region) are checked here, once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..mechanisms.parameters import MechanismParameters
+from .params import param
+
+ISSUES = ("peace", "land", "bread", "power")
+ACTIVITIES = ("strike", "demonstration", "land_seizure", "desertion", "mutiny")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Issues(Frozen):
+    """A position or demand on each of the four concrete issues, 0 (none) to 1 (radical, now)."""
+
+    peace: float = param(0.5, 0, 1, "position", "immediate peace (1) versus war to victory (0)")
+    land: float = param(0.5, 0, 1, "position", "immediate land to the peasants (1) versus waiting for the Assembly (0)")
+    bread: float = param(0.5, 0, 1, "position", "radical supply measures and workers' control (1) versus the market (0)")
+    power: float = param(0.5, 0, 1, "position", "all power to the soviets (1) versus the Provisional Government (0)")
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.peace, self.land, self.bread, self.power)
+
+
+class Exposure(Frozen):
+    """How strongly a group feels each exogenous driver."""
+
+    bread: float = param(0.5, 0, 1, "weight", "exposure to bread shortfall and prices")
+    war: float = param(0.5, 0, 1, "weight", "exposure to war burden (losses, service)")
+    land: float = param(0.5, 0, 1, "weight", "exposure to land hunger")
+
+
+class Group(Frozen):
+    """A social group: industrial workers, soldiers, sailors, peasants, urban middle strata."""
+
+    label: str
+    locale: str = Field(description="what a locale of this group is: factory, regiment, ship, village, quarter")
+    activity: Literal["strike", "demonstration", "land_seizure", "desertion", "mutiny"]
+    soviet_constituency: bool = Field(description="elects delegates to the workers' and soldiers' soviets")
+    armed: float = param(0.0, 0, 3, "force weight per person", "weight of one member in a contest of force")
+    risk_aversion: float = param(0.5, 0, 1, "mean of U-shaped draw", "mean risk aversion R (Epstein 2002)")
+    exposure: Exposure
+    demands: Issues = Field(description="initial mean demands, March 1917")
+    initial_support: dict[str, float] = Field(description="relative weights of initial party support")
+    source: str = ""
+
+
+class Region(Frozen):
+    label: str
+    setting: Literal["urban", "rural", "front"]
+    population: dict[str, float] = Field(description="people by social group")
+    capital_weight: float = param(0.0, 0, 1, "weight", "share of this region's force that bears on a contest in Petrograd")
+    repression: float = param(1.0, 0, 5, "index", "initial repressive capacity (cops per locale, Epstein's C)")
+    source: str = ""
+
+
+class Lens(Frozen):
+    """How an actor reads events (the essay's three presuppositions, plus the command's)."""
+
+    label: str
+    bias: float = param(0.0, -4, 4, "log-odds", "prior belief added to the log-odds of success")
+    signal_weight: float = param(1.0, 0, 2, "ratio", "weight given to the radical signal (mass mobilisation, force ratio)")
+    noise: float = param(0.2, 0, 2, "log-odds s.d.", "day-to-day misreading of the situation")
+    source: str = ""
+
+
+class Party(Frozen):
+    label: str
+    lens: str
+    lens_after_turn: str | None = Field(None, description="lens after a 'turn' event (Lenin's return)")
+    certainty_threshold: float = param(0.8, 0, 1, "probability", "perceived probability of success needed before acting")
+    action: Literal["insurrection", "soviet_power", "split", "none"] = "none"
+    platform: Issues
+    platform_after_turn: Issues | None = None
+    adaptation: Literal["sticker", "aggregator", "hunter"] = "sticker"
+    adaptation_rate: float = param(0.0, 0, 0.2, "per day", "speed of platform adaptation (Laver 2005)")
+    moderate_bloc: bool = Field(False, description="part of the soviet majority bloc with the coalition government")
+    base_cooperation: float = param(0.0, 0, 1, "share", "cooperation with other socialists at the base kept after a turn")
+    initial_members: float = param(10000, 0, 2e6, "members", "members on the eve of February")
+    recruitment_rate: float = param(0.02, 0, 0.5, "members per active supporter per day", "recruitment of active supporters")
+    reach: dict[str, float] = Field(default_factory=dict, description="organisational reach by region (0-1); missing regions take reach_default")
+    reach_default: float = param(0.3, 0, 1, "share", "reach where none is given")
+    available: bool = True
+    split_from: str | None = None
+    source: str = ""
+
+
+class ArmyCommand(Frozen):
+    label: str = "Army command (Stavka)"
+    enabled: bool = True
+    lens: str = "order"
+    certainty_threshold: float = param(0.6, 0, 1, "probability", "perceived success the command needs before a coup")
+    active_from: dt.date = Field(description="first day the command may move (Kornilov's appointment)")
+    loyal_reserve: float = param(30000, 0, 1e6, "armed people", "cadets, Cossacks and shock units that defend the government whatever happens")
+    source: str = ""
+
+
+class Government(Frozen):
+    label: str = "Provisional Government"
+    policy: Issues = Field(description="the government's initial positions on the four issues")
+    legitimacy: float = param(0.7, 0, 1, "share", "mean initial perceived legitimacy")
+    legitimacy_sd: float = param(0.15, 0, 0.5, "s.d.", "spread of perceived legitimacy across people")
+    source: str = ""
+
+
+class Soviets(Frozen):
+    initial_composition: dict[str, float] = Field(description="party shares of delegates when the soviets form")
+    source: str = ""
+
+
+class Series(Frozen):
+    """A piecewise-linear exogenous series, given as (date, value) knots."""
+
+    urban: list[tuple[dt.date, float]] = Field(default_factory=list)
+    rural: list[tuple[dt.date, float]] = Field(default_factory=list)
+    front: list[tuple[dt.date, float]] = Field(default_factory=list)
+    source: str = ""
+
+    @field_validator("urban", "rural", "front")
+    @classmethod
+    def _sorted(cls, knots):
+        dates = [d for d, _ in knots]
+        if dates != sorted(dates):
+            raise ValueError("knots must be in date order")
+        for _, v in knots:
+            if not 0 <= v <= 1:
+                raise ValueError(f"value {v} is outside 0..1")
+        return knots
+
+
+class Drivers(Frozen):
+    bread_shortfall: Series
+    war_burden: Series
+    land_hunger: Series
+
+
+EVENT_KINDS = Literal[
+    "government_formed", "turn", "legitimacy_shock", "coalition", "offensive", "repression",
+    "land_reform", "separate_peace", "constituent_assembly", "soviet_congress", "municipal_election",
+]
+
+
+class Event(Frozen):
+    kind: EVENT_KINDS
+    date: dt.date
+    enabled: bool = True
+    end: dt.date | None = None
+    magnitude: float = param(0.0, -1, 1, "kind-specific", "size of the event's effect")
+    party: str | None = None
+    regions: list[str] | None = None
+    electorate: list[str] | None = None
+    observed: dict[str, float] | None = None
+    observed_source: str | None = None
+    observed_on: dt.date | None = Field(None, description="historical date of the observation; moved events are not compared with it")
+    label: str = ""
+    source: str = ""
+
+
+class Meta(Frozen):
+    name: str
+    title: str
+    description: str = ""
+    start: dt.date
+    end: dt.date
+    calibrated: bool = False
+
+
+class Scenario(Frozen):
+    scenario: Meta
+    agents_per_locale: int = Field(64, ge=2, le=4096, description="agents per locale (factory, regiment, village)")
+    groups: dict[str, Group]
+    regions: dict[str, Region]
+    lenses: dict[str, Lens]
+    parties: dict[str, Party]
+    army_command: ArmyCommand
+    government: Government
+    soviets: Soviets
+    drivers: Drivers
+    events: dict[str, Event]
+    parameters: MechanismParameters = Field(default_factory=MechanismParameters)
+
+    @model_validator(mode="after")
+    def _references(self):
+        if self.scenario.end <= self.scenario.start:
+            raise ValueError("scenario.end must come after scenario.start")
+        lenses, parties, regions, groups = set(self.lenses), set(self.parties), set(self.regions), set(self.groups)
+
+        def check(name, known, where):
+            if name is not None and name not in known:
+                raise ValueError(f"{where}: unknown name '{name}' (known: {', '.join(sorted(known))})")
+
+        for pid, p in self.parties.items():
+            check(p.lens, lenses, f"parties.{pid}.lens")
+            check(p.lens_after_turn, lenses, f"parties.{pid}.lens_after_turn")
+            check(p.split_from, parties, f"parties.{pid}.split_from")
+            for r in p.reach:
+                check(r, regions, f"parties.{pid}.reach")
+        check(self.army_command.lens, lenses, "army_command.lens")
+        for p in self.soviets.initial_composition:
+            check(p, parties, "soviets.initial_composition")
+        for gid, g in self.groups.items():
+            for p in g.initial_support:
+                check(p, parties, f"groups.{gid}.initial_support")
+        for rid, r in self.regions.items():
+            for g in r.population:
+                check(g, groups, f"regions.{rid}.population")
+        for eid, e in self.events.items():
+            check(e.party, parties, f"events.{eid}.party")
+            for r in e.regions or ():
+                check(r, regions, f"events.{eid}.regions")
+            for g in e.electorate or ():
+                check(g, groups, f"events.{eid}.electorate")
+            for p in e.observed or {}:
+                check(p, parties, f"events.{eid}.observed")
+        return self

@@ -1,0 +1,13 @@
+"""Results store: DuckDB tables for comparing runs, Parquet for each run's daily arrays."""
+from antaeus.store.duckdb_store import (
+    DEFAULT_STORE_PATH,
+    PARQUET_TABLES,
+    TABLES,
+    read_runs,
+    read_table,
+    run_directory,
+    write_run,
+)
+
+__all__ = ["DEFAULT_STORE_PATH", "PARQUET_TABLES", "TABLES", "read_runs", "read_table",
+           "run_directory", "write_run"]

@@ -1,0 +1,311 @@
+"""The results store: one embedded DuckDB file plus per-run Parquet files beside it.
+
+Why this shape: the summary tables (runs, observables, decisions, weekly support ...)
+are small and are what experiments compare across many runs, so they live in one
+queryable database; the full daily arrays are large and read one run at a time, so
+they go to Parquet under ``<store dir>/runs/<run_id>/``.
+
+Crash safety: the Parquet files of a run are written first (temp name, then
+``os.replace``), then every table row of the run is inserted in ONE transaction. A
+process killed midway therefore loses at most the run in flight; the tables never
+hold half a run (at worst an orphaned Parquet folder without a ``runs`` row is left).
+
+DuckDB allows one writing process per file: parallel experiments should hand their
+Results to a single writer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from antaeus.engine.result import Result
+
+DEFAULT_STORE_PATH = Path("antaeus-results") / "antaeus.duckdb"
+
+#: days kept in the weekly tables: every 7th day from the first, plus the last
+WEEK = 7
+
+_SCHEMA: dict[str, str] = {
+    "runs": """
+        run_id VARCHAR PRIMARY KEY, scenario VARCHAR, seed BIGINT, agents BIGINT,
+        days INTEGER, start DATE, "end" DATE, runtime_s DOUBLE, calibrated BOOLEAN,
+        created_utc TIMESTAMP, command VARCHAR, scenario_toml VARCHAR""",
+    "parameters": "run_id VARCHAR, path VARCHAR, value DOUBLE",
+    "observables": """
+        run_id VARCHAR, id VARCHAR, family VARCHAR, constituency VARCHAR, date DATE,
+        party VARCHAR, simulated DOUBLE, observed DOUBLE, source VARCHAR""",
+    "power_log": """
+        run_id VARCHAR, date DATE, holder VARCHAR, route VARCHAR, breadth DOUBLE,
+        note VARCHAR""",
+    "decisions": """
+        run_id VARCHAR, date DATE, actor VARCHAR, action VARCHAR, p_true DOUBLE,
+        p_perceived DOUBLE, threshold DOUBLE, acted BOOLEAN, outcome VARCHAR,
+        reason VARCHAR, helplessness_gap DOUBLE""",
+    "support_weekly": """
+        run_id VARCHAR, date DATE, region VARCHAR, grp VARCHAR, party VARCHAR,
+        people DOUBLE""",
+    "mobilisation_monthly": """
+        run_id VARCHAR, month VARCHAR, kind VARCHAR, onsets DOUBLE, person_days DOUBLE""",
+    "membership_weekly": "run_id VARCHAR, date DATE, party VARCHAR, members DOUBLE",
+}
+
+#: tables that live as Parquet files per run rather than in the database
+PARQUET_TABLES = ("support_daily", "legitimacy_daily")
+
+TABLES = tuple(_SCHEMA)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
+              command: str = "") -> str:
+    """Store one run (tables + daily Parquet) and return its run id.
+
+    ``scenario_toml`` is the fully resolved scenario, so the run can be reproduced
+    from the store alone; ``command`` is the command line that produced it.
+    """
+    store_path = Path(store_path)
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id(result)
+    run_dir = run_directory(store_path, run_id)
+
+    try:
+        run_dir.mkdir(parents=True)
+        _write_parquet(support_daily_table(result), run_dir / "support_daily.parquet")
+        _write_parquet(legitimacy_daily_table(result), run_dir / "legitimacy_daily.parquet")
+        tables = _run_tables(result, run_id, scenario_toml=scenario_toml, command=command)
+        with duckdb.connect(str(store_path)) as con:
+            _ensure_schema(con)
+            con.begin()
+            try:
+                for name, table in tables.items():
+                    _insert(con, name, table)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    return run_id
+
+
+def new_run_id(result: Result) -> str:
+    """``<scenario>-s<seed>-<8 hex>``: readable, unique, safe as a folder name."""
+    scenario = re.sub(r"[^A-Za-z0-9_.-]+", "_", result.scenario) or "run"
+    return f"{scenario}-s{result.seed}-{uuid.uuid4().hex[:8]}"
+
+
+def run_directory(store_path: str | Path, run_id: str) -> Path:
+    """Where the Parquet files of one run live."""
+    return Path(store_path).parent / "runs" / run_id
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for name, columns in _SCHEMA.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Bulk-insert an Arrow table by column name (no per-row Python round trips)."""
+    view = f"_incoming_{table}"
+    con.register(view, rows)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    """Write beside the target, then rename: readers never see a half-written file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------- Arrow tables
+
+
+def _date_column(result: Result) -> np.ndarray:
+    return np.asarray(result.dates, dtype="datetime64[D]")
+
+
+def _dates(values) -> pa.Array:
+    return pa.array(np.asarray(values, dtype="datetime64[D]"), type=pa.date32())
+
+
+def _labels(index: np.ndarray, names: list[str]) -> pa.Array:
+    """Names by integer index, dictionary-encoded so long tables stay cheap to build."""
+    return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32)),
+                                          pa.array(names, type=pa.string()))
+
+
+def weekly_days(days: int) -> list[int]:
+    """Day indices of the weekly tables: 0, 7, 14, ... and the final day."""
+    idx = list(range(0, days, WEEK))
+    if days and idx[-1] != days - 1:
+        idx.append(days - 1)
+    return idx
+
+
+def _support_long(result: Result, day_idx: np.ndarray) -> pa.Table:
+    """Support [D,R,G,P] on the given days as long rows, dropping zero cells."""
+    block = np.asarray(result.support, dtype=np.float64)[day_idx]
+    d, r, g, p = np.nonzero(block)
+    return pa.table({
+        "date": _dates(_date_column(result)[day_idx][d]),
+        "region": _labels(r, result.regions),
+        "grp": _labels(g, result.groups),
+        "party": _labels(p, result.parties),
+        "people": pa.array(block[d, r, g, p]),
+    })
+
+
+def support_daily_table(result: Result) -> pa.Table:
+    """Every day's support, long format, non-zero cells only (Parquet)."""
+    return _support_long(result, np.arange(result.days))
+
+
+def legitimacy_daily_table(result: Result) -> pa.Table:
+    """Mean perceived government legitimacy by day and region (Parquet)."""
+    legit = np.asarray(result.legitimacy, dtype=np.float64)
+    d, r = np.indices(legit.shape[:2]).reshape(2, -1)
+    return pa.table({
+        "date": _dates(_date_column(result)[d]),
+        "region": _labels(r, result.regions),
+        "legitimacy": pa.array(legit[d, r]),
+    })
+
+
+def _run_tables(result: Result, run_id: str, *, scenario_toml: str,
+                command: str) -> dict[str, pa.Table]:
+    """All database rows of one run, keyed by table, each with its run_id column."""
+    weeks = np.asarray(weekly_days(result.days), dtype=np.int64)
+    dates = _date_column(result)
+    n_parties = len(result.parties)
+    membership = np.asarray(result.membership, dtype=np.float64)[weeks]
+    wd, wp = np.indices((len(weeks), n_parties)).reshape(2, -1)
+
+    observable_rows = []
+    for obs in result.observables:
+        observed = obs.observed or {}
+        parties = list(obs.simulated) + [p for p in observed if p not in obs.simulated]
+        for party in parties:
+            observable_rows.append({
+                "id": obs.id, "family": obs.family, "constituency": obs.constituency,
+                "date": obs.date, "party": party, "simulated": obs.simulated.get(party),
+                "observed": observed.get(party) if obs.observed is not None else None,
+                "source": obs.source,
+            })
+
+    tables = {
+        "runs": _rows([{
+            "scenario": result.scenario, "seed": int(result.seed),
+            "agents": int(result.agents), "days": result.days,
+            "start": result.dates[0] if result.dates else None,
+            "end": result.dates[-1] if result.dates else None,
+            "runtime_s": float(result.runtime_s), "calibrated": bool(result.calibrated),
+            "created_utc": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            "command": command, "scenario_toml": scenario_toml,
+        }], _ARROW["runs"]),
+        "parameters": _rows([{"path": k, "value": float(v)}
+                             for k, v in sorted(result.parameters.items())],
+                            _ARROW["parameters"]),
+        "observables": _rows(observable_rows, _ARROW["observables"]),
+        "power_log": _rows([{"date": c.date, "holder": c.holder, "route": c.route,
+                             "breadth": float(c.breadth), "note": c.note}
+                            for c in result.power_log], _ARROW["power_log"]),
+        "decisions": _rows([{"date": x.date, "actor": x.actor, "action": x.action,
+                             "p_true": float(x.p_true), "p_perceived": float(x.p_perceived),
+                             "threshold": float(x.threshold), "acted": bool(x.acted),
+                             "outcome": x.outcome, "reason": x.reason,
+                             "helplessness_gap": float(x.helplessness_gap)}
+                            for x in result.decisions], _ARROW["decisions"]),
+        "support_weekly": _support_long(result, weeks),
+        "mobilisation_monthly": _rows(result.mobilisation_by_month(),
+                                      _ARROW["mobilisation_monthly"]),
+        "membership_weekly": pa.table({
+            "date": _dates(dates[weeks][wd]),
+            "party": _labels(wp, result.parties),
+            "members": pa.array(membership[wd, wp]),
+        }),
+    }
+    return {name: _with_run_id(t, run_id) for name, t in tables.items()}
+
+
+def _rows(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _with_run_id(table: pa.Table, run_id: str) -> pa.Table:
+    return table.add_column(0, "run_id", pa.array([run_id] * table.num_rows, pa.string()))
+
+
+_S, _F, _D = pa.string(), pa.float64(), pa.date32()
+_ARROW: dict[str, pa.Schema] = {
+    "runs": pa.schema([("scenario", _S), ("seed", pa.int64()), ("agents", pa.int64()),
+                       ("days", pa.int32()), ("start", _D), ("end", _D),
+                       ("runtime_s", _F), ("calibrated", pa.bool_()),
+                       ("created_utc", pa.timestamp("us")), ("command", _S),
+                       ("scenario_toml", _S)]),
+    "parameters": pa.schema([("path", _S), ("value", _F)]),
+    "observables": pa.schema([("id", _S), ("family", _S), ("constituency", _S),
+                              ("date", _D), ("party", _S), ("simulated", _F),
+                              ("observed", _F), ("source", _S)]),
+    "power_log": pa.schema([("date", _D), ("holder", _S), ("route", _S),
+                            ("breadth", _F), ("note", _S)]),
+    "decisions": pa.schema([("date", _D), ("actor", _S), ("action", _S), ("p_true", _F),
+                            ("p_perceived", _F), ("threshold", _F),
+                            ("acted", pa.bool_()), ("outcome", _S), ("reason", _S),
+                            ("helplessness_gap", _F)]),
+    "mobilisation_monthly": pa.schema([("month", _S), ("kind", _S), ("onsets", _F),
+                                       ("person_days", _F)]),
+}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_runs(store_path: str | Path) -> list[dict]:
+    """All stored runs, oldest first, as plain dicts (empty if there is no store yet)."""
+    store_path = Path(store_path)
+    if not store_path.exists():
+        return []
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        if not _has_table(con, "runs"):
+            return []
+        cur = con.execute("SELECT * FROM runs ORDER BY created_utc, run_id")
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def read_table(store_path: str | Path, table: str, run_id: str) -> pa.Table:
+    """One run's rows of a store table, or of its daily Parquet (``support_daily``,
+    ``legitimacy_daily``), as an Arrow table."""
+    if table in PARQUET_TABLES:
+        return pq.read_table(run_directory(store_path, run_id) / f"{table}.parquet")
+    if table not in _SCHEMA:  # the name goes into SQL: only known tables
+        raise ValueError(f"unknown table {table!r}; known: {TABLES + PARQUET_TABLES}")
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        rel = con.sql(f"SELECT * FROM {table} WHERE run_id = ?", params=[run_id])
+        to_arrow = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table
+        return to_arrow()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()[0])

@@ -1,0 +1,65 @@
+"""Shared fixtures."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from antaeus.engine.result import Decision, Observable, PowerChange, Result
+
+
+@pytest.fixture
+def tiny_result() -> Result:
+    """A hand-built 10-day Result (3 regions, 2 groups, 3 parties) crossing a month end.
+
+    Support has some zero cells on purpose, so stores that keep only non-zero rows
+    can be checked against a known count.
+    """
+    start = dt.date(1917, 10, 28)
+    dates = [start + dt.timedelta(days=i) for i in range(10)]
+    parties = ["bolsheviks", "srs", "kadets"]
+    regions = ["petrograd", "volga", "northern_front"]
+    groups = ["workers", "peasants"]
+    D, R, G, P = len(dates), len(regions), len(groups), len(parties)
+
+    rng = np.random.default_rng(1917)
+    support = rng.integers(0, 1000, size=(D, R, G, P)).astype(np.float64)
+    support[:, 2, 1, 2] = 0.0  # no peasant kadets at the front
+    support[3, 0, 0, :] = 0.0  # one empty day for Petrograd workers
+    active = rng.integers(0, 50, size=(D, R, G)).astype(np.float64)
+    onsets = rng.integers(0, 10, size=(D, R, G)).astype(np.float64)
+    membership = np.cumsum(rng.integers(0, 100, size=(D, P)), axis=0).astype(np.float64)
+    soviets = rng.dirichlet(np.ones(P), size=(D, R))
+    legitimacy = rng.uniform(0.0, 1.0, size=(D, R))
+
+    observables = [
+        Observable(id="duma:petrograd:1917-11-01", family="duma", constituency="petrograd",
+                   date=dt.date(1917, 11, 1),
+                   simulated={"bolsheviks": 0.5, "srs": 0.3, "kadets": 0.2}, observed=None),
+        Observable(id="constituent:volga:1917-11-05", family="constituent",
+                   constituency="volga", date=dt.date(1917, 11, 5),
+                   simulated={"bolsheviks": 0.2, "srs": 0.7, "kadets": 0.1},
+                   observed={"bolsheviks": 0.15, "srs": 0.75, "kadets": 0.1},
+                   source="Radkey 1989"),
+    ]
+    power_log = [PowerChange(date=dt.date(1917, 11, 4), holder="soviets",
+                             route="insurrection", breadth=0.41, note="MRC seizes the capital")]
+    decisions = [
+        Decision(date=dates[i], actor=actor, action="seize_power", p_true=pt,
+                 p_perceived=pp, threshold=0.6, acted=pp >= 0.6,
+                 outcome=("success" if pp >= 0.6 else "wait"), reason="tiny fixture")
+        for i, actor, pt, pp in [
+            (0, "bolshevik_cc", 0.55, 0.30), (3, "bolshevik_cc", 0.70, 0.45),
+            (7, "bolshevik_cc", 0.80, 0.65), (0, "provisional_government", 0.40, 0.50),
+            (7, "provisional_government", 0.20, 0.35)]
+    ]
+    return Result(
+        scenario="tiny", seed=7, agents=600, dates=dates, parties=parties, regions=regions,
+        groups=groups, activities=["strike", "land_seizure"], support=support,
+        active=active, onsets=onsets, membership=membership, soviets=soviets,
+        legitimacy=legitimacy, observables=observables, power_log=power_log,
+        decisions=decisions, parameters={"threshold.bolsheviks": 0.6, "contagion.rate": 0.12},
+        group_activity={"workers": "strike", "peasants": "land_seizure"},
+        runtime_s=0.25, calibrated=False,
+    )

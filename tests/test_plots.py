@@ -1,0 +1,41 @@
+"""Run figures: files exist, are PNGs and have something drawn in them."""
+from __future__ import annotations
+
+import dataclasses
+
+from antaeus.report import write_plots
+from antaeus.report.plots import region_groups
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _assert_png(path):
+    assert path.is_file()
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    assert path.stat().st_size > 10_000
+
+
+def test_write_plots(tiny_result, tmp_path):
+    out = tmp_path / "plots"
+    paths = write_plots(tiny_result, out)
+    assert [p.name for p in paths] == ["support.png", "gaps.png"]
+    for path in paths:
+        assert path.parent == out
+        _assert_png(path)
+
+
+def test_plots_without_decisions_or_power_changes(tiny_result, tmp_path):
+    quiet = dataclasses.replace(tiny_result, decisions=[], power_log=[])
+    for path in write_plots(quiet, tmp_path):
+        _assert_png(path)
+
+
+def test_region_groups():
+    regions = ["petrograd", "moscow", "volga", "baltic_fleet", "romanian_front", "finland"]
+    groups = region_groups(regions)
+    assert list(groups) == ["Capitals", "Industrial & agrarian", "Fronts & fleets",
+                            "All Russia"]
+    assert groups["Capitals"] == [0, 1]
+    assert groups["Industrial & agrarian"] == [2, 5]  # unknown regions count as agrarian
+    assert groups["Fronts & fleets"] == [3, 4]
+    assert groups["All Russia"] == list(range(6))

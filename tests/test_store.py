@@ -1,0 +1,135 @@
+"""The results store: row counts, several runs per store, no half-written runs."""
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow.compute as pc
+import pytest
+
+from antaeus.store import TABLES, read_runs, read_table, run_directory, write_run
+from antaeus.store import duckdb_store
+
+TOML = 'name = "tiny"\nseed = 7\n'
+
+
+@pytest.fixture
+def store(tmp_path):
+    return tmp_path / "results" / "nested" / "antaeus.duckdb"
+
+
+def _nonzero_support(result, days) -> int:
+    return int(np.count_nonzero(result.support[days]))
+
+
+def test_write_run_fills_every_table(tiny_result, store):
+    run_id = write_run(tiny_result, store, scenario_toml=TOML, command="antaeus run tiny")
+    assert store.exists()
+    assert run_id.startswith("tiny-s7-")
+
+    weeks = [0, 7, 9]  # every 7th day from day 0, plus the final day
+    expected = {
+        "runs": 1,
+        "parameters": 2,
+        "observables": 6,  # 3 parties x 2 observables
+        "power_log": 1,
+        "decisions": 5,
+        "support_weekly": _nonzero_support(tiny_result, weeks),
+        "mobilisation_monthly": 4,  # Oct + Nov x strike + land_seizure
+        "membership_weekly": 3 * 3,
+    }
+    assert set(expected) == set(TABLES)
+    for table, rows in expected.items():
+        assert read_table(store, table, run_id).num_rows == rows, table
+
+    (run,) = read_runs(store)
+    assert run["run_id"] == run_id
+    assert run["scenario"] == "tiny" and run["seed"] == 7 and run["agents"] == 600
+    assert run["days"] == 10
+    assert run["start"] == tiny_result.dates[0] and run["end"] == tiny_result.dates[-1]
+    assert run["scenario_toml"] == TOML and run["command"] == "antaeus run tiny"
+    assert run["created_utc"] is not None
+
+
+def test_table_contents(tiny_result, store):
+    run_id = write_run(tiny_result, store, scenario_toml=TOML)
+
+    obs = read_table(store, "observables", run_id).to_pylist()
+    unobserved = [r for r in obs if r["family"] == "duma"]
+    assert all(r["observed"] is None for r in unobserved)
+    srs = next(r for r in obs if r["family"] == "constituent" and r["party"] == "srs")
+    assert srs["simulated"] == pytest.approx(0.7) and srs["observed"] == pytest.approx(0.75)
+
+    gaps = read_table(store, "decisions", run_id).column("helplessness_gap").to_pylist()
+    assert gaps == pytest.approx([d.helplessness_gap for d in tiny_result.decisions])
+
+    weekly = read_table(store, "support_weekly", run_id)
+    assert pc.sum(weekly["people"]).as_py() == pytest.approx(
+        tiny_result.support[[0, 7, 9]].sum())
+
+    months = read_table(store, "mobilisation_monthly", run_id)
+    assert pc.sum(months["onsets"]).as_py() == pytest.approx(tiny_result.onsets.sum())
+
+    members = read_table(store, "membership_weekly", run_id)
+    assert pc.sum(members["members"]).as_py() == pytest.approx(
+        tiny_result.membership[[0, 7, 9]].sum())
+
+
+def test_two_writes_give_two_runs(tiny_result, store):
+    first = write_run(tiny_result, store, scenario_toml=TOML)
+    second = write_run(tiny_result, store, scenario_toml=TOML)
+    assert first != second
+    assert {r["run_id"] for r in read_runs(store)} == {first, second}
+    for run_id in (first, second):
+        assert read_table(store, "decisions", run_id).num_rows == 5
+
+
+def test_failed_write_leaves_no_trace(tiny_result, store, monkeypatch):
+    kept = write_run(tiny_result, store, scenario_toml=TOML)
+    real_insert = duckdb_store._insert
+    calls = []
+
+    def insert_then_die(con, table, rows):
+        real_insert(con, table, rows)
+        calls.append(table)
+        if len(calls) == 2:
+            raise RuntimeError("killed mid-run")
+
+    monkeypatch.setattr(duckdb_store, "_insert", insert_then_die)
+    with pytest.raises(RuntimeError, match="killed mid-run"):
+        write_run(tiny_result, store, scenario_toml=TOML)
+    assert len(calls) == 2
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        for table in TABLES:
+            ids = {r[0] for r in con.execute(f"SELECT DISTINCT run_id FROM {table}").fetchall()}
+            assert ids == {kept}, table
+    assert [p.name for p in (store.parent / "runs").iterdir()] == [kept]
+
+
+def test_parquet_daily_arrays(tiny_result, store):
+    run_id = write_run(tiny_result, store, scenario_toml=TOML)
+    run_dir = run_directory(store, run_id)
+    assert (run_dir / "support_daily.parquet").is_file()
+    assert (run_dir / "legitimacy_daily.parquet").is_file()
+    assert not [p for p in run_dir.iterdir() if p.name.endswith(".tmp")]
+
+    support = read_table(store, "support_daily", run_id)
+    assert support.column_names == ["date", "region", "grp", "party", "people"]
+    assert support.num_rows == _nonzero_support(tiny_result, slice(None))
+    assert pc.sum(support["people"]).as_py() == pytest.approx(tiny_result.support.sum())
+    front = pc.equal(pc.cast(support["region"], "string"), "northern_front")
+    assert pc.sum(pc.filter(support["people"], front)).as_py() == pytest.approx(
+        tiny_result.support[:, 2].sum())
+
+    legitimacy = read_table(store, "legitimacy_daily", run_id)
+    assert legitimacy.num_rows == 10 * 3
+    assert pc.sum(legitimacy["legitimacy"]).as_py() == pytest.approx(
+        tiny_result.legitimacy.sum())
+
+
+def test_read_helpers_on_missing_store_and_bad_table(tmp_path, tiny_result):
+    assert read_runs(tmp_path / "nothing.duckdb") == []
+    store = tmp_path / "antaeus.duckdb"
+    run_id = write_run(tiny_result, store, scenario_toml=TOML)
+    with pytest.raises(ValueError):
+        read_table(store, "runs; DROP TABLE runs", run_id)
