@@ -78,6 +78,8 @@ class Result:
     soviets: np.ndarray
     #: mean perceived legitimacy of the government by day and region: float64 [D,R]
     legitimacy: np.ndarray
+    #: mean demand (peace, land, bread, power) by day and region: float64 [D,R,4]
+    demands: np.ndarray
     observables: list[Observable]
     power_log: list[PowerChange]
     decisions: list[Decision]

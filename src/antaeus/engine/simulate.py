@@ -54,7 +54,8 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
     region_of_cell = np.repeat(np.arange(R), G)
     weight = lay.weight
     th = step.theta(s.parameters)
-    exposure = np.array([[g.exposure.bread, g.exposure.war, g.exposure.land] for g in s.groups.values()])
+    exposure = np.array([[g.exposure.bread, g.exposure.war, g.exposure.land, g.exposure.power]
+                         for g in s.groups.values()])
     demand0 = np.array([g.demands.as_tuple() for g in s.groups.values()])
     setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
     base_drivers = drivers.tabulate(s, dates)
@@ -77,6 +78,7 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
     rec_members = np.zeros((D, P))
     rec_soviets = np.zeros((D, R, P))
     rec_legit = np.zeros((D, R))
+    rec_demands = np.zeros((D, R, 4))
     observables, power_log, decisions = [], [], []
 
     out_party = np.zeros((L, P), np.int32)
@@ -189,6 +191,7 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
         rec_members[d] = w.members
         rec_soviets[d] = w.soviets
         rec_legit[d] = region_mean[:, 4]
+        rec_demands[d] = region_mean[:, :4]
         if progress is not None:
             progress(d + 1, D)
 
@@ -196,7 +199,7 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
         scenario=s.scenario.name, seed=seed, agents=int(lay.locale_start[-1]), dates=dates,
         parties=w.parties, regions=w.regions, groups=w.groups, activities=[g.activity for g in s.groups.values()],
         support=rec_support, active=rec_active, onsets=rec_onsets, membership=rec_members,
-        soviets=rec_soviets, legitimacy=rec_legit, observables=observables, power_log=power_log,
+        soviets=rec_soviets, legitimacy=rec_legit, demands=rec_demands, observables=observables, power_log=power_log,
         decisions=decisions, parameters={p.path: p.value for p in free_parameters(s)},
         group_activity={g: spec.activity for g, spec in s.groups.items()},
         runtime_s=time.perf_counter() - started, calibrated=s.scenario.calibrated)

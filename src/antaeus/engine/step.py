@@ -21,7 +21,8 @@ THETA = (
     ("support", "platform_fit"), ("support", "reach_weight"), ("support", "conformity_weight"),
     ("support", "attachment_weight"), ("support", "reconsider_rate"),
     ("mobilisation", "arrest_constant"), ("mobilisation", "cascade_weight"), ("mobilisation", "hardship_scale"),
-    ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"),
+    ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"), ("mobilisation", "cop_ratio"),
+    ("support", "overshoot_weight"),
 )
 
 
@@ -39,7 +40,7 @@ def advance(seed, day, chunk, th,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
 
-    drivers [R,3] bread, war, land; exposure [G,3]; demand0 [G,4]; policy [4];
+    drivers [R,3] bread, war, land; exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
     platforms [P,4]; available [P] bool; log_reach [P,R]; region_mean [R,5] (four demands
     and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
     """
@@ -48,7 +49,7 @@ def advance(seed, day, chunk, th,
     l_rate, l_anchor, l_weight = th[6], th[7], th[8]
     fit, w_reach, w_conf, w_attach, reconsider = th[9], th[10], th[11], th[12], th[13]
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
-    power_cut, loyal_cut = th[17], th[18]
+    power_cut, loyal_cut, cop_ratio, overshoot = th[17], th[18], th[19], th[20]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -71,7 +72,7 @@ def advance(seed, day, chunk, th,
             for k in range(5):
                 mean[k] = (1.0 - w_link) * mean[k] / size + w_link * region_mean[r, k]
             share_active = prev_active[l] / size
-            p_arrest = mobilisation.arrest_probability(k_arrest, repression[r], prev_active[l])
+            p_arrest = mobilisation.arrest_probability(k_arrest, repression[r] * cop_ratio * size, prev_active[l])
             felt = h_scale * (exposure[g, 0] * drivers[r, 0] + exposure[g, 1] * drivers[r, 1]
                               + exposure[g, 2] * drivers[r, 2])
             felt = min(felt, 1.0)
@@ -88,7 +89,7 @@ def advance(seed, day, chunk, th,
                 goals = (demands.target(demand0[g, 0], drive_peace, gain),
                          demands.target(demand0[g, 1], drive_land, gain),
                          demands.target(demand0[g, 2], drive_bread, gain),
-                         demands.target(demand0[g, 3], 1.0 - L, pgain))
+                         demands.target(demand0[g, 3], (1.0 - L) * exposure[g, 3], pgain))
                 for k in range(4):
                     x = demands.adapt(demand[i, k], goals[k], rate)
                     d[k] = influence.bounded_confidence(x, mean[k], eps, mu)
@@ -106,7 +107,7 @@ def advance(seed, day, chunk, th,
                         if not available[p]:
                             continue
                         u = support.utility(d, platforms, p, log_reach[p, r], counts[p] / size,
-                                            p == current, attachment[i], fit, w_reach, w_conf, w_attach)
+                                            p == current, attachment[i], fit, overshoot, w_reach, w_conf, w_attach)
                         u += support.gumbel(seed, day, i, 1 + p)
                         if u > best_u:
                             best, best_u = p, u

@@ -29,7 +29,7 @@ class Params(BaseModel):
     soviet_weight: float = param(1.5, 0.0, 5.0, "log-odds", "log-odds gained by holding the capital's soviet (legality)")
     power_demand_cut: float = param(0.6, 0.0, 1.0, "demand", "power demand above which a person backs a transfer of power")
     loyalty_cut: float = param(0.5, 0.0, 1.0, "legitimacy", "legitimacy above which a quiet person defends the government")
-    cooldown_days: float = param(30.0, 0.0, 180.0, "days", "days after a failed attempt before the same actor may try again")
+    cooldown_days: float = param(60.0, 0.0, 180.0, "days", "days after a failed attempt before the same actor may try again")
 
 
 def logistic(x: float) -> float:

@@ -24,7 +24,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     adaptation_rate: float = param(0.03, 0.0, 0.5, "per day", "speed at which a demand moves to its target")
     driver_gain: float = param(1.0, 0.0, 3.0, "demand per unit driver", "how far a fully felt driver lifts a demand above its March level")
-    power_gain: float = param(1.0, 0.0, 3.0, "demand per unit illegitimacy", "how far lost legitimacy lifts the demand for soviet power")
+    power_gain: float = param(0.7, 0.0, 3.0, "demand per unit illegitimacy", "how far lost legitimacy lifts the demand for soviet power")
 
 
 @njit(inline="always", cache=True)

@@ -18,9 +18,9 @@ CITATION = "Lipset (1959) APSR 53:69-105 (performance legitimacy); Epstein (2002
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    adaptation_rate: float = param(0.02, 0.0, 0.5, "per day", "speed at which legitimacy moves to its target")
+    adaptation_rate: float = param(0.01, 0.0, 0.5, "per day", "speed at which legitimacy moves to its target")
     anchor: float = param(0.9, 0.0, 1.0, "share", "legitimacy of a government that meets every demand")
-    unmet_weight: float = param(1.5, 0.0, 4.0, "legitimacy per unit unmet demand", "how strongly unmet demands erode legitimacy")
+    unmet_weight: float = param(1.0, 0.0, 4.0, "legitimacy per unit unmet demand", "how strongly unmet demands erode legitimacy")
 
 
 @njit(inline="always", cache=True)

@@ -2,7 +2,8 @@
 
 Grievance G = H (1 - L), with H the person's hardship and L the government's perceived
 legitimacy. The estimated arrest probability is P = 1 - exp(-k C/A), with C the repressive
-capacity facing the locale and A = 1 + the number active there yesterday. A person is active
+force facing the locale (cops per person times the locale's size times the region's
+repression index) and A = 1 + the number active there yesterday. A person is active
 when G - R P exceeds the threshold T (Epstein 2002, rule A, strict inequality). Following
 Granovetter (1978) the effective threshold falls with the share already active in the
 locale. The form of action depends on the group: strikes, demonstrations, land seizures,
@@ -28,8 +29,10 @@ class Params(BaseModel):
     threshold: float = param(0.1, 0.0, 1.0, "grievance units", "mean activation threshold T",
                              "Epstein (2002): T = 0.1")
     threshold_sd: float = param(0.05, 0.0, 0.5, "grievance units", "spread of thresholds across people (Granovetter 1978 distributions)")
-    cascade_weight: float = param(0.3, 0.0, 2.0, "threshold per active share", "fall of the threshold with the share active in the locale (Granovetter 1978)")
-    hardship_scale: float = param(1.5, 0.0, 5.0, "hardship per unit driver", "scale from exposed drivers to hardship")
+    cascade_weight: float = param(0.1, 0.0, 2.0, "threshold per active share", "fall of the threshold with the share active in the locale (Granovetter 1978)")
+    cop_ratio: float = param(0.06, 0.0, 1.0, "cops per person", "repressive force per person at repression index 1 (Epstein's C per locale = ratio x size)",
+                             "Epstein (2002) run 2: cop density 0.04 against agent density 0.7")
+    hardship_scale: float = param(0.6, 0.0, 5.0, "hardship per unit driver", "scale from exposed drivers to hardship")
 
 
 @njit(inline="always", cache=True)

@@ -24,21 +24,28 @@ CITATION = ("McFadden (1974) conditional logit; Downs (1957) spatial voting; Rab
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    platform_fit: float = param(12.0, 0.0, 50.0, "utility per squared distance", "weight of platform fit (logit scale)")
+    platform_fit: float = param(15.0, 0.0, 50.0, "utility per squared distance", "weight of platform fit (logit scale)")
+    overshoot_weight: float = param(0.3, 0.0, 1.0, "ratio", "cost of a platform more radical than the demand, relative to one that falls short")
     reach_weight: float = param(1.0, 0.0, 5.0, "utility per log reach", "weight of a party's organisational reach")
-    conformity_weight: float = param(2.0, 0.0, 10.0, "utility per locale share", "pull of the locale's majority")
-    attachment_weight: float = param(1.5, 0.0, 10.0, "utility", "bonus for the party one already supports, times attachment strength")
+    conformity_weight: float = param(1.0, 0.0, 10.0, "utility per locale share", "pull of the locale's majority")
+    attachment_weight: float = param(1.0, 0.0, 10.0, "utility", "bonus for the party one already supports, times attachment strength")
     reconsider_rate: float = param(0.05, 0.0, 1.0, "per day", "share of people who reconsider their party each day")
 
 
 @njit(inline="always", cache=True)
-def utility(d, platforms, p, log_reach, locale_share, is_current, attachment, fit, w_reach, w_conf, w_attach):
-    """Random-utility score of party ``p`` for a person with demands ``d`` (4 values)."""
+def utility(d, platforms, p, log_reach, locale_share, is_current, attachment, fit, overshoot,
+            w_reach, w_conf, w_attach):
+    """Random-utility score of party ``p`` for a person with demands ``d`` (4 values).
+
+    A platform that falls short of a demand costs the full weight; one that promises more
+    than the person asks costs only ``overshoot`` of it: people turned to whoever carried
+    their demands without sharing the doctrine behind them (statement 2).
+    """
     s = d[0] + d[1] + d[2] + d[3] + 1e-9
     dist = 0.0
     for k in range(4):
         gap = d[k] - platforms[p, k]
-        dist += d[k] * gap * gap
+        dist += d[k] * gap * gap * (1.0 if gap > 0.0 else overshoot)
     u = -fit * dist / s + w_reach * log_reach + w_conf * locale_share
     if is_current:
         u += w_attach * attachment

@@ -41,6 +41,7 @@ class Exposure(Frozen):
     bread: float = param(0.5, 0, 1, "weight", "exposure to bread shortfall and prices")
     war: float = param(0.5, 0, 1, "weight", "exposure to war burden (losses, service)")
     land: float = param(0.5, 0, 1, "weight", "exposure to land hunger")
+    power: float = param(0.5, 0, 1, "weight", "how far lost legitimacy turns into a demand for soviet power")
 
 
 class Group(Frozen):
