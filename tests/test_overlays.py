@@ -1,0 +1,115 @@
+"""Every counterfactual overlay changes what it claims, against the baseline on the same seed."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from antaeus.engine.simulate import simulate
+from antaeus.scenario import builtin_overlays, load_scenario
+
+SEED, AGENTS = 3, 20_000
+UNTIL = dt.date(1917, 8, 20)
+
+
+def run(*overlays, until=UNTIL):
+    return simulate(load_scenario("russia1917", overlays=list(overlays)), SEED, AGENTS, until=until)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run()
+
+
+@pytest.fixture(scope="module")
+def baseline_full():
+    return run(until=None)
+
+
+def region_demand(r, region, issue, start, end):
+    k = ("peace", "land", "bread", "power").index(issue)
+    a, b = r.day_index(start), r.day_index(end)
+    return float(r.demands[a:b + 1, r.regions.index(region), k].mean())
+
+
+def perceived(r, actor, since):
+    return float(np.mean([d.p_perceived for d in r.decisions if d.actor == actor and d.date >= since]))
+
+
+def test_every_overlay_is_tested():
+    tested = {"no-lenin-return", "base-cooperation", "moderates-act", "neutral-maturity-lens",
+              "no-june-offensive", "separate-peace", "early-land-reform", "early-constituent-assembly",
+              "no-kornilov"}
+    assert set(builtin_overlays()) == tested
+
+
+def test_no_lenin_return_keeps_the_bolsheviks_conciliatory(baseline):
+    r = run("no-lenin-return")
+    after = dt.date(1917, 4, 17)
+    assert perceived(r, "bolsheviks", after) < perceived(baseline, "bolsheviks", after)
+    june = dt.date(1917, 6, 10)
+    assert r.support_shares(june, "petrograd")["bolsheviks"] < baseline.support_shares(june, "petrograd")["bolsheviks"]
+
+
+def test_base_cooperation_narrows_the_moderates_gap(baseline):
+    r = run("base-cooperation")
+    after = dt.date(1917, 4, 17)
+    assert perceived(r, "mensheviks", after) > perceived(baseline, "mensheviks", after)
+
+
+def test_moderates_act_lowers_their_threshold_and_they_act(baseline_full):
+    r = run("moderates-act", until=None)
+    mine = [d for d in r.decisions if d.actor in ("mensheviks", "srs")]
+    assert {d.threshold for d in mine} == {0.25}
+    acts = sum(d.acted for d in mine)
+    acts_before = sum(d.acted for d in baseline_full.decisions if d.actor in ("mensheviks", "srs"))
+    assert acts > acts_before
+
+
+def test_neutral_maturity_lens_raises_perceived_success(baseline):
+    r = run("neutral-maturity-lens")
+    since = dt.date(1917, 3, 15)
+    for actor in ("mensheviks", "srs"):
+        assert perceived(r, actor, since) > perceived(baseline, actor, since)
+
+
+def test_no_june_offensive_trades_front_losses_for_bread(baseline):
+    r = run("no-june-offensive")
+    july = (dt.date(1917, 7, 1), dt.date(1917, 7, 31))
+    assert region_demand(r, "southwestern_front", "peace", *july) < region_demand(baseline, "southwestern_front", "peace", *july)
+    desertion = lambda res: sum(m["person_days"] for m in res.mobilisation_by_month()
+                                if m["kind"] == "desertion" and m["month"] == "1917-07")
+    assert desertion(r) < desertion(baseline)
+    august = (dt.date(1917, 8, 1), dt.date(1917, 8, 20))
+    assert region_demand(r, "petrograd", "bread", *august) > region_demand(baseline, "petrograd", "bread", *august)
+
+
+def test_separate_peace_ends_the_war_burden_and_costs_grain(baseline):
+    r = run("separate-peace")
+    window = (dt.date(1917, 8, 5), dt.date(1917, 8, 20))
+    assert region_demand(r, "western_front", "peace", *window) < region_demand(baseline, "western_front", "peace", *window)
+    assert region_demand(r, "moscow", "bread", *window) > region_demand(baseline, "moscow", "bread", *window)
+
+
+def test_early_land_reform_calms_the_villages(baseline):
+    r = run("early-land-reform")
+    summer = (dt.date(1917, 6, 1), dt.date(1917, 8, 1))
+    assert region_demand(r, "volga", "land", *summer) < region_demand(baseline, "volga", "land", *summer)
+    seizures = lambda res: sum(m["onsets"] for m in res.mobilisation_by_month() if m["kind"] == "land_seizure")
+    assert seizures(r) < seizures(baseline)
+
+
+def test_early_constituent_assembly_moves_the_election(baseline_full):
+    r = run("early-constituent-assembly", until=None)
+    early = [o for o in r.observables if o.family == "constituent_assembly"]
+    assert early and all(o.date == dt.date(1917, 9, 16) for o in early)
+    assert all(o.observed is None for o in early)
+    assert all(o.date == dt.date(1917, 11, 25) for o in baseline_full.observables if o.family == "constituent_assembly")
+
+
+def test_no_kornilov_removes_the_command(baseline_full):
+    r = run("no-kornilov", until=None)
+    assert not any(d.actor == "army_command" for d in r.decisions)
+    assert not any(p.route == "coup" for p in r.power_log)
+    assert any(d.actor == "army_command" for d in baseline_full.decisions)
