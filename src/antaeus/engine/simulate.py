@@ -15,6 +15,8 @@ from typing import Callable
 import numba
 import numpy as np
 
+from ..mechanisms import membership as member_rule
+from ..mechanisms import soviets as soviet_rule
 from ..scenario.params import free_parameters
 from ..scenario.schema import Scenario
 from . import calendar, drivers, events, observe, step
@@ -50,7 +52,6 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
     actors = Actors(s, w, seed)
     P, R, G = len(w.parties), len(w.regions), len(w.groups)
     L = lay.locales
-    n_cells = R * G
     region_of_cell = np.repeat(np.arange(R), G)
     weight = lay.weight
     th = step.theta(s.parameters)
@@ -116,7 +117,8 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
         # 3. every person
         for arr in (out_party, out_active_party, out_radical, out_sums):
             arr.fill(0)
-        log_reach = np.log(w.base_reach + 0.01)
+        reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
+        log_reach = np.log(reach + 0.01)
         step.advance(seed, d + 1, chunk, th, lay.locale_start, lay.locale_region, lay.locale_group,
                      people.hardship, people.risk_aversion, people.threshold, people.demand,
                      people.legitimacy, people.party, people.attachment, people.active,
@@ -131,18 +133,15 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
         active_cells = _cells(out_active, lay.cell_locale_start).reshape(R, G) * weight
         onset_cells = _cells(out_onsets, lay.cell_locale_start).reshape(R, G) * weight
         loyal_cells = _cells(out_loyal, lay.cell_locale_start).reshape(R, G) * weight
-        sums = np.zeros((n_cells, 5))
         cum = np.vstack([np.zeros((1, 5)), np.cumsum(out_sums, axis=0)])
         sums = cum[lay.cell_locale_start[1:]] - cum[lay.cell_locale_start[:-1]]
         region_sums = np.zeros((R, 5))
         np.add.at(region_sums, region_of_cell, sums)
         region_mean = region_sums / region_agents[:, None]
         # 4. soviets
-        from ..mechanisms import soviets as soviet_rule
         w.soviets = soviet_rule.reelect(w.soviets, support_now[:, constituent, :].sum(axis=1),
                                         s.parameters.soviets.reelection_days)
-        # 5. membership and reach
-        from ..mechanisms import membership as member_rule
+        # 5. membership (reach follows it in tomorrow's party choice)
         w.members = member_rule.recruit(w.members, active_party.sum(axis=(0, 1)), recruitment,
                                         s.parameters.membership.attrition)
         # 6. strategic actors and power

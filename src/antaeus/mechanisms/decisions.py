@@ -16,7 +16,7 @@ import math
 
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "decisions"
 CITATION = ("Hirshleifer (1989) Public Choice 63:101-112 contest success functions; certainty "

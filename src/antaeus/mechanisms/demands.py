@@ -13,7 +13,7 @@ from __future__ import annotations
 from numba import njit
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "demands"
 CITATION = ("Nerlove (1958) adaptive expectations, Econometrica 26; demand radicalisation "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from numba import njit
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "influence"
 CITATION = ("Deffuant et al. (2000) Adv. Complex Syst. 3:87-98; Hegselmann & Krause (2002) "

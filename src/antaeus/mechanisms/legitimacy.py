@@ -10,7 +10,7 @@ from __future__ import annotations
 from numba import njit
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "legitimacy"
 CITATION = "Lipset (1959) APSR 53:69-105 (performance legitimacy); Epstein (2002) PNAS 99 for L in grievance"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "membership"
 CITATION = "Organisational growth by recruitment from activists: Oliver & Marwell (1988) ASR 53; data1917.md §6"

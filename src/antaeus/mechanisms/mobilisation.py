@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "mobilisation"
 CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (1978) AJS "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "power"
 CITATION = ("Tilly (1978) From Mobilization to Revolution, ch. 7 (revolutionary situations and "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "soviets"
 CITATION = "Anweiler (1974) The Soviets: the Russian workers, peasants and soldiers councils 1905-1921, ch. 3"

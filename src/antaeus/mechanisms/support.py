@@ -15,7 +15,7 @@ from numba import njit
 from pydantic import BaseModel, ConfigDict
 
 from ..engine import rng
-from ..scenario.params import param
+from ..params import param
 
 NAME = "support"
 CITATION = ("McFadden (1974) conditional logit; Downs (1957) spatial voting; Rabinowitz & "

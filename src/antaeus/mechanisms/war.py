@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ..scenario.params import param
+from ..params import param
 
 NAME = "war"
 CITATION = ("Luxemburg (1917) 'Der alte Maulwurf' / Spartakusbriefe, paraphrased in the seed essay; "
