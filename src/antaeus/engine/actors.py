@@ -107,7 +107,7 @@ class Actors:
             return "already split" if w.available[p] else None
         if not w.available[p]:
             return "not an independent party"
-        if p in [w.index(q) for q in w.ruling]:
+        if w.holder.startswith("soviet_government") and actor in w.ruling:
             return "already in power"
         if spec.action == "soviet_power" and w.holder.startswith("soviet_government"):
             return "the soviets already rule"

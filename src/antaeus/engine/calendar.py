@@ -32,5 +32,6 @@ def parse_date(text: str) -> dt.date:
     """Parse an ISO Gregorian date; raise ValueError with a readable reason."""
     try:
         return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ValueError(f"'{text}' is not a date in YYYY-MM-DD form (Gregorian)") from None
+    except (TypeError, ValueError) as err:
+        reason = str(err) if "range" in str(err) else "it is not in YYYY-MM-DD form"
+        raise ValueError(f"'{text}' is not a valid Gregorian date ({reason})") from None

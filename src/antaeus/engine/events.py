@@ -42,7 +42,7 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
     kind = event.kind
     if kind == "government_formed":
         w.holder = "provisional_government"
-        w.ruling = ()
+        w.ruling = tuple(p for p, spec in s.parties.items() if spec.action == "none" and p != "others")
         log("provisional_government", "abdication", event.label)
     elif kind == "turn":
         p = w.index(event.party)
@@ -60,6 +60,7 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
         target = w.platforms[moderates].mean(axis=0)
         w.policy += event.magnitude * (target - w.policy)
         w.moderates_in_government = True
+        w.ruling = tuple(dict.fromkeys(w.ruling + tuple(p for p, spec in s.parties.items() if spec.moderate_bloc)))
     elif kind == "offensive":
         start = day_number(s.scenario.start, event.date)
         end = day_number(s.scenario.start, event.end or event.date)

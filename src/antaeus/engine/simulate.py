@@ -17,6 +17,7 @@ import numpy as np
 
 from ..mechanisms import membership as member_rule
 from ..mechanisms import soviets as soviet_rule
+from ..scenario.errors import InputError
 from ..scenario.params import free_parameters
 from ..scenario.schema import Scenario
 from . import calendar, drivers, events, observe, step
@@ -40,11 +41,25 @@ def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until:
              progress: Callable[[int, int], None] | None = None) -> Result:
     """Run a scenario. ``agents`` people-agents stand for the whole population; ``threads``
     and ``chunk`` (locales per parallel work item) change speed, never the result."""
-    started = time.perf_counter()
-    s = scenario
+    if agents < 1:
+        raise InputError(f"agents must be a positive whole number, not {agents}", source="agents",
+                         hint="give at least 1 agent (the default is 100000)")
+    if until is not None and not scenario.scenario.start <= until <= scenario.scenario.end:
+        raise InputError(f"{until} lies outside the scenario ({scenario.scenario.start} to {scenario.scenario.end})",
+                         source="until", hint="choose a date inside the scenario's window")
+    before = numba.get_num_threads()
     if threads:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    end = min(until or s.scenario.end, s.scenario.end)
+    try:
+        return _simulate(scenario, seed, agents, until, chunk, progress)
+    finally:
+        numba.set_num_threads(before)
+
+
+def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
+    started = time.perf_counter()
+    s = scenario
+    end = until or s.scenario.end
     dates = calendar.days(s.scenario.start, end)
     lay = layout(s, agents)
     people = populate(s, lay, seed)

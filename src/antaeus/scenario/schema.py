@@ -52,7 +52,7 @@ class Group(Frozen):
     activity: Literal["strike", "demonstration", "land_seizure", "desertion", "mutiny"]
     soviet_constituency: bool = Field(description="elects delegates to the workers' and soldiers' soviets")
     armed: float = param(0.0, 0, 3, "force weight per person", "weight of one member in a contest of force")
-    risk_aversion: float = param(0.5, 0, 1, "mean of U-shaped draw", "mean risk aversion R (Epstein 2002)")
+    risk_aversion: float = param(0.5, 0, 1, "mean of a uniform draw on [0, 2 x mean], capped at 1", "mean risk aversion R (Epstein 2002 draws R from U(0,1))")
     exposure: Exposure
     demands: Issues = Field(description="initial mean demands, March 1917")
     initial_support: dict[str, float] = Field(description="relative weights of initial party support")
@@ -86,8 +86,6 @@ class Party(Frozen):
     action: Literal["insurrection", "soviet_power", "split", "none"] = "none"
     platform: Issues
     platform_after_turn: Issues | None = None
-    adaptation: Literal["sticker", "aggregator", "hunter"] = "sticker"
-    adaptation_rate: float = param(0.0, 0, 0.2, "per day", "speed of platform adaptation (Laver 2005)")
     moderate_bloc: bool = Field(False, description="part of the soviet majority bloc with the coalition government")
     base_cooperation: float = param(0.0, 0, 1, "share", "cooperation with other socialists at the base kept after a turn")
     initial_members: float = param(10000, 0, 2e6, "members", "members on the eve of February")

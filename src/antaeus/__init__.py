@@ -1,0 +1,35 @@
+"""antaeus: an exploratory agent-based simulation of revolutionary constellations (Russia, 1917).
+
+The public API, the same names the CLI uses::
+
+    from antaeus import load_scenario, simulate, run
+    out = run("russia1917", seed=7, agents=20_000, at=["1917-10-01"], store=None)
+    out.result.power_log
+"""
+from importlib.metadata import version as _version
+
+# The scenario layer first: the mechanisms' parameter models import scenario.params, so
+# loading the engine before the scenario package would enter that cycle from its far end.
+from antaeus.scenario import (
+    InputError,
+    ParameterInfo,
+    Scenario,
+    ScenarioError,
+    builtin_overlays,
+    builtin_scenarios,
+    free_parameters,
+    load_scenario,
+)
+from antaeus.api import DEFAULT_SCENARIO, RunOutput, run, scenario_toml
+from antaeus.engine.result import Decision, Observable, PowerChange, Result
+from antaeus.engine.simulate import simulate
+from antaeus.store import DEFAULT_STORE_PATH, read_runs, read_table
+
+__version__ = _version("antaeus")
+
+__all__ = [
+    "DEFAULT_SCENARIO", "DEFAULT_STORE_PATH", "Decision", "InputError", "Observable",
+    "ParameterInfo", "PowerChange", "Result", "RunOutput", "Scenario", "ScenarioError",
+    "builtin_overlays", "builtin_scenarios", "free_parameters", "load_scenario", "read_runs",
+    "read_table", "run", "scenario_toml", "simulate",
+]

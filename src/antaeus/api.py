@@ -1,0 +1,211 @@
+"""The public Python API: anything the CLI can do, a notebook can do with the same names.
+
+:func:`run` goes from a scenario name to stored results. It checks every option before the
+engine starts, so a mistake costs no simulation time and leaves the store untouched
+(ARCHITECTURE.md, "Errors").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import tomli_w
+
+from .engine import calendar
+from .engine.result import Result
+from .engine.simulate import simulate
+from .report.plots import write_plots
+from .report.summary import decision_summary, final_membership, support_rows
+from .scenario import InputError, Scenario, load_scenario
+from .store import DEFAULT_STORE_PATH, run_directory, write_run
+
+DEFAULT_SCENARIO = "russia1917"
+DEFAULT_AGENTS = 100_000
+#: decimals kept for floats in the JSON document: enough for any share, stable to print
+JSON_DECIMALS = 6
+#: the store keeps seeds as BIGINT and the random streams read them as uint64
+MAX_SEED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """One finished run: the resolved scenario, the engine's Result, and what was written."""
+
+    scenario: Scenario
+    result: Result
+    at: tuple[dt.date, ...] = ()
+    run_id: str | None = None
+    store: Path | None = None
+    plots: tuple[Path, ...] = ()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The document of ``antaeus run --json`` (docs/json.md): plain JSON types, floats
+        rounded to 6 decimals, NaN as null."""
+        r = self.result
+        return _json_ready({
+            "scenario": r.scenario, "seed": r.seed, "agents": r.agents, "days": r.days,
+            "start": r.dates[0] if r.days else None, "end": r.dates[-1] if r.days else None,
+            "runtime_s": r.runtime_s, "calibrated": r.calibrated,
+            "parameters": r.parameters,
+            "observables": [{"id": o.id, "family": o.family, "constituency": o.constituency,
+                             "date": o.date, "simulated": o.simulated, "observed": o.observed,
+                             "source": o.source} for o in r.observables],
+            "support": support_rows(r, self.at),
+            "power_log": [{"date": c.date, "julian": _julian(c.date), "holder": c.holder,
+                           "route": c.route, "breadth": c.breadth, "note": c.note}
+                          for c in r.power_log],
+            "decisions": decision_summary(r),
+            "mobilisation": r.mobilisation_by_month(),
+            "membership": final_membership(r),
+            "run_id": self.run_id, "store": self.store, "plots": list(self.plots),
+        })
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """The resolved scenario as TOML that loads back to an equal Scenario.
+
+    TOML has no null, so unset optional fields are left out; they load back as unset.
+    """
+    return tomli_w.dumps(_drop_none(scenario.model_dump(mode="python")))
+
+
+def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
+        agents: int = DEFAULT_AGENTS, until: dt.date | str | None = None,
+        at: Iterable[dt.date | str] = (), overlays: Iterable[str] = (),
+        sets: Iterable[str] = (), patch: str | Path | None = None,
+        store: str | Path | None = DEFAULT_STORE_PATH, plots: bool = True,
+        threads: int | None = None, chunk: int = 64,
+        progress: Callable[[int, int], None] | None = None,
+        command: str | None = None) -> RunOutput:
+    """Load, check, simulate, then store the run and draw its plots.
+
+    ``store=None`` keeps everything in memory (no database, no plots). Plots go beside the
+    database, in ``<store dir>/runs/<run_id>/``. ``command`` is recorded in the store; by
+    default a description of this call. Raises :class:`ScenarioError` (or its sibling
+    :class:`InputError`) for any bad input, before anything is simulated or written.
+    """
+    at, overlays, sets = _several(at), _several(overlays), _several(sets)
+    if isinstance(scenario, Scenario):
+        if overlays or sets or patch is not None:
+            raise InputError("overlays, --set values and a patch apply while loading", source="run()",
+                             hint="pass them to load_scenario(), or give run() the scenario's name")
+        resolved = scenario
+    else:
+        resolved = load_scenario(scenario, overlays=overlays, sets=sets, patch=patch)
+    seed = _whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
+    agents = _whole_number(agents, "--agents", 1, None,
+                           f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
+    if threads is not None:
+        threads = _whole_number(threads, "--threads", 1, None, "give 1 or more, or leave it out to use every core")
+    chunk = _whole_number(chunk, "--chunk", 1, None, "give 1 or more locales per work item (default 64)")
+    last = _date_in_window(until, "--until", resolved) if until is not None else resolved.scenario.end
+    at_dates = tuple(sorted({_date_in_window(d, "--at", resolved) for d in at}))
+    if at_dates and at_dates[-1] > last:
+        raise InputError(f"{at_dates[-1]} comes after the last simulated day {last}", source="--at",
+                         hint="give --at dates up to --until, or a later --until")
+    store_path = _store_path(store)
+
+    result = simulate(resolved, seed, agents, until=last, threads=threads, chunk=chunk, progress=progress)
+
+    if store_path is None:
+        return RunOutput(resolved, result, at_dates)
+    name = resolved.scenario.name if isinstance(scenario, Scenario) else str(scenario)
+    call = command or f"antaeus.run({name!r}, seed={seed}, agents={agents}, until='{last}')"
+    run_id = write_run(result, store_path, scenario_toml=scenario_toml(resolved), command=call)
+    figures = tuple(write_plots(result, run_directory(store_path, run_id))) if plots else ()
+    return RunOutput(resolved, result, at_dates, run_id, store_path, figures)
+
+
+# ------------------------------------------------------------------------- checking
+
+
+def _whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or value < lo or (hi is not None and value > hi):
+        bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+        raise InputError(f"must be a whole number {bound}, got {value!r}", source=option, hint=hint)
+    return int(value)
+
+
+def _date_in_window(value: dt.date | str, option: str, scenario: Scenario) -> dt.date:
+    start, end = scenario.scenario.start, scenario.scenario.end
+    hint = f"give a real Gregorian date as YYYY-MM-DD from {start} to {end}"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = calendar.parse_date(str(value))
+        except ValueError as err:
+            raise InputError(str(err), source=option, hint=hint) from None
+    if not start <= value <= end:
+        raise InputError(f"{value} lies outside the scenario's days ({start} to {end})",
+                         source=option, hint=hint)
+    return value
+
+
+def _store_path(store: str | Path | None) -> Path | None:
+    """The database path, refused now if it can never be written (a folder, or under a file)."""
+    if store is None:
+        return None
+    path = Path(store)
+    hint = f"give a database file path such as {DEFAULT_STORE_PATH}"
+    if path.is_dir():
+        raise InputError("is a folder, not a database file", source="--store", hint=hint)
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"'{parent}' is a file, so no store can go under it",
+                                 source="--store", hint=hint)
+            break
+    return path
+
+
+# ------------------------------------------------------------------------ conversion
+
+
+def _several(values: Any) -> list:
+    """One value or many: ``at="1917-10-01"`` means one date, not ten characters."""
+    if values is None:
+        return []
+    if isinstance(values, (str, Path, dt.date)):
+        return [values]
+    return list(values)
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _julian(date: dt.date) -> str | None:
+    try:
+        return calendar.julian(date).isoformat()
+    except ValueError:  # outside the years where the 13-day lag holds
+        return None
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON values: rounded finite floats (NaN/inf -> None), ISO dates, str paths."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        # + 0.0 turns -0.0 into 0.0, so tiny negatives print the same as zero
+        return round(float(value), JSON_DECIMALS) + 0.0 if math.isfinite(value) else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value

@@ -1,0 +1,147 @@
+"""The ``antaeus`` command: a thin Typer shell over :mod:`antaeus.api`.
+
+Exit codes (ARCHITECTURE.md, "Errors"): 0 success; 2 a mistake in the input (one line
+``error: ...`` on stderr naming where it is and how to fix it, nothing written); 1 a bug
+(the traceback is printed, because then it is ours to read).
+"""
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from antaeus import api
+from antaeus.report.summary import render_summary
+from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios, load_scenario
+from antaeus.store import DEFAULT_STORE_PATH
+
+#: columns of the summary when it goes to a file or a pipe rather than a terminal
+SUMMARY_WIDTH = 100
+
+app = typer.Typer(name="antaeus", add_completion=False, pretty_exceptions_enable=False,
+                  help="Agent-based simulation of revolutionary constellations: Russia, 1917.")
+
+ScenarioArg = Annotated[str, typer.Argument(
+    help="A built-in scenario (see 'antaeus scenarios') or a path to a scenario TOML file.")]
+OverlayOpt = Annotated[Optional[list[str]], typer.Option(
+    "--overlay", help="A named counterfactual overlay; repeat for several.")]
+SetOpt = Annotated[Optional[list[str]], typer.Option(
+    "--set", help="Change one value: dotted.path=value (TOML syntax); repeat for several.")]
+PatchOpt = Annotated[Optional[str], typer.Option(
+    "--patch", help="A TOML file merged over the scenario (after the overlays).")]
+
+
+@app.command("run")
+def run_command(
+    scenario: ScenarioArg = api.DEFAULT_SCENARIO,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 0,
+    agents: Annotated[int, typer.Option(help="Person-agents standing for the whole population.")] = api.DEFAULT_AGENTS,
+    until: Annotated[Optional[str], typer.Option(help="Last day to simulate, YYYY-MM-DD (Gregorian).")] = None,
+    at: Annotated[Optional[list[str]], typer.Option(
+        "--at", help="Report support by region on this date, YYYY-MM-DD; repeat for several.")] = None,
+    overlay: OverlayOpt = None,
+    set_: SetOpt = None,
+    patch: PatchOpt = None,
+    store: Annotated[Path, typer.Option(help="The results database (DuckDB); plots go beside it.")] = DEFAULT_STORE_PATH,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Write nothing: no database, no plots.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (docs/json.md) and nothing else.")] = False,
+    threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: every core); never changes the result.")] = None,
+    chunk: Annotated[int, typer.Option(help="Locales per parallel work item; never changes the result.")] = 64,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Do not draw support.png and gaps.png.")] = False,
+) -> None:
+    """Simulate a scenario, store the run, draw its plots and summarise it."""
+    options = dict(seed=seed, agents=agents, until=until, at=at or (), overlays=overlay or (),
+                   sets=set_ or (), patch=patch, store=None if no_store else store,
+                   plots=not no_plots, threads=threads, chunk=chunk,
+                   command=shlex.join(["antaeus", *sys.argv[1:]]))
+    if as_json:
+        out = api.run(scenario, **options)
+        sys.stdout.write(json.dumps(out.to_json_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    with _DayProgress(scenario) as progress:
+        out = api.run(scenario, progress=progress, **options)
+    written = [("Results", f"{out.store} (run {out.run_id})")] if out.store else []
+    written += [("Plot", path) for path in out.plots]
+    console = Console(highlight=False)
+    if not console.is_terminal:  # a file or a pipe: wide enough that no table is squeezed
+        console.width = max(console.width, SUMMARY_WIDTH)
+    render_summary(out.result, console, at=out.at, written=written)
+
+
+@app.command("scenarios")
+def scenarios_command() -> None:
+    """List the built-in scenarios and the counterfactual overlays."""
+    print("Scenarios:")
+    for name, title in builtin_scenarios().items():
+        print(f"  {name:<30} {title}")
+    print("Overlays (--overlay NAME):")
+    for name, overlay in builtin_overlays().items():
+        print(f"  {name:<30} {overlay.description}")
+
+
+@app.command("show")
+def show_command(scenario: ScenarioArg = api.DEFAULT_SCENARIO, overlay: OverlayOpt = None,
+                 set_: SetOpt = None, patch: PatchOpt = None) -> None:
+    """Print the resolved scenario as TOML (it loads back unchanged: save it, edit, run it)."""
+    resolved = load_scenario(scenario, overlays=overlay or [], sets=set_ or [], patch=patch)
+    sys.stdout.write(api.scenario_toml(resolved))
+
+
+class _DayProgress:
+    """A Rich progress bar over simulated days on stderr; yields the engine's callback."""
+
+    def __init__(self, scenario: str):
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("days"), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task(f"simulating {scenario}", total=None)
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self.advance
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+    def advance(self, done: int, total: int) -> None:
+        if done == total:
+            self.bar.update(self.task, description="writing results")
+        self.bar.update(self.task, completed=done, total=total)
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, whatever newlines the message carried."""
+    print("error: " + " ".join(message.split()), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the Typer app and turn errors into exit codes (0, 1 bug, 2 input)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        code = app(args=args or ["--help"], prog_name="antaeus", standalone_mode=False)
+    except ScenarioError as err:
+        _fail(err.message())
+        return 2
+    except typer.TyperException as err:  # usage errors from Typer/Click: bad option, missing value
+        command = getattr(getattr(err, "ctx", None), "command_path", None) or "antaeus"
+        _fail(f"{err.format_message()} Fix: see '{command} --help'.")
+        return 2
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted")
+        return 130
+    except Exception:
+        traceback.print_exc()
+        _fail("internal error (a bug in antaeus, not in your input); please report the traceback above")
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Every user mistake ends the same way: exit code 2, one line on stderr that names where the
+mistake is and how to fix it, no traceback, and nothing written to the store.
+
+The CLI runs as a subprocess so that what a user would see (tracebacks included) is what is
+checked.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from antaeus import InputError, api, run
+from antaeus.scenario.loader import BUILTIN
+
+BUILTIN_TOML = (BUILTIN / "russia1917.toml").read_text()
+
+
+def antaeus(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    entry = Path(sys.executable).with_name("antaeus")
+    command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def rejected(tmp_path: Path, *args: str) -> str:
+    """Run ``antaeus run ARGS`` against a fresh store; check the common promises; return
+    the message."""
+    store = tmp_path / "results" / "antaeus.duckdb"
+    small = [] if "--agents" in args else ["--agents", "2000"]  # should a bad input slip through
+    done = antaeus("run", *args, *small, "--store", str(store), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    message = lines[0]
+    assert message.startswith("error: ")
+    assert "Fix:" in message
+    assert not store.exists() and not store.parent.exists()
+    return message
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_file(tmp_path):
+    message = rejected(tmp_path, str(tmp_path / "no-such-scenario.toml"))
+    assert "no-such-scenario.toml" in message and "no such file" in message
+
+
+def test_malformed_toml(tmp_path):
+    broken = BUILTIN_TOML.replace('name = "russia1917"', 'name = "russia1917', 1)
+    line = broken.splitlines().index('name = "russia1917') + 1
+    path = write(tmp_path, "broken.toml", broken)
+    message = rejected(tmp_path, str(path))
+    assert str(path) in message and f"line {line}" in message and "not valid TOML" in message
+
+
+def test_unknown_field(tmp_path):
+    lines = BUILTIN_TOML.splitlines()
+    at = lines.index("[army_command]") + 1
+    lines.insert(at, "loyal_reserv = 5")
+    path = write(tmp_path, "extra.toml", "\n".join(lines) + "\n")
+    message = rejected(tmp_path, str(path))
+    assert f"{path}, line {at + 1}" in message
+    assert "army_command.loyal_reserv" in message and "unknown field" in message
+
+
+def test_value_out_of_bounds_by_set(tmp_path):
+    message = rejected(tmp_path, "--set", "parties.srs.certainty_threshold=1.5")
+    assert "--set" in message and "parties.srs.certainty_threshold" in message
+    assert "out of bounds" in message
+
+
+def test_value_out_of_bounds_in_file(tmp_path):
+    lines = BUILTIN_TOML.splitlines()
+    at = next(i for i, text in enumerate(lines)
+              if text.startswith("certainty_threshold") and i > lines.index("[army_command]"))
+    lines[at] = "certainty_threshold = 1.5"
+    path = write(tmp_path, "bounds.toml", "\n".join(lines) + "\n")
+    message = rejected(tmp_path, str(path))
+    assert f"{path}, line {at + 1}" in message
+    assert "army_command.certainty_threshold" in message and "out of bounds" in message
+
+
+def test_unknown_set_path_suggests_the_close_match(tmp_path):
+    message = rejected(tmp_path, "--set", "parties.srs.certainty_treshold=0.5")
+    assert "--set" in message
+    assert "did you mean 'parties.srs.certainty_threshold'" in message
+
+
+def test_impossible_until_date(tmp_path):
+    message = rejected(tmp_path, "--until", "1917-13-45")
+    assert "--until" in message and "1917-13-45" in message
+
+
+def test_impossible_at_date(tmp_path):
+    message = rejected(tmp_path, "--at", "1917-02-30")
+    assert "--at" in message and "1917-02-30" in message
+
+
+def test_date_outside_the_scenario(tmp_path):
+    message = rejected(tmp_path, "--until", "1916-12-31")
+    assert "--until" in message and "outside" in message
+
+
+def test_zero_agents(tmp_path):
+    message = rejected(tmp_path, "--agents", "0")
+    assert "--agents" in message and "got 0" in message
+
+
+def test_negative_agents(tmp_path):
+    message = rejected(tmp_path, "--agents", "-5")
+    assert "--agents" in message and "got -5" in message
+
+
+def test_unknown_overlay(tmp_path):
+    message = rejected(tmp_path, "--overlay", "no-kornilow")
+    assert "--overlay" in message and "did you mean 'no-kornilov'" in message
+
+
+def test_usage_error_is_one_line_too(tmp_path):
+    message = rejected(tmp_path, "--agnets", "5")
+    assert "--agnets" in message and "antaeus run --help" in message
+
+
+def test_api_checks_every_option_before_simulating(tmp_path, monkeypatch):
+    def simulate_must_not_run(*args, **kwargs):
+        raise AssertionError("simulate() ran although an option was bad")
+
+    monkeypatch.setattr(api, "simulate", simulate_must_not_run)
+    store = tmp_path / "results" / "antaeus.duckdb"
+    bad = [dict(agents=0), dict(agents=2.5), dict(seed=-1), dict(threads=0), dict(chunk=0),
+           dict(until="1917-13-45"), dict(at=["1917-02-30"]),
+           dict(until="1917-06-01", at=["1917-07-01"]), dict(store=tmp_path)]
+    for options in bad:
+        with pytest.raises(InputError) as caught:
+            run(**{"agents": 2000, "store": store, **options})
+        assert caught.value.source.startswith("--") and caught.value.hint
+    assert not store.parent.exists()

@@ -1,0 +1,81 @@
+"""The ``antaeus`` command end to end: listing, showing, running, and the --json document."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from antaeus import builtin_overlays, load_scenario, read_runs
+from antaeus.report.summary import ALL_RUSSIA
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def antaeus(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    entry = Path(sys.executable).with_name("antaeus")
+    command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
+    done = subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_scenarios_lists_the_scenario_and_every_overlay(tmp_path):
+    listed = antaeus("scenarios", cwd=tmp_path).stdout
+    names = {line.split()[0] for line in listed.splitlines() if line.startswith("  ")}
+    overlays = builtin_overlays()
+    assert len(overlays) >= 9
+    assert names == {"russia1917", *overlays}
+    for name, overlay in overlays.items():
+        assert f"{name}" in listed and overlay.description in listed
+
+
+def test_show_round_trips(tmp_path):
+    """What ``show`` prints, saved to a file, loads back to the very same scenario."""
+    cases = [([], []), (["no-kornilov", "moderates-act"], ["parties.srs.certainty_threshold=0.5"])]
+    for overlays, sets in cases:
+        options = [x for name in overlays for x in ("--overlay", name)] + \
+                  [x for item in sets for x in ("--set", item)]
+        saved = tmp_path / "shown.toml"
+        saved.write_text(antaeus("show", *options, cwd=tmp_path).stdout, encoding="utf-8")
+        assert load_scenario(saved) == load_scenario("russia1917", overlays=overlays, sets=sets)
+
+
+def test_run_writes_store_and_plots_and_says_not_calibrated(tmp_path):
+    store = tmp_path / "results" / "antaeus.duckdb"
+    done = antaeus("run", "--agents", "5000", "--until", "1917-05-01", "--store", str(store),
+                   cwd=tmp_path)
+    assert "not calibrated" in done.stdout.lower()
+    assert "Who holds power" in done.stdout and "Bolshevik membership" in done.stdout
+    runs = read_runs(store)
+    assert len(runs) == 1 and runs[0]["agents"] == 5000
+    run_dir = store.parent / "runs" / runs[0]["run_id"]
+    for name in ("support.png", "gaps.png"):
+        assert (run_dir / name).read_bytes()[:8] == PNG_MAGIC
+        assert str(run_dir / name) in done.stdout
+
+
+def test_no_plots_and_no_store(tmp_path):
+    store = tmp_path / "results" / "antaeus.duckdb"
+    antaeus("run", "--agents", "2000", "--until", "1917-04-01", "--store", str(store),
+            "--no-plots", cwd=tmp_path)
+    run_dir = store.parent / "runs" / read_runs(store)[0]["run_id"]
+    assert not list(run_dir.glob("*.png"))
+    antaeus("run", "--agents", "2000", "--until", "1917-04-01", "--no-store", cwd=tmp_path)
+    assert not (tmp_path / "antaeus-results").exists()
+
+
+def test_json_support_at_a_date_covers_every_region(tmp_path):
+    done = antaeus("run", "--json", "--agents", "5000", "--until", "1917-10-15",
+                   "--at", "1917-10-01", "--no-store", cwd=tmp_path)
+    document = json.loads(done.stdout)  # stdout holds one JSON document and nothing else
+    scenario = load_scenario("russia1917")
+    rows = document["support"]
+    assert {r["date"] for r in rows} == {"1917-10-01"}
+    assert {r["region"] for r in rows} == {*scenario.regions, ALL_RUSSIA}
+    for region in {r["region"] for r in rows}:
+        shares = {r["party"]: r["share"] for r in rows if r["region"] == region}
+        assert set(shares) == set(scenario.parties)
+        assert abs(sum(shares.values()) - 1.0) < 1e-5
+    assert document["calibrated"] is False and document["days"] == 222
+    assert document["run_id"] is None and document["store"] is None

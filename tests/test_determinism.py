@@ -1,0 +1,53 @@
+"""A seed fixes a run: the same command prints the same JSON, and neither the thread count
+nor the chunking changes a single number (ARCHITECTURE.md, layer 2)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from antaeus import run
+
+#: keys of the --json document that describe the invocation, not the run (docs/json.md)
+PER_INVOCATION = ("runtime_s", "run_id", "store", "plots")
+
+
+def run_json(tmp_path: Path, name: str) -> dict:
+    entry = Path(sys.executable).with_name("antaeus")
+    command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
+    store = tmp_path / name / "antaeus.duckdb"
+    done = subprocess.run(command + ["run", "--json", "--seed", "7", "--agents", "20000",
+                                     "--store", str(store)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["store"] == str(store) and document["run_id"]
+    return document
+
+
+def test_same_seed_same_json(tmp_path):
+    first, second = run_json(tmp_path, "a"), run_json(tmp_path, "b")
+    for key in PER_INVOCATION:
+        first.pop(key), second.pop(key)
+    assert json.dumps(first) == json.dumps(second)
+
+
+def test_threads_and_chunks_do_not_change_the_result():
+    common = dict(seed=3, agents=20_000, at=["1917-07-01", "1917-11-01"], store=None)
+    runs = [run(threads=1, chunk=1, **common), run(threads=2, chunk=512, **common),
+            run(threads=2, chunk=64, **common), run(threads=1, chunk=512, **common)]
+    reference = runs[0]
+    for other in runs[1:]:
+        a, b = reference.result, other.result
+        assert a.observables == b.observables
+        assert a.decisions == b.decisions
+        assert [(c.date, c.holder, c.route) for c in a.power_log] == \
+               [(c.date, c.holder, c.route) for c in b.power_log]
+        for array in ("support", "active", "onsets", "membership", "soviets", "legitimacy"):
+            assert np.array_equal(getattr(a, array), getattr(b, array)), array
+        a_doc, b_doc = reference.to_json_dict(), other.to_json_dict()
+        a_doc.pop("runtime_s"), b_doc.pop("runtime_s")
+        assert a_doc == b_doc
