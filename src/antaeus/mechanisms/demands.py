@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from ..params import param
 
 NAME = "demands"
-CITATION = ("Nerlove (1958) adaptive expectations, Econometrica 26; demand radicalisation "
+CITATION = ("Nerlove (1958) adaptive expectations, QJE 72:227-240; demand radicalisation "
             "after Koenker & Rosenberg (1989), Strikes and Revolution in Russia 1917")
 
 
