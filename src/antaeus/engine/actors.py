@@ -95,6 +95,8 @@ class Actors:
     def blocked(self, actor: str, w: World, day: int, date: dt.date) -> str | None:
         if w.holder == "imperial_government":
             return "no government to contest yet"
+        if day - w.last_change < self.s.parameters.power.consolidation_days:
+            return "the new government is consolidating its hold"
         if w.cooldown.get(actor, -1) > day:
             return f"regrouping after a failed attempt (until day {w.cooldown[actor]})"
         if actor == "army_command":

@@ -176,6 +176,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
                 else:
                     events.shock_legitimacy(people, [slice(0, people.legitimacy.size)], pw.failed_coup_shock)
                 return
+            w.last_change = d
             if action == "coup":
                 w.holder, w.ruling = "military_government", ()
                 w.policy[:] = (0.0, 0.0, 0.2, 0.0)

@@ -3,7 +3,7 @@
 In the spirit of scikit-learn's ``check_estimator``: a mechanism module declares ``NAME``
 (its key under ``parameters`` in a scenario), ``CITATION`` (author and year of the paper it
 follows), a module docstring, and a pydantic ``Params`` model whose every field is made
-with :func:`antaeus.scenario.params.param` (bounds, unit, source, description), rejects
+with :func:`antaeus.params.param` (bounds, unit, source, description), rejects
 out-of-bound values and unknown fields; and its public functions are deterministic (the
 same inputs give the same output, and inputs are not changed). ``tests/test_mechanism_contract.py``
 runs the check over :data:`antaeus.mechanisms.ALL`.
@@ -108,7 +108,7 @@ def check_params(module: ModuleType) -> list[str]:
         where = f"{name}.Params.{field}"
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if not extra.get("free"):
-            out.append(f"{where}: not declared with antaeus.scenario.params.param (no 'free' mark)")
+            out.append(f"{where}: not declared with antaeus.params.param (no 'free' mark)")
         for key in ("unit", "source"):
             if not (isinstance(extra.get(key), str) and extra[key].strip()):
                 out.append(f"{where}: no {key}")

@@ -22,4 +22,5 @@ class Params(BaseModel):
     failure_reach_loss: float = param(0.4, 0.0, 1.0, "share", "share of reach lost by an actor whose attempt fails")
     failure_member_loss: float = param(0.2, 0.0, 1.0, "share", "share of members lost by an actor whose attempt fails")
     failed_coup_shock: float = param(0.15, 0.0, 1.0, "legitimacy", "legitimacy lost by the government after a failed coup (it looks complicit)")
+    consolidation_days: float = param(21.0, 0.0, 120.0, "days", "days after a change of power before anyone may contest it again")
     coup_repression: float = param(2.0, 1.0, 5.0, "multiplier", "repressive capacity multiplier under a military government")
