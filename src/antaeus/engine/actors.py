@@ -95,7 +95,9 @@ class Actors:
     def blocked(self, actor: str, w: World, day: int, date: dt.date) -> str | None:
         if w.holder == "imperial_government":
             return "no government to contest yet"
-        if day - w.last_change < self.s.parameters.power.consolidation_days:
+        spec = None if actor == "army_command" else self.s.parties[actor]
+        contests_power = spec is None or spec.action != "split"
+        if contests_power and day - w.last_change < self.s.parameters.power.consolidation_days:
             return "the new government is consolidating its hold"
         if w.cooldown.get(actor, -1) > day:
             return f"regrouping after a failed attempt (until day {w.cooldown[actor]})"

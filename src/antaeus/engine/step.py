@@ -134,11 +134,12 @@ def advance(seed, day, chunk, th,
                 if d[3] > power_cut:
                     out_radical[l, p] += 1
                 if p == split_parent and splitter >= 0:
-                    gs, gp = 0.0, 0.0
-                    for k in range(4):
-                        gs += (d[k] - platforms[splitter, k]) ** 2
-                        gp += (d[k] - platforms[split_parent, k]) ** 2
-                    if gs < gp:
+                    # closer by the same platform fit the party choice uses
+                    fit_splitter = support.utility(d, platforms, splitter, 0.0, 0.0, False, 0.0,
+                                                   1.0, overshoot, 0.0, 0.0, 0.0)
+                    fit_parent = support.utility(d, platforms, split_parent, 0.0, 0.0, False, 0.0,
+                                                 1.0, overshoot, 0.0, 0.0, 0.0)
+                    if fit_splitter > fit_parent:
                         n_leaning += 1
                 for k in range(4):
                     out_sums[l, k] += d[k]

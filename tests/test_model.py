@@ -1,0 +1,78 @@
+"""Whole-model properties of russia1917: observables, decision records, the Left SR split."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from antaeus.engine import calendar
+from antaeus.engine.simulate import simulate
+from antaeus.scenario import load_scenario
+
+REGIONS = ("petrograd moscow industrial central_black_earth volga ukraine siberia caucasus northern_front "
+           "western_front southwestern_front romanian_front caucasian_front baltic_fleet black_sea_fleet").split()
+PARTIES = ("kadets", "mensheviks", "menshevik_internationalists", "srs", "left_srs", "bolsheviks", "others")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate(load_scenario("russia1917"), 11, 20_000)
+
+
+def test_ids_regions_and_parties(result):
+    assert set(REGIONS) <= set(result.regions)
+    assert set(PARTIES) <= set(result.parties)
+    for o in result.observables:
+        assert re.fullmatch(r"[a-z_]+:[a-z_]+:\d{4}-\d{2}-\d{2}", o.id)
+        assert o.id == f"{o.family}:{o.constituency}:{o.date.isoformat()}"
+        assert sum(o.simulated.values()) == pytest.approx(1.0)
+
+
+def test_every_historical_election_and_congress_is_simulated(result):
+    ids = {o.id for o in result.observables}
+    expected = {"soviet_congress:all_russia:1917-06-16", "soviet_congress:all_russia:1917-11-07",
+                "municipal:petrograd:1917-06-11", "municipal:petrograd:1917-09-02",
+                "municipal:moscow:1917-07-08", "constituent_assembly:national:1917-11-25"}
+    expected |= {f"constituent_assembly:{r}:1917-11-25" for r in REGIONS}
+    assert expected <= ids
+    with_record = {o.id for o in result.observables if o.observed}
+    assert {i for i in expected if "constituent_assembly:national" in i or "municipal" in i or "congress" in i} <= with_record
+
+
+def test_every_strategic_actor_has_a_daily_record(result):
+    actors = {"mensheviks", "menshevik_internationalists", "srs", "left_srs", "bolsheviks", "army_command"}
+    for actor in actors:
+        days = [d.date for d in result.decisions if d.actor == actor]
+        assert days == result.dates
+    for d in result.decisions:
+        assert 0.0 <= d.p_true <= 1.0 and 0.0 <= d.p_perceived <= 1.0
+        assert d.acted == (d.outcome != "wait")
+        assert d.reason
+
+
+def test_maturity_lens_leaves_a_positive_gap(result):
+    """Statement 1 and 3: the moderates see less chance than there is, on average."""
+    gaps = result.helplessness()
+    assert gaps["mensheviks"].mean() > 0.05
+    assert gaps["srs"].mean() > 0.05
+
+
+def test_left_srs_can_split_and_then_win_support():
+    def run(threshold):
+        s = load_scenario("russia1917", sets=[f"parties.left_srs.certainty_threshold={threshold}"])
+        return simulate(s, 11, 20_000)
+
+    split, never = run(0.2), run(1.0)
+    assert [d for d in split.decisions if d.actor == "left_srs" and d.outcome == "success"]
+    assert not [d for d in never.decisions if d.actor == "left_srs" and d.acted]
+    end = split.dates[-1]
+    assert split.support_shares(end)["left_srs"] > 0.05
+    assert never.support_shares(end)["left_srs"] == 0.0
+    assert split.support_shares(end)["srs"] < never.support_shares(end)["srs"]
+
+
+def test_julian_dates():
+    assert calendar.julian(dt.date(1917, 11, 7)) == dt.date(1917, 10, 25)
+    assert calendar.julian(dt.date(1917, 3, 8)) == dt.date(1917, 2, 23)
+    assert calendar.both(dt.date(1917, 11, 7)) == "1917-11-07 (O.S. 25 Oct)"
