@@ -19,7 +19,7 @@ STREAM_RESOLUTION = 4
 _GOLDEN = uint64(0x9E3779B97F4A7C15)
 _M1 = uint64(0xBF58476D1CE4E5B9)
 _M2 = uint64(0x94D049BB133111EB)
-_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+_INV52 = 1.0 / 4503599627370496.0  # 2**-52: (2**52 - 1 + 0.5) * 2**-52 = 1 - 2**-53 is exact
 
 
 @njit(inline="always", cache=True)
@@ -41,7 +41,7 @@ def key(seed, stream, day, index):
 def uniform(seed, stream, day, index, draw):
     """U(0,1), never exactly 0 or 1: draw number ``draw`` for agent ``index`` on ``day``."""
     z = _mix(key(seed, stream, day, index) + uint64(draw) * _GOLDEN)
-    return (float(z >> uint64(11)) + 0.5) * _INV53
+    return (float(z >> uint64(12)) + 0.5) * _INV52
 
 
 @njit(inline="always", cache=True)

@@ -28,6 +28,8 @@ def recruit(members: np.ndarray, active_supporters: np.ndarray, rates: np.ndarra
 
 
 def reach(base: np.ndarray, members: np.ndarray, scale: float) -> np.ndarray:
-    """Reach [P,R]: the base reach grown towards 1 as membership rises."""
+    """Reach [P,R]: the base reach grown as membership rises, up to base * (2 - base).
+
+    Growth is proportional to the base reach, so a party grows where it already stands."""
     growth = 1.0 - np.exp(-members / scale)
     return base + (1.0 - base) * growth[:, None] * base  # grows where the party already stands

@@ -1,0 +1,631 @@
+"""What each mechanism does, tested on the real kernels and on small whole runs.
+
+Three levels:
+
+* the per-person rules in ``antaeus.mechanisms`` called directly (Epstein's rule A, bounded
+  confidence, the lens, random utility, soviet re-election, congress weighting, ...);
+* the fused daily kernel ``antaeus.engine.step.advance`` on a synthetic town of a few
+  locales, with parameters set *by name* through ``step.theta`` (so a parameter wired to the
+  wrong slot of the kernel fails here);
+* whole runs of ``simulate`` at 10,000-20,000 agents with ``--set`` style changes against
+  the same-seed baseline.
+
+The default parameter values are being tuned, so the assertions are about directions and
+mechanisms, never about historical outcomes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numba
+import numpy as np
+import pytest
+
+from antaeus.engine import step
+from antaeus.engine.simulate import simulate
+from antaeus.mechanisms import decisions, demands, influence, legitimacy, membership, mobilisation
+from antaeus.mechanisms import soviets, support, war
+from antaeus.mechanisms.parameters import MechanismParameters
+from antaeus.scenario import load_scenario
+
+SEED = 7
+AGENTS = 10_000
+
+
+# ==========================================================================================
+# A synthetic town for the fused kernel: one region, one group, a few equal locales.
+# ==========================================================================================
+def params(**sections) -> MechanismParameters:
+    """Mechanism parameters with some fields changed: params(mobilisation={"cascade_weight": 0})."""
+    base = MechanismParameters()
+    # validated, so a misspelt or vanished parameter, or one out of bounds, fails loudly
+    return MechanismParameters.model_validate({**base.model_dump(), **{
+        k: {**getattr(base, k).model_dump(), **v} for k, v in sections.items()}})
+
+
+# Parameters that make one day of the kernel a pure function of the quantity under test:
+# nothing drifts (no adaptation, no influence, no party change) unless a test switches it on.
+STILL = dict(
+    demands={"adaptation_rate": 0.0},
+    influence={"mu": 0.0, "interlocale_weight": 0.0},
+    legitimacy={"adaptation_rate": 0.0},
+    support={"reconsider_rate": 0.0},
+    mobilisation={"cascade_weight": 0.0},
+)
+
+
+def still(**changes) -> MechanismParameters:
+    merged = {k: dict(v) for k, v in STILL.items()}
+    for k, v in changes.items():
+        merged.setdefault(k, {}).update(v)
+    return params(**merged)
+
+
+class Town:
+    """The agent arrays and world arrays ``step.advance`` reads, with the dtypes the engine uses."""
+
+    def __init__(self, locales=8, size=64, parties=2):
+        n = locales * size
+        self.size, self.n, self.L, self.P = size, n, locales, parties
+        ramp = (np.arange(size) + 0.5) / size                       # 0..1 within every locale
+        perm = np.random.default_rng(0).permutation(size)
+        self.locale_start = np.arange(0, n + 1, size, dtype=np.int64)
+        self.locale_region = np.zeros(locales, np.uint8)
+        self.locale_group = np.zeros(locales, np.uint8)
+        self.hardship = np.tile(ramp, locales).astype(np.float32)
+        self.risk = np.tile(0.6 * ramp[perm], locales).astype(np.float32)
+        self.threshold = np.full(n, 0.1, np.float32)
+        self.demand = np.full((n, 4), 0.5, np.float32)
+        self.legit = np.full(n, 0.4, np.float32)
+        self.party = np.zeros(n, np.uint8)
+        self.attachment = np.full(n, 0.5, np.float32)
+        self.active = np.zeros(n, np.uint8)
+        self.drivers = np.array([[0.5, 0.5, 0.5]])                  # bread, war, land
+        self.exposure = np.array([[1.0, 1.0, 1.0, 1.0]])           # bread, war, land, power
+        self.demand0 = np.array([[0.5, 0.5, 0.5, 0.5]])
+        self.policy = np.array([0.3, 0.3, 0.3, 0.3])
+        self.platforms = np.tile(np.array([0.5, 0.5, 0.5, 0.5]), (parties, 1))
+        self.available = np.ones(parties, dtype=bool)
+        self.log_reach = np.zeros((parties, 1))
+        self.region_mean = np.array([[0.5, 0.5, 0.5, 0.5, 0.4]])
+        self.repression = np.array([0.0])
+        self.prev_active = np.zeros(locales, np.int32)
+
+    def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
+        """Advance one day; return the per-locale outputs as a dict."""
+        out = dict(party=np.zeros((self.L, self.P), np.int32), active_party=np.zeros((self.L, self.P), np.int32),
+                   radical=np.zeros((self.L, self.P), np.int32), sums=np.zeros((self.L, 5)),
+                   active=np.zeros(self.L, np.int32), onsets=np.zeros(self.L, np.int32),
+                   loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.int32))
+        step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
+                     self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
+                     self.attachment, self.active, self.drivers, self.exposure, self.demand0, self.policy,
+                     self.platforms, self.available, self.log_reach, self.region_mean, self.repression,
+                     self.prev_active, -1, -1, out["party"], out["active_party"], out["radical"], out["sums"],
+                     out["active"], out["onsets"], out["loyal"], out["leaning"])
+        return out
+
+
+def active_count(town: Town, p: MechanismParameters) -> int:
+    return int(town.day(p)["active"].sum())
+
+
+# ==========================================================================================
+# Mobilisation: Epstein (2002) rule A with a Granovetter cascade
+# ==========================================================================================
+def test_arrest_probability_epstein_calibration():
+    # k = 2.3 gives P = 0.9 at C = A = 1, and A counts the agent itself (actives = 0).
+    assert mobilisation.arrest_probability(2.3, 1.0, 0) == pytest.approx(1 - math.exp(-2.3), rel=1e-12)
+    assert mobilisation.arrest_probability(2.3, 1.0, 0) == pytest.approx(0.8997, abs=1e-4)
+    assert mobilisation.arrest_probability(2.3, 1.0, 9) == pytest.approx(1 - math.exp(-0.23), rel=1e-12)
+    assert mobilisation.arrest_probability(2.3, 0.0, 5) == 0.0
+    ps = [mobilisation.arrest_probability(2.3, c, 3) for c in (0.5, 1.0, 2.0, 4.0)]
+    assert ps == sorted(ps) and len(set(ps)) == 4            # more cops, more risk
+    qs = [mobilisation.arrest_probability(2.3, 1.0, a) for a in (0, 1, 5, 50)]
+    assert qs == sorted(qs, reverse=True) and len(set(qs)) == 4  # safety in numbers
+
+
+def test_rule_a_is_a_strict_inequality():
+    g = mobilisation.grievance(0.5, 0.2)
+    assert g == pytest.approx(0.4)
+    # exact binary fractions: G - R P == T exactly, so not active
+    assert not mobilisation.is_active(0.75, 0.5, 0.5, 0.5)
+    assert mobilisation.is_active(0.75 + 2 ** -40, 0.5, 0.5, 0.5)
+    assert not mobilisation.is_active(0.25, 0.0, 0.9, 0.25)
+    assert mobilisation.is_active(0.25, 0.0, 0.9, 0.25 - 2 ** -40)
+    # risk aversion times arrest probability deters
+    assert mobilisation.is_active(0.6, 0.2, 0.9, 0.1) and not mobilisation.is_active(0.6, 0.6, 0.9, 0.1)
+
+
+def test_kernel_active_count_is_rule_a_exactly():
+    """With no repression and nothing drifting, the kernel's count is #{H * felt * (1 - L) > T}."""
+    town = Town()
+    for scale in (0.1, 0.3, 0.6, 1.2):
+        p = still(mobilisation={"hardship_scale": scale})
+        felt = min(scale * (1.0 * 0.5 + 1.0 * 0.5 + 1.0 * 0.5), 1.0)
+        grievance = (town.hardship.astype(np.float64) * felt) * (1.0 - town.legit.astype(np.float64))
+        expected = int((grievance - 0.0 > town.threshold.astype(np.float64)).sum())
+        assert active_count(town, p) == expected, scale
+
+
+def test_more_hardship_more_mobilisation_in_the_kernel():
+    town = Town()
+    town.repression[:] = 0.5
+    town.drivers[0] = (0.2, 0.2, 0.2)  # felt hardship = scale x 0.6, below its cap of 1
+
+    def mob(scale):
+        return still(mobilisation={"hardship_scale": scale, "arrest_constant": 2.3, "cop_ratio": 1.0 / town.size})
+
+    counts = [active_count(town, mob(s)) for s in (0.0, 0.5, 0.9, 1.3, 1.6)]
+    assert counts[0] == 0
+    assert all(a < b for a, b in zip(counts, counts[1:])), counts
+    # the same through the drivers themselves
+    by_driver = []
+    for bread in (0.0, 0.3, 0.6, 0.9):
+        town.drivers[0, 0] = bread
+        by_driver.append(active_count(town, mob(0.5)))
+    assert all(a < b for a, b in zip(by_driver, by_driver[1:])), by_driver
+
+
+def test_repression_deters_and_crowds_protect():
+    town = Town()
+    # C = repression x cop_ratio x locale size = repression, so P = 1 - exp(-2.3 repression / A)
+    p = still(mobilisation={"hardship_scale": 1.0, "arrest_constant": 2.3, "cop_ratio": 1.0 / town.size})
+    counts = []
+    for c in (0.0, 0.05, 0.2, 1.0):
+        town.repression[:] = c
+        counts.append(active_count(town, p))
+    assert all(a > b for a, b in zip(counts, counts[1:])), counts
+    # many active yesterday lower the arrest risk (A grows) even with no cascade term
+    town.repression[:] = 0.2
+    alone = active_count(town, p)
+    town.prev_active[:] = town.size
+    assert active_count(town, p) > alone
+
+
+def test_granovetter_cascade_lowers_thresholds():
+    town = Town()
+    town.prev_active[:] = town.size // 2
+    base = active_count(town, still(mobilisation={"hardship_scale": 0.5, "cascade_weight": 0.0}))
+    casc = active_count(town, still(mobilisation={"hardship_scale": 0.5, "cascade_weight": 0.3}))
+    assert casc > base
+    town.prev_active[:] = 0  # nobody active yesterday: the cascade weight changes nothing
+    assert (active_count(town, still(mobilisation={"hardship_scale": 0.5, "cascade_weight": 0.0}))
+            == active_count(town, still(mobilisation={"hardship_scale": 0.5, "cascade_weight": 0.3})))
+
+
+def test_onsets_count_only_the_newly_active():
+    town = Town()
+    p = still(mobilisation={"hardship_scale": 1.0})
+    first = town.day(p)
+    assert (first["onsets"] == first["active"]).all() and first["active"].sum() > 0
+    second = town.day(p)  # same people active again: no new onsets
+    assert second["active"].sum() == first["active"].sum() and second["onsets"].sum() == 0
+    assert (second["active_party"].sum(axis=1) == second["active"]).all()
+
+
+# ==========================================================================================
+# Influence: bounded confidence (Deffuant et al. 2000; Hegselmann & Krause 2002)
+# ==========================================================================================
+def test_bounded_confidence_moves_only_inside_epsilon():
+    assert influence.bounded_confidence(0.5, 0.7, 0.3, 0.1) == pytest.approx(0.52)
+    assert influence.bounded_confidence(0.5, 0.3, 0.3, 0.1) == pytest.approx(0.48)
+    assert influence.bounded_confidence(0.5, 0.9, 0.3, 0.1) == 0.5      # too far
+    assert influence.bounded_confidence(0.5, 0.0, 0.3, 0.1) == 0.5
+    assert influence.bounded_confidence(0.25, 0.75, 0.5, 0.5) == 0.25   # gap == epsilon: strict
+    assert influence.bounded_confidence(0.25, 0.75, 0.5 + 2 ** -30, 0.5) == pytest.approx(0.5)
+    rng = np.random.default_rng(1)
+    own, other = rng.uniform(size=2000), rng.uniform(size=2000)
+    eps, mu = 0.3, 0.4
+    moved = np.array([influence.bounded_confidence(a, b, eps, mu) for a, b in zip(own, other)])
+    inside = np.abs(other - own) < eps
+    assert np.array_equal(moved != own, inside & (other != own))
+    np.testing.assert_allclose(moved[inside], own[inside] + mu * (other - own)[inside])
+
+
+def test_kernel_influence_respects_epsilon_and_links():
+    def town_split():
+        t = Town(locales=4, size=64)
+        t.demand[:, 0] = np.where(np.arange(t.n) % 2 == 0, 0.2, 0.8)  # locale mean 0.5
+        return t
+
+    far = town_split()
+    far.day(still(influence={"epsilon": 0.25, "mu": 0.5}))
+    np.testing.assert_array_equal(np.unique(far.demand[:, 0]), np.float32([0.2, 0.8]))
+    near = town_split()
+    near.day(still(influence={"epsilon": 0.35, "mu": 0.5}))
+    np.testing.assert_allclose(np.unique(near.demand[:, 0]), [0.35, 0.65], atol=1e-6)
+    # links between locales: the region's mean (0.9) replaces the locale's, and only the near half moves
+    linked = town_split()
+    linked.region_mean[0, 0] = 0.9
+    linked.day(still(influence={"epsilon": 0.25, "mu": 0.5, "interlocale_weight": 1.0}))
+    np.testing.assert_allclose(np.unique(linked.demand[:, 0]), [0.2, 0.85], atol=1e-6)
+
+
+# ==========================================================================================
+# Demands and legitimacy
+# ==========================================================================================
+def test_demand_target_and_partial_adjustment():
+    assert demands.target(0.3, 0.5, 1.0) == pytest.approx(0.8)
+    assert demands.target(0.3, 0.5, 0.5) == pytest.approx(0.55)   # the gain scales the driver
+    assert demands.target(0.6, 0.9, 2.0) == 1.0                    # capped
+    assert demands.adapt(0.2, 1.0, 0.25) == pytest.approx(0.4)
+    assert demands.adapt(0.2, 1.0, 0.0) == 0.2
+
+
+def test_kernel_demands_follow_drivers():
+    p = still(demands={"adaptation_rate": 0.1, "driver_gain": 1.0})
+    low, high = Town(), Town()
+    for t in (low, high):
+        t.demand0[:] = 0.3
+        t.demand[:] = 0.3
+    low.drivers[0] = (0.1, 0.1, 0.1)
+    high.drivers[0] = (0.6, 0.6, 0.6)
+    low.day(p), high.day(p)
+    for k in range(3):  # peace, land, bread each follow their own driver
+        assert high.demand[:, k].mean() > low.demand[:, k].mean() > 0.3
+    # peace follows the war burden: 0.3 + 0.1 * ((0.3 + 1.0 * 0.6) - 0.3)
+    np.testing.assert_allclose(high.demand[:, 0], 0.36, atol=1e-6)
+    half = Town()
+    half.demand0[:] = 0.3
+    half.demand[:] = 0.3
+    half.drivers[0] = (0.6, 0.6, 0.6)
+    half.day(still(demands={"adaptation_rate": 0.1, "driver_gain": 0.5}))
+    np.testing.assert_allclose(half.demand[:, 0], 0.3 + 0.1 * 0.5 * 0.6, atol=1e-6)
+
+
+def test_unmet_demands_erode_legitimacy():
+    assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5) == 0.0
+    assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.9, 0.9, 0.9, 0.9) == 0.0     # over-delivery is not unmet
+    # salience: the same shortfall (0.3) weighs more on an intense demand (0.9) than on a mild one (0.4)
+    d = (0.9, 0.4, 0.1, 0.1)
+    on_intense = legitimacy.unmet(*d, 0.6, 0.4, 0.1, 0.1)
+    on_mild = legitimacy.unmet(*d, 0.9, 0.1, 0.1, 0.1)
+    assert on_intense == pytest.approx(0.9 * 0.3 / 1.5) and on_mild == pytest.approx(0.4 * 0.3 / 1.5)
+    assert legitimacy.update(0.5, 0.0, 0.9, 1.5, 0.1) == pytest.approx(0.54)
+    assert legitimacy.update(0.5, 0.5, 0.9, 1.5, 0.1) == pytest.approx(0.5 + 0.1 * (0.15 - 0.5))
+    assert legitimacy.update(0.5, 1.0, 0.9, 1.5, 1.0) == 0.0         # goal floored at 0
+
+
+def test_kernel_legitimacy_tracks_policy():
+    p = still(legitimacy={"adaptation_rate": 0.2, "anchor": 0.9, "unmet_weight": 1.5})
+    met, unmet = Town(), Town()
+    met.policy[:] = 0.5          # meets every demand (0.5)
+    unmet.policy[:] = 0.0
+    met.day(p), unmet.day(p)
+    np.testing.assert_allclose(met.legit, 0.4 + 0.2 * (0.9 - 0.4), atol=1e-6)
+    assert (unmet.legit < 0.4).all()
+    harsher = Town()
+    harsher.policy[:] = 0.0
+    harsher.day(still(legitimacy={"adaptation_rate": 0.2, "anchor": 0.9, "unmet_weight": 3.0}))
+    assert (harsher.legit < unmet.legit).all()
+
+
+# ==========================================================================================
+# Support: random utility over platforms (McFadden 1974; Downs 1957)
+# ==========================================================================================
+def _u(d, platforms, p, **kw):
+    args = dict(log_reach=0.0, locale_share=0.0, is_current=False, attachment=0.0, fit=12.0,
+                overshoot=1.0, w_reach=1.0, w_conf=2.0, w_attach=1.5)
+    args.update(kw)
+    return support.utility(np.asarray(d, float), np.asarray(platforms, float), p, **args)
+
+
+def test_utility_orders_platforms_by_fit_to_demands():
+    d = [0.9, 0.5, 0.5, 0.5]
+    plat = [[0.9, 0.5, 0.5, 0.5], [0.6, 0.5, 0.5, 0.5], [0.1, 0.5, 0.5, 0.5]]
+    us = [_u(d, plat, p) for p in range(3)]
+    assert us[0] > us[1] > us[2]
+    assert us[0] == pytest.approx(0.0)
+    # salience: the same gap costs more on a demand the person holds strongly
+    # (the squared gap is weighted by the demand itself: 0.9 against 0.3, three times the cost)
+    strong = _u([0.9, 0.3, 0.3, 0.3], [[0.6, 0.3, 0.3, 0.3]], 0, w_reach=0.0, w_conf=0.0)
+    weak = _u([0.9, 0.3, 0.3, 0.3], [[0.9, 0.0, 0.3, 0.3]], 0, w_reach=0.0, w_conf=0.0)
+    assert weak < 0 and strong == pytest.approx(3 * weak)
+    # reach, conformity and attachment add utility; attachment only for the current party
+    assert _u(d, plat, 1, log_reach=0.5) > _u(d, plat, 1)
+    assert _u(d, plat, 1, locale_share=0.6) > _u(d, plat, 1)
+    assert _u(d, plat, 1, is_current=True, attachment=0.8) > _u(d, plat, 1, is_current=False, attachment=0.8)
+    assert _u(d, plat, 1, is_current=False, attachment=0.8) == _u(d, plat, 1)
+    bonus = _u(d, plat, 1, is_current=True, attachment=0.8) - _u(d, plat, 1)
+    assert bonus == pytest.approx(1.5 * 0.8)                 # weight times attachment strength
+
+
+def test_utility_overshoot_weight():
+    d = [0.5, 0.5, 0.5, 0.5]
+    plat = [[0.9, 0.5, 0.5, 0.5], [0.1, 0.5, 0.5, 0.5]]  # too radical by 0.4, too timid by 0.4
+    assert _u(d, plat, 0, overshoot=1.0) == pytest.approx(_u(d, plat, 1, overshoot=1.0))
+    assert _u(d, plat, 0, overshoot=0.3) > _u(d, plat, 1, overshoot=0.3)
+    assert _u(d, plat, 0, overshoot=0.3) == pytest.approx(0.3 * _u(d, plat, 1, overshoot=0.3))
+
+
+def _choice_town(platforms, **support_params):
+    t = Town(locales=8, size=64, parties=2)
+    t.demand[:] = (0.9, 0.5, 0.5, 0.5)
+    t.platforms[:] = platforms
+    t.party[:] = 0
+    sp = {"reconsider_rate": 1.0, "platform_fit": 30.0, "reach_weight": 0.0, "conformity_weight": 0.0,
+          "attachment_weight": 0.0, "overshoot_weight": 1.0}
+    sp.update(support_params)
+    return t, still(support=sp)
+
+
+def test_kernel_support_follows_platforms():
+    near, far = (0.9, 0.5, 0.5, 0.5), (0.1, 0.5, 0.5, 0.5)
+    t, p = _choice_town([far, near])
+    counts = t.day(p)["party"].sum(axis=0)
+    assert counts[1] > 0.9 * t.n                           # the platform that meets the demand wins
+    t, p = _choice_town([near, far])
+    assert t.day(p)["party"].sum(axis=0)[0] > 0.9 * t.n    # and swapping platforms swaps support
+    # a party moving its platform towards the demands gains, step by step
+    shares = []
+    for peace in (0.1, 0.4, 0.7, 0.9):
+        t, p = _choice_town([(0.5, 0.5, 0.5, 0.5), (peace, 0.5, 0.5, 0.5)])
+        shares.append(t.day(p)["party"].sum(axis=0)[1])
+    assert all(a < b for a, b in zip(shares, shares[1:])), shares
+
+
+def test_kernel_support_respects_reconsider_rate_and_availability():
+    near, far = (0.9, 0.5, 0.5, 0.5), (0.1, 0.5, 0.5, 0.5)
+    t, p = _choice_town([far, near], reconsider_rate=0.0)
+    assert t.day(p)["party"].sum(axis=0)[1] == 0           # nobody reconsiders
+    t, p = _choice_town([far, near], reconsider_rate=0.25)
+    moved = t.day(p)["party"].sum(axis=0)[1]
+    assert 0.15 * t.n < moved < 0.35 * t.n                  # about a quarter reconsider
+    t, p = _choice_town([far, near])
+    t.available[1] = False
+    assert t.day(p)["party"].sum(axis=0)[1] == 0            # an unavailable party wins nobody
+
+
+# ==========================================================================================
+# Determinism of the fused kernel
+# ==========================================================================================
+def test_kernel_result_independent_of_chunk_and_threads():
+    def run(chunk, threads):
+        t = Town(locales=16, size=48, parties=3)
+        t.repression[:] = 0.2
+        t.platforms[:] = [(0.2, 0.3, 0.4, 0.1), (0.6, 0.6, 0.5, 0.6), (0.9, 0.8, 0.7, 0.9)]
+        t.demand[:] = np.random.default_rng(3).uniform(size=(t.n, 4)).astype(np.float32)
+        p = params(support={"reconsider_rate": 0.5}, influence={"interlocale_weight": 0.2})
+        before = numba.get_num_threads()
+        numba.set_num_threads(threads)
+        try:
+            outs = [t.day(p, day=d, chunk=chunk) for d in (1, 2, 3)]
+        finally:
+            numba.set_num_threads(before)
+        return t, outs
+
+    ref_t, ref = run(1, 1)
+    for chunk, threads in ((3, numba.config.NUMBA_NUM_THREADS), (16, 1), (5, numba.config.NUMBA_NUM_THREADS)):
+        t, outs = run(chunk, threads)
+        for name in ("demand", "legit", "party", "attachment", "active"):
+            np.testing.assert_array_equal(getattr(t, name), getattr(ref_t, name), err_msg=name)
+        for a, b in zip(outs, ref):
+            for k in a:
+                np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+
+
+# ==========================================================================================
+# Lenses and decisions
+# ==========================================================================================
+def test_logistic_and_true_log_odds():
+    assert decisions.logistic(0.0) == 0.5
+    assert decisions.logistic(800.0) == 1.0 and decisions.logistic(-800.0) == 0.0  # no overflow
+    assert decisions.logistic(1.3) == pytest.approx(1 - decisions.logistic(-1.3))
+    p = decisions.Params()
+    assert decisions.true_log_odds(100.0, 100.0, None, p) == 0.0
+    assert decisions.true_log_odds(200.0, 100.0, None, p) == pytest.approx(p.force_elasticity * math.log(2))
+    assert decisions.true_log_odds(100.0, 100.0, 1.0, p) == pytest.approx(p.soviet_weight)
+    assert decisions.true_log_odds(100.0, 100.0, 0.0, p) == pytest.approx(-p.soviet_weight)
+    assert decisions.true_log_odds(100.0, 100.0, 0.5, p) == pytest.approx(0.0)
+
+
+def test_lens_that_discounts_radical_signals_lowers_perceived_success():
+    radical_signal = 2.0  # true log-odds in favour of acting
+    full = decisions.perceive(radical_signal, 0.0, 1.0, 0.3, 0.0)
+    discounted = decisions.perceive(radical_signal, 0.0, 0.4, 0.3, 0.0)
+    assert full == pytest.approx(2.0) and discounted == pytest.approx(0.8)
+    assert decisions.logistic(discounted) < decisions.logistic(full)
+    # a maturity-type lens (pessimistic bias, low weight) against an April-Theses-type lens
+    for x in (-1.0, 0.0, 1.0, 3.0):
+        for z in (-1.0, 0.0, 1.0):
+            assert decisions.perceive(x, -2.5, 0.4, 0.3, z) < decisions.perceive(x, 0.5, 1.0, 0.3, z)
+    assert decisions.perceive(1.0, 0.0, 1.0, 0.5, 2.0) == pytest.approx(2.0)  # noise times the draw
+
+
+# ==========================================================================================
+# Soviets, membership, war
+# ==========================================================================================
+def test_soviet_reelection_converges_with_the_set_lag():
+    comp = np.array([[0.6, 0.3, 0.1], [0.2, 0.5, 0.3]])
+    const = np.array([[100.0, 100.0, 800.0], [0.0, 0.0, 0.0]])  # region 2 has no constituents
+    target = np.array([0.1, 0.1, 0.8])
+    for lag in (1.0, 10.0, 45.0):
+        c = comp.copy()
+        for _ in range(30):
+            c = soviets.reelect(c, const, lag)
+        gap0 = np.abs(comp[0] - target)
+        np.testing.assert_allclose(np.abs(c[0] - target), gap0 * (1 - 1 / lag) ** 30, atol=1e-12)
+        np.testing.assert_allclose(c.sum(axis=1), 1.0)
+        np.testing.assert_array_equal(c[1], comp[1])      # no constituents: no re-election
+    one = soviets.reelect(comp, const, 1.0)
+    np.testing.assert_allclose(one[0], target)
+    slow, fast = soviets.reelect(comp, const, 45.0), soviets.reelect(comp, const, 10.0)
+    assert np.abs(slow[0] - target).sum() > np.abs(fast[0] - target).sum()
+
+
+def test_congress_weights_regions_by_delegates():
+    comp = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    np.testing.assert_allclose(soviets.congress(comp, np.array([3.0, 1.0, 0.0])), [0.75, 0.25])
+    np.testing.assert_allclose(soviets.congress(comp, np.array([1.0, 1.0, 0.0])), [0.5, 0.5])
+    np.testing.assert_allclose(soviets.congress(comp, np.array([30.0, 10.0, 0.0])),
+                               soviets.congress(comp, np.array([3.0, 1.0, 0.0])))  # scale free
+    np.testing.assert_allclose(soviets.congress(comp, np.array([0.0, 0.0, 7.0])), [0.5, 0.5])
+
+
+def test_membership_recruitment_and_reach():
+    m = membership.recruit(np.array([1000.0, 0.0]), np.array([500.0, 100.0]), np.array([0.01, 0.02]), 0.1)
+    np.testing.assert_allclose(m, [1000 + 5 - 100, 2.0])
+    base = np.array([[0.5, 0.0, 1.0]])
+    r_small = membership.reach(base, np.array([1e3]), 3e5)
+    r_big = membership.reach(base, np.array([1e6]), 3e5)
+    assert (r_big[0, 0] > r_small[0, 0] > base[0, 0])      # reach grows with membership
+    assert r_big[0, 1] == 0.0 and r_big[0, 2] == 1.0        # only where the party stands; capped
+    assert ((r_big >= 0) & (r_big <= 1)).all()
+    np.testing.assert_array_equal(membership.reach(base, np.array([0.0]), 3e5), base)
+
+
+def test_offensive_burden_profile():
+    assert war.offensive_burden(5, 10, 20, 0.3, 30.0) == 0.0
+    assert war.offensive_burden(10, 10, 20, 0.3, 30.0) == 0.3
+    assert war.offensive_burden(20, 10, 20, 0.3, 30.0) == 0.3
+    assert war.offensive_burden(35, 10, 20, 0.3, 30.0) == pytest.approx(0.15)
+    assert war.offensive_burden(50, 10, 20, 0.3, 30.0) == 0.0
+    assert war.offensive_burden(21, 10, 20, 0.3, 0.0) == 0.0
+
+
+# ==========================================================================================
+# Whole runs against the same-seed baseline
+# ==========================================================================================
+_RUNS: dict = {}
+
+
+def run(*sets: str, until: dt.date | None = None, agents: int = AGENTS, seed: int = SEED, **kw):
+    key = (sets, until, agents, seed, tuple(sorted(kw.items())))
+    if key not in _RUNS:
+        _RUNS[key] = simulate(load_scenario("russia1917", sets=list(sets)), seed, agents=agents, until=until, **kw)
+    return _RUNS[key]
+
+
+SPRING = dt.date(1917, 5, 15)
+
+
+def test_same_seed_same_result_any_chunking():
+    a = run(until=SPRING)
+    b = simulate(load_scenario("russia1917"), SEED, agents=AGENTS, until=SPRING, chunk=5)
+    for name in ("support", "active", "onsets", "membership", "soviets", "legitimacy"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert [(d.actor, d.p_perceived, d.acted) for d in a.decisions] == \
+        [(d.actor, d.p_perceived, d.acted) for d in b.decisions]
+    c = run(until=SPRING, seed=SEED + 1)
+    assert not np.array_equal(a.support, c.support)
+
+
+def test_more_hardship_more_mobilisation_end_to_end():
+    totals = [run(f"parameters.mobilisation.hardship_scale={s}", until=SPRING).active.sum()
+              for s in (0.2, 0.6, 1.5)]
+    assert all(a < b for a, b in zip(totals, totals[1:])), totals
+    assert run("parameters.mobilisation.hardship_scale=0.0", until=SPRING).active.sum() == 0
+
+
+def _first_act(result, actor):
+    return next((d.date for d in result.decisions if d.actor == actor and d.acted), None)
+
+
+def _check_decision_rule(result):
+    assert result.decisions
+    for d in result.decisions:
+        blocked = d.reason.startswith("cannot act")
+        assert d.acted == (not blocked and d.p_perceived >= d.threshold), d
+        assert (d.outcome == "wait") == (not d.acted)
+
+
+def test_decisions_follow_the_certainty_threshold_rule():
+    _check_decision_rule(run())
+
+
+def test_higher_certainty_threshold_acts_later_or_never():
+    thresholds = (0.0, 0.3, 0.6, 0.9, 0.99)
+    runs = [run(f"parties.bolsheviks.certainty_threshold={t}") for t in thresholds]
+    for r, t in zip(runs, thresholds):
+        assert {d.threshold for d in r.decisions if d.actor == "bolsheviks"} == {t}
+        _check_decision_rule(r)
+    firsts = [_first_act(r, "bolsheviks") for r in runs]
+    never = dt.date.max
+    order = [f or never for f in firsts]
+    assert order == sorted(order), firsts
+    # at threshold 0 the party acts on the first day it is allowed to
+    r0 = run("parties.bolsheviks.certainty_threshold=0.0")
+    first_open = next(d.date for d in r0.decisions if d.actor == "bolsheviks" and not d.reason.startswith("cannot act"))
+    assert firsts[0] == first_open
+    assert order[-1] > order[0]
+
+
+def test_discounting_lens_lowers_perceived_success_end_to_end():
+    """Same seed, same noise draws: only the lens changes what the Mensheviks perceive."""
+    base = run("lenses.maturity.signal_weight=0.8", until=dt.date(1917, 9, 1))
+    low = run("lenses.maturity.signal_weight=0.2", until=dt.date(1917, 9, 1))
+    pairs = [(a, b) for a, b in zip(base.decisions, low.decisions) if a.actor == "mensheviks"]
+    same_world = [(a, b) for a, b in pairs if a.p_true == b.p_true]
+    assert len(same_world) > 30
+    favourable = [(a, b) for a, b in same_world if a.p_true > 0.5]
+    adverse = [(a, b) for a, b in same_world if a.p_true < 0.5]
+    assert favourable or adverse
+    # a lower weight on the signal pulls perception towards the lens's bias: lower when the
+    # signal favours acting, higher when it counsels waiting
+    assert all(b.p_perceived < a.p_perceived for a, b in favourable)
+    assert all(b.p_perceived > a.p_perceived for a, b in adverse)
+    if favourable:
+        assert np.mean([b.p_perceived for _, b in favourable]) < np.mean([a.p_perceived for a, _ in favourable])
+    # and a more pessimistic bias lowers perceived success on every day
+    darker = run("lenses.maturity.bias=-3.5", "lenses.maturity.signal_weight=0.8", until=dt.date(1917, 9, 1))
+    pairs = [(a, b) for a, b in zip(base.decisions, darker.decisions)
+             if a.actor == "mensheviks" and a.p_true == b.p_true]
+    assert len(pairs) > 30 and all(b.p_perceived < a.p_perceived for a, b in pairs)
+
+
+def test_support_follows_a_changed_platform():
+    """Kadets promising peace gain among the groups that demand it most (statement 2)."""
+    s = load_scenario("russia1917")
+    by_peace = sorted(s.groups, key=lambda g: s.groups[g].demands.peace, reverse=True)
+    high = by_peace[:3]
+    base = run(until=SPRING, agents=20_000)
+    peace = run("parties.kadets.platform.peace=0.95", until=SPRING, agents=20_000)
+
+    def kadet_share(r, groups):
+        gi = [r.groups.index(g) for g in groups]
+        sup = r.support[-1][:, gi, :].sum(axis=(0, 1))
+        return sup[r.parties.index("kadets")] / sup.sum()
+
+    assert kadet_share(peace, high) > kadet_share(base, high) + 0.01
+    # and the gain is larger where the peace demand is higher than where it is lowest
+    low = by_peace[-1:]
+    assert (kadet_share(peace, high) - kadet_share(base, high)
+            > kadet_share(peace, low) - kadet_share(base, low))
+
+
+def test_soviets_reelect_from_constituents_with_the_set_lag():
+    s = load_scenario("russia1917")
+    constituent = np.array([g.soviet_constituency for g in s.groups.values()])
+    for lag in (1.0, 20.0):
+        r = run(f"parameters.soviets.reelection_days={lag}", until=SPRING)
+        sup = r.support[:, :, constituent, :].sum(axis=2)          # [D,R,P]
+        shares = sup / sup.sum(axis=2, keepdims=True)
+        np.testing.assert_allclose(r.soviets[1:], r.soviets[:-1] + (shares[1:] - r.soviets[:-1]) / lag,
+                                   atol=1e-12)
+        if lag == 1.0:
+            np.testing.assert_allclose(r.soviets, shares, atol=1e-12)
+    slow = run("parameters.soviets.reelection_days=200", until=SPRING)
+    fast = run("parameters.soviets.reelection_days=5", until=SPRING)
+
+    def gap(r):
+        sup = r.support[-1][:, constituent, :].sum(axis=1)
+        return np.abs(r.soviets[-1] - sup / sup.sum(axis=1, keepdims=True)).sum()
+
+    assert gap(fast) < gap(slow)
+
+
+def test_congress_observable_is_delegate_weighted():
+    s = load_scenario("russia1917")
+    r = run(until=dt.date(1917, 6, 20))
+    congress = [o for o in r.observables if o.family == "soviet_congress"]
+    assert congress
+    obs = congress[0]
+    d = r.day_index(obs.date)
+    delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
+                          for reg in s.regions.values()])
+    expected = soviets.congress(r.soviets[d], delegates)
+    np.testing.assert_allclose([obs.simulated[p] for p in r.parties], expected, atol=1e-12)
+    unweighted = r.soviets[d].mean(axis=0)
+    assert not np.allclose(expected, unweighted, atol=1e-3)  # the weighting matters here
