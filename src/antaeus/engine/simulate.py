@@ -30,8 +30,9 @@ OBSERVATION_KINDS = set(observe.FAMILY)
 
 
 def _cells(per_locale: np.ndarray, cell_locale_start: np.ndarray) -> np.ndarray:
-    """Sum per-locale rows into region-group cells (exact integer sums, fixed order)."""
-    cum = np.zeros((per_locale.shape[0] + 1,) + per_locale.shape[1:], np.int64)
+    """Sum per-locale rows into region-group cells, in a fixed order (exact for counts)."""
+    dtype = np.float64 if per_locale.dtype.kind == "f" else np.int64
+    cum = np.zeros((per_locale.shape[0] + 1,) + per_locale.shape[1:], dtype)
     np.cumsum(per_locale, axis=0, out=cum[1:])
     return cum[cell_locale_start[1:]] - cum[cell_locale_start[:-1]]
 
@@ -148,8 +149,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         active_cells = _cells(out_active, lay.cell_locale_start).reshape(R, G) * weight
         onset_cells = _cells(out_onsets, lay.cell_locale_start).reshape(R, G) * weight
         loyal_cells = _cells(out_loyal, lay.cell_locale_start).reshape(R, G) * weight
-        cum = np.vstack([np.zeros((1, 5)), np.cumsum(out_sums, axis=0)])
-        sums = cum[lay.cell_locale_start[1:]] - cum[lay.cell_locale_start[:-1]]
+        sums = _cells(out_sums, lay.cell_locale_start)
         region_sums = np.zeros((R, 5))
         np.add.at(region_sums, region_of_cell, sums)
         region_mean = region_sums / region_agents[:, None]
