@@ -11,28 +11,30 @@ import numpy as np
 
 from antaeus import run
 
-#: keys of the --json document that describe the invocation, not the run (docs/json.md)
-PER_INVOCATION = ("runtime_s", "run_id", "store", "plots")
-
-
-def run_json(tmp_path: Path, name: str) -> dict:
+def run_json(store: Path, *options: str) -> dict:
     entry = Path(sys.executable).with_name("antaeus")
     command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
-    store = tmp_path / name / "antaeus.duckdb"
     done = subprocess.run(command + ["run", "--json", "--seed", "7", "--agents", "20000",
-                                     "--store", str(store)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+                                     "--store", str(store), *options],
+                          capture_output=True, text=True, cwd=store.parent, timeout=300)
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["store"] == str(store) and document["run_id"]
     return document
 
 
-def test_same_seed_same_json(tmp_path):
-    first, second = run_json(tmp_path, "a"), run_json(tmp_path, "b")
-    for key in PER_INVOCATION:
-        first.pop(key), second.pop(key)
-    assert json.dumps(first) == json.dumps(second)
+def test_same_seed_same_json_whatever_the_threads_and_chunks(tmp_path):
+    """Byte-identical JSON apart from runtime_s: twice the same command, then other
+    thread and chunk settings."""
+    store = tmp_path / "antaeus.duckdb"
+    documents = [run_json(store), run_json(store),
+                 run_json(store, "--threads", "1", "--chunk", "7"),
+                 run_json(store, "--threads", "2", "--chunk", "512")]
+    texts = []
+    for document in documents:
+        document.pop("runtime_s")
+        texts.append(json.dumps(document))
+    assert len(set(texts)) == 1
 
 
 def test_threads_and_chunks_do_not_change_the_result():

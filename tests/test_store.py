@@ -74,10 +74,11 @@ def test_table_contents(tiny_result, store):
         tiny_result.membership[[0, 7, 9]].sum())
 
 
-def test_two_writes_give_two_runs(tiny_result, store):
+def test_two_runs_give_two_ids_and_the_same_run_one(tiny_result, store):
     first = write_run(tiny_result, store, scenario_toml=TOML)
-    second = write_run(tiny_result, store, scenario_toml=TOML)
+    second = write_run(tiny_result, store, scenario_toml=TOML + "\n# another scenario\n")
     assert first != second
+    assert write_run(tiny_result, store, scenario_toml=TOML) == first  # same inputs, same run
     assert {r["run_id"] for r in read_runs(store)} == {first, second}
     for run_id in (first, second):
         assert read_table(store, "decisions", run_id).num_rows == 5
@@ -96,7 +97,7 @@ def test_failed_write_leaves_no_trace(tiny_result, store, monkeypatch):
 
     monkeypatch.setattr(duckdb_store, "_insert", insert_then_die)
     with pytest.raises(RuntimeError, match="killed mid-run"):
-        write_run(tiny_result, store, scenario_toml=TOML)
+        write_run(tiny_result, store, scenario_toml=TOML + "\n# a second run\n")
     assert len(calls) == 2
 
     with duckdb.connect(str(store), read_only=True) as con:

@@ -16,10 +16,10 @@ Results to a single writer.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
-import uuid
 from pathlib import Path
 
 import duckdb
@@ -72,11 +72,15 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
     """Store one run (tables + daily Parquet) and return its run id.
 
     ``scenario_toml`` is the fully resolved scenario, so the run can be reproduced
-    from the store alone; ``command`` is the command line that produced it.
+    from the store alone; ``command`` is the command line that produced it. The run id is
+    derived from the run's inputs; since a seed fixes the result bit for bit, storing the
+    same run again changes nothing and returns the same id.
     """
     store_path = Path(store_path)
     store_path.parent.mkdir(parents=True, exist_ok=True)
-    run_id = new_run_id(result)
+    run_id = new_run_id(result, scenario_toml)
+    if store_path.exists() and any(r["run_id"] == run_id for r in read_runs(store_path)):
+        return run_id
     run_dir = run_directory(store_path, run_id)
 
     try:
@@ -100,10 +104,12 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
     return run_id
 
 
-def new_run_id(result: Result) -> str:
-    """``<scenario>-s<seed>-<8 hex>``: readable, unique, safe as a folder name."""
+def new_run_id(result: Result, scenario_toml: str) -> str:
+    """``<scenario>-s<seed>-<10 hex>``: readable, safe as a folder name, and a digest of the
+    run's inputs (resolved scenario, seed, agents, last day)."""
     scenario = re.sub(r"[^A-Za-z0-9_.-]+", "_", result.scenario) or "run"
-    return f"{scenario}-s{result.seed}-{uuid.uuid4().hex[:8]}"
+    key = f"{scenario_toml}\n{result.seed}\n{result.agents}\n{result.dates[-1].isoformat()}"
+    return f"{scenario}-s{result.seed}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
 def run_directory(store_path: str | Path, run_id: str) -> Path:
