@@ -33,5 +33,5 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError) as err:
-        reason = str(err) if "range" in str(err) else "it is not in YYYY-MM-DD form"
+        reason = "it is not in YYYY-MM-DD form" if "isoformat" in str(err) or not text else str(err)
         raise ValueError(f"'{text}' is not a valid Gregorian date ({reason})") from None

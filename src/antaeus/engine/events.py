@@ -59,7 +59,6 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
         moderates = [w.index(p) for p, spec in s.parties.items() if spec.moderate_bloc]
         target = w.platforms[moderates].mean(axis=0)
         w.policy += event.magnitude * (target - w.policy)
-        w.moderates_in_government = True
         w.ruling = tuple(dict.fromkeys(w.ruling + tuple(p for p, spec in s.parties.items() if spec.moderate_bloc)))
     elif kind == "offensive":
         start = day_number(s.scenario.start, event.date)

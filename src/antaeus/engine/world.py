@@ -28,7 +28,6 @@ class World:
     soviets: np.ndarray             # [R,P] delegate shares
     holder: str = "imperial_government"
     ruling: tuple[str, ...] = ()    # parties of the ruling bloc, when a party bloc rules
-    moderates_in_government: bool = False
     offensive: tuple[int, int, float] | None = None  # start day, end day, magnitude
     offensive_deadline: int | None = None            # day by which allies expect an offensive
     offensive_launched: bool = False
