@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from antaeus import api
+from antaeus.calibration.commands import register as register_calibration
 from antaeus.report.summary import render_summary
 from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios, load_scenario
 from antaeus.store import DEFAULT_STORE_PATH
@@ -92,6 +93,75 @@ def show_command(scenario: ScenarioArg = api.DEFAULT_SCENARIO, overlay: OverlayO
     """Print the resolved scenario as TOML (it loads back unchanged: save it, edit, run it)."""
     resolved = load_scenario(scenario, overlays=overlay or [], sets=set_ or [], patch=patch)
     sys.stdout.write(api.scenario_toml(resolved))
+
+
+data_app = typer.Typer(invoke_without_command=True,
+                       help="The historical record of 1917: list the observations in use, or show one.")
+app.add_typer(data_app, name="data")
+
+
+@data_app.callback()
+def data_command(ctx: typer.Context) -> None:
+    """List the record: one line per observation in use, with its values, status and role
+    (calibration target or out of sample)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from antaeus.data import observations
+    rows = [(o.id, o.version, "target" if o.target else "out-of-sample", o.status, _data_values(o))
+            for o in observations()]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4])
+
+
+@data_app.command("show")
+def data_show_command(observation: Annotated[str, typer.Argument(
+        help="An observation id, as 'antaeus data' lists them.")]) -> None:
+    """Show one observation: every version, its rows, statuses and sources."""
+    from antaeus.data import load_sources, versions
+    found = versions(observation)
+    first, sources = found[0], load_sources()
+    end = f" to {first.date_end} (O.S. to {first.date_end - (first.date - first.date_julian)})" \
+        if first.date_end else ""
+    print(f"{first.id}: {first.family}, {first.constituency}, {first.date} (O.S. {first.date_julian}){end}")
+    print(f"data1917.md \N{SECTION SIGN}{first.section}; "
+          f"{'calibration target' if first.target else 'out of sample'}; {len(found)} version(s)")
+    for o in found:
+        total = f", total {_data_number(o.total)}" if o.total is not None else ""
+        print(f"\nversion {o.version}{' (in use)' if o.in_use else ''}: {o.unit}{total}; status {o.status}")
+        shared = _data_shared_note([r.note for r in o.rows])
+        if shared:
+            print(f"  {shared}")
+        width = max(len(r.grouping) for r in o.rows)
+        for r in o.rows:
+            own = r.note[:len(r.note) - len(shared)].removesuffix("; ") if shared else r.note
+            note = f"  {own}" if own else ""
+            print(f"  {r.grouping.ljust(width)}  {_data_number(r.value):>12}  {r.status:<10}  {r.source}{note}")
+    print("\nsources:")
+    for key in dict.fromkeys(s for o in found for s in o.sources):
+        entry = sources[key]
+        print(f"  {key}: {entry['citation']}. {entry['url'] or '(no page read)'} ({entry['via']})")
+
+
+def _data_shared_note(notes: list[str]) -> str:
+    """The longest note every row of a version ends with (the version's own note), printed once."""
+    tails = {n for n in notes} | {n[i + 2:] for n in notes for i in range(len(n)) if n.startswith("; ", i)}
+    for tail in sorted(filter(None, tails), key=len, reverse=True):
+        if all(n == tail or n.endswith("; " + tail) for n in notes):
+            return tail
+    return ""
+
+
+def _data_number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _data_values(o) -> str:
+    of = f" of {_data_number(o.total)}" if o.total is not None else ""
+    return ", ".join(f"{g} {_data_number(v)}" for g, v in o.values.items()) + f" ({o.unit}{of})"
+
+
+register_calibration(app)
 
 
 class _DayProgress:

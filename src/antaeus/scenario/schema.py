@@ -168,6 +168,15 @@ class Event(Frozen):
     source: str = ""
 
 
+class Calibration(Frozen):
+    """Which free parameters calibration fits, and their prior ranges (inside the bounds)."""
+
+    parameters: dict[str, tuple[float, float]] = Field(
+        description="dotted path of a free parameter -> uniform prior range [low, high]")
+    agents: int = Field(20000, ge=100, le=10_000_000, description="agents per simulation during calibration")
+    source: str = ""
+
+
 class Meta(Frozen):
     name: str
     title: str
@@ -190,6 +199,7 @@ class Scenario(Frozen):
     drivers: Drivers
     events: dict[str, Event]
     parameters: MechanismParameters = Field(default_factory=MechanismParameters)
+    calibration: Calibration | None = None
 
     @model_validator(mode="after")
     def _references(self):
@@ -224,4 +234,14 @@ class Scenario(Frozen):
                 check(g, groups, f"events.{eid}.electorate")
             for p in e.observed or {}:
                 check(p, parties, f"events.{eid}.observed")
+        if self.calibration is not None:
+            from ..params import free_parameters
+            declared = {p.path: p for p in free_parameters(self)}
+            for path, (low, high) in self.calibration.parameters.items():
+                if path not in declared:
+                    raise ValueError(f"calibration.parameters: '{path}' is not a free parameter")
+                info = declared[path]
+                if not info.lower <= low < high <= info.upper:
+                    raise ValueError(f"calibration.parameters.{path}: prior range [{low}, {high}] must be "
+                                     f"increasing and inside the bounds [{info.lower}, {info.upper}]")
         return self

@@ -1,0 +1,148 @@
+"""Fitting the declared free parameters by ABC-SMC (Beaumont et al. 2009; Toni et al. 2009)
+with pyabc (Klinger, Rickert & Hasenauer 2018; Schälte et al. 2022).
+
+The distance is pyabc's adaptive p-norm (Prangle 2017), which rescales every target so that
+none dominates by its units. The history lives in SQLite beside the results store; each
+generation is written when it completes, so a calibration killed at any moment resumes with
+``--resume`` from its last finished generation.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..engine.simulate import simulate
+from ..scenario import InputError, Scenario, load_scenario
+from ..store import DEFAULT_STORE_PATH
+from . import targets
+from .budget import Budget, parse_budget
+
+
+@dataclass(frozen=True)
+class CalibrationRun:
+    scenario: str
+    budget: Budget
+    database: Path
+    abc_id: int
+    generations: int
+    simulations: int
+    epsilon: float
+
+
+def parameter_name(path: str) -> str:
+    """pyabc's parameter names become SQL columns: no dots."""
+    return path.replace(".", "__")
+
+
+def parameter_path(name: str) -> str:
+    return name.replace("__", ".")
+
+
+def database_path(store: str | Path, scenario: str, budget: Budget) -> Path:
+    return Path(store).parent / "calibration" / f"{scenario}-{budget.label}.db"
+
+
+def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """The scenario with some free parameters replaced (validated, so bounds still hold)."""
+    data = scenario.model_dump(mode="python")
+    for path, value in values.items():
+        node = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[part]
+        node[parts[-1]] = float(value)
+    return Scenario.model_validate(data)
+
+
+def particle_seed(values: dict[str, float], base: int) -> int:
+    """A seed fixed by the particle's values, so a particle's simulation is reproducible."""
+    text = repr(sorted(values.items())) + f"|{base}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:7], "little")
+
+
+def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], progress):
+    calls = [0]
+
+    def model(parameters) -> dict[str, float]:
+        values = {parameter_path(k): float(v) for k, v in dict(parameters).items()}
+        result = simulate(with_parameters(scenario, values), particle_seed(values, base_seed), agents)
+        calls[0] += 1
+        if progress is not None:
+            progress(calls[0])
+        return targets.simulated_statistics(result, keys)
+    return model
+
+
+def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "quick", workers: int = 1,
+              resume: bool = False, store: str | Path = DEFAULT_STORE_PATH, seed: int = 0,
+              progress: Callable[[int], None] | None = None) -> CalibrationRun:
+    """Run (or resume) ABC-SMC for the scenario's ``[calibration]`` parameters.
+
+    ``progress(simulations)`` is called after each simulation run in this process (with
+    several workers the simulations run elsewhere and it is not called). With one worker
+    the run is reproducible for a given seed.
+    """
+    plan = parse_budget(budget)
+    if not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be a positive whole number, not {workers!r}", source="--workers",
+                         hint="give 1 or more worker processes")
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if s.calibration is None:
+        raise InputError(f"scenario '{s.scenario.name}' declares no [calibration] parameters", source="scenario",
+                         hint="add a [calibration.parameters] table with prior ranges")
+    store_path = Path(store)
+    if store_path.is_dir():
+        raise InputError(f"{store} is a folder", source="--store", hint="give the path of a .duckdb file")
+    db = database_path(store_path, s.scenario.name, plan)
+    if resume and not db.exists():
+        raise InputError(f"there is no calibration to resume at {db}", source="--resume",
+                         hint="run without --resume first, with the same --budget and --store")
+    agents = plan.agents or s.calibration.agents
+
+    import pyabc  # imported here: it is slow to import and only calibration needs it
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    logging.getLogger("pyabc").setLevel(logging.WARNING)
+
+    pilot = simulate(s, seed, min(agents, 2000))
+    observed = targets.observed_statistics(pilot)
+    priors = pyabc.Distribution(**{parameter_name(p): pyabc.RV("uniform", lo, hi - lo)
+                                   for p, (lo, hi) in s.calibration.parameters.items()})
+    model = _model(s, agents, seed, sorted(observed), progress)
+    if workers == 1:
+        sampler = pyabc.sampler.SingleCoreSampler()
+    else:
+        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    np.random.seed(seed % 2**32)
+    abc = pyabc.ABCSMC(model, priors, pyabc.AdaptivePNormDistance(p=2), population_size=plan.population,
+                       sampler=sampler)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{db.resolve()}"
+    if resume:
+        history = abc.load(url, _latest_run(url))
+    else:
+        history = abc.new(url, observed, meta_info={"scenario": s.scenario.name, "budget": plan.label,
+                                                    "seed": seed, "agents": agents})
+    done = history.max_t + 1
+    remaining = None if plan.generations is None else plan.generations - done
+    if remaining is None or remaining > 0:
+        # one call for all remaining generations: pyabc calibrates distance and epsilon at the
+        # start of a call, so splitting a run into calls would restart that calibration
+        limits = {"max_nr_populations": remaining} if remaining is not None else {}
+        if plan.max_simulations is not None:
+            limits["max_total_nr_simulations"] = plan.max_simulations
+        history = abc.run(**limits)
+    eps = float(history.get_all_populations()["epsilon"].iloc[-1]) if history.max_t >= 0 else float("nan")
+    return CalibrationRun(s.scenario.name, plan, db, history.id, history.max_t + 1,
+                          history.total_nr_simulations, eps)
+
+
+def _latest_run(url: str) -> int:
+    import pyabc
+    history = pyabc.History(url)
+    runs = history.all_runs()
+    return max(r.id for r in runs) if runs else 1

@@ -1,0 +1,37 @@
+"""Calibration budgets: how many particles, generations and agents a calibration may spend."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..scenario.errors import InputError
+
+
+@dataclass(frozen=True)
+class Budget:
+    label: str
+    population: int            # particles per generation
+    generations: int | None    # None: until the simulation budget is spent
+    max_simulations: int | None
+    agents: int | None         # None: the scenario's calibration.agents
+
+
+#: quick fits in CI (under 3 minutes on 2 cores); full is the committed calibration
+PRESETS = {
+    "quick": Budget("quick", population=12, generations=3, max_simulations=None, agents=3000),
+    "full": Budget("full", population=200, generations=8, max_simulations=None, agents=None),
+}
+
+
+def parse_budget(text: str | int) -> Budget:
+    """``quick``, ``full`` or a whole number of simulations (at least 40)."""
+    if isinstance(text, str) and text in PRESETS:
+        return PRESETS[text]
+    try:
+        n = int(text)
+    except (TypeError, ValueError):
+        raise InputError(f"'{text}' is not a budget", source="--budget",
+                         hint="give quick, full, or a number of simulations such as 2000") from None
+    if n < 40:
+        raise InputError(f"a budget of {n} simulations is too small", source="--budget",
+                         hint="give at least 40 simulations, or quick")
+    return Budget(str(n), population=max(20, n // 8), generations=None, max_simulations=n, agents=None)

@@ -1,0 +1,84 @@
+"""``antaeus calibrate`` and ``antaeus posterior``: thin commands over :mod:`antaeus.calibration`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..scenario import load_scenario
+from ..store import DEFAULT_STORE_PATH
+from .abc import calibrate, database_path
+from .budget import parse_budget
+from .posterior import load_posterior, predictive_check, write_posterior_plots
+
+BudgetOpt = Annotated[str, typer.Option(help="quick (CI-sized), full, or a number of simulations.")]
+StoreOpt = Annotated[Path, typer.Option(help="The results database; the calibration lives beside it.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calibrate")(calibrate_command)
+    app.command("posterior")(posterior_command)
+
+
+def calibrate_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario or a scenario TOML file.")] = "russia1917",
+    budget: BudgetOpt = "quick",
+    workers: Annotated[int, typer.Option(help="Worker processes (1 is reproducible for a seed).")] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the last calibration from its last finished generation.")] = False,
+    store: StoreOpt = DEFAULT_STORE_PATH,
+    seed: Annotated[int, typer.Option(help="Seed of the sampler and of the simulations.")] = 0,
+) -> None:
+    """Fit the scenario's declared free parameters to the record's targets by ABC-SMC."""
+    plan = parse_budget(budget)
+    expected = plan.max_simulations or (plan.population * (plan.generations or 1) * 3)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} simulations"),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    with bar:
+        task = bar.add_task(f"calibrating {scenario} ({plan.label})", total=expected)
+        out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
+                        progress=lambda n: bar.update(task, completed=n, total=max(expected, n + 1)))
+    print(f"calibration of {out.scenario} ({out.budget.label}): {out.generations} generations, "
+          f"{out.simulations} simulations, final epsilon {out.epsilon:.4g}")
+    print(f"history: {out.database} (run {out.abc_id}); summarise with "
+          f"'antaeus posterior {out.scenario} --budget {out.budget.label} --store {store}'")
+
+
+def posterior_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario or a scenario TOML file.")] = "russia1917",
+    budget: BudgetOpt = "quick",
+    store: StoreOpt = DEFAULT_STORE_PATH,
+    draws: Annotated[int, typer.Option(help="Posterior draws simulated for the predictive check (0: skip).")] = 20,
+    agents: Annotated[Optional[int], typer.Option(help="Agents per predictive simulation (default: the scenario's calibration agents).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")] = False,
+) -> None:
+    """Summarise a calibration's posterior, plot it, and check it against the targets."""
+    s = load_scenario(scenario)
+    plan = parse_budget(budget)
+    posterior = load_posterior(database_path(store, s.scenario.name, plan), s)
+    plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
+    check = predictive_check(posterior, s, draws=draws, agents=agents) if draws > 0 else None
+    if as_json:
+        print(json.dumps({"scenario": s.scenario.name, "budget": plan.label, "generation": posterior.generation,
+                          "parameters": posterior.summary(), "plots": [str(p) for p in plots],
+                          "predictive": None if check is None else {
+                              "coverage_90": check.coverage, "mae_share_points": check.mae_share_points,
+                              "targets": check.rows}}, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"Posterior of {s.scenario.name} ({plan.label}, generation {posterior.generation})")
+    for col in ("parameter", "median", "5%", "95%", "prior"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for row in posterior.summary():
+        table.add_row(row["parameter"], f"{row['median']:.4g}", f"{row['q05']:.4g}", f"{row['q95']:.4g}",
+                      f"[{row['prior_low']:.3g}, {row['prior_high']:.3g}]")
+    console.print(table)
+    if check is not None:
+        console.print(f"Posterior predictive ({draws} draws): {check.coverage:.0%} of targets inside their 90% "
+                      f"interval; mean absolute error of the median {check.mae_share_points:.1f} percentage points")
+    for p in plots:
+        console.print(f"Plot: {p}")

@@ -1,0 +1,151 @@
+"""The posterior of a calibration: its summary, its plots and its posterior-predictive check.
+
+The posterior is the last finished generation of the ABC-SMC history: weighted particles.
+The calibrated default of a scenario is the weighted median of each parameter. The
+posterior-predictive check simulates draws from the posterior with fresh seeds and asks
+how often each target's recorded value falls inside the simulated 90% interval.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..engine import rng
+from ..engine.simulate import simulate
+from ..scenario import InputError, Scenario
+from . import targets
+from .abc import parameter_path, with_parameters
+
+
+@dataclass(frozen=True)
+class Posterior:
+    database: Path
+    abc_id: int
+    generation: int
+    parameters: list[str]        # dotted paths
+    particles: np.ndarray        # [n, k]
+    weights: np.ndarray          # [n], summing to 1
+    priors: dict[str, tuple[float, float]]
+
+    def quantile(self, q: float) -> dict[str, float]:
+        return {p: weighted_quantile(self.particles[:, j], self.weights, q) for j, p in enumerate(self.parameters)}
+
+    def median(self) -> dict[str, float]:
+        return self.quantile(0.5)
+
+    def summary(self) -> list[dict]:
+        lo, med, hi = self.quantile(0.05), self.quantile(0.5), self.quantile(0.95)
+        mean = self.weights @ self.particles
+        return [{"parameter": p, "median": med[p], "q05": lo[p], "q95": hi[p], "mean": float(mean[j]),
+                 "prior_low": self.priors[p][0], "prior_high": self.priors[p][1]}
+                for j, p in enumerate(self.parameters)]
+
+    def draw(self, k: int, seed: int) -> list[dict[str, float]]:
+        """k particles drawn by weight with counter-based uniforms (reproducible)."""
+        cdf = np.cumsum(self.weights)
+        u = rng.uniforms(seed, rng.STREAM_RESOLUTION, 0, k, 17)
+        rows = np.minimum(np.searchsorted(cdf, u * cdf[-1]), len(cdf) - 1)
+        return [dict(zip(self.parameters, map(float, self.particles[i]))) for i in rows]
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cdf = np.cumsum(w) - 0.5 * w
+    cdf /= w.sum()
+    return float(np.interp(q, cdf, v))
+
+
+def load_posterior(database: str | Path, scenario: Scenario, abc_id: int | None = None) -> Posterior:
+    database = Path(database)
+    if not database.exists():
+        raise InputError(f"no calibration found at {database}", source="--store",
+                         hint="run 'antaeus calibrate' first (same --budget and --store)")
+    import pyabc
+    history = pyabc.History(f"sqlite:///{database.resolve()}")
+    if abc_id is None:
+        abc_id = max(r.id for r in history.all_runs())
+    history.id = abc_id
+    if history.max_t < 0:
+        raise InputError(f"the calibration in {database} has no finished generation yet", source="--store",
+                         hint="run 'antaeus calibrate --resume' with the same --budget and --store")
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    names = list(frame.columns)
+    paths = [parameter_path(n) for n in names]
+    priors = {p: tuple(scenario.calibration.parameters[p]) for p in paths}
+    w = np.asarray(weights, float)
+    return Posterior(database, abc_id, history.max_t, paths, frame[names].to_numpy(float), w / w.sum(), priors)
+
+
+@dataclass(frozen=True)
+class PredictiveCheck:
+    rows: list[dict]            # per target: key, observed, median, q05, q95, inside
+    coverage: float             # share of targets inside their 90% interval
+    mae_share_points: float     # mean |median - observed| over share targets, percentage points
+
+
+def predictive_check(posterior: Posterior, scenario: Scenario, draws: int = 20, agents: int | None = None,
+                     seed: int = 1) -> PredictiveCheck:
+    agents = agents or scenario.calibration.agents
+    samples: dict[str, list[float]] = {}
+    observed: dict[str, float] = {}
+    for i, values in enumerate(posterior.draw(draws, seed)):
+        result = simulate(with_parameters(scenario, values), seed * 100_003 + i, agents)
+        if not observed:
+            observed = targets.observed_statistics(result)
+        for k, value in targets.simulated_statistics(result, observed).items():
+            samples.setdefault(k, []).append(value)
+    rows, errors = [], []
+    for k, values in samples.items():
+        arr = np.asarray(values)
+        q05, med, q95 = np.quantile(arr, [0.05, 0.5, 0.95])
+        obs = observed[k]
+        rows.append({"target": k, "observed": obs, "median": float(med), "q05": float(q05), "q95": float(q95),
+                     "inside": bool(q05 <= obs <= q95)})
+        if "membership:" not in k:
+            errors.append(abs(med - obs) * 100)
+    coverage = float(np.mean([r["inside"] for r in rows])) if rows else float("nan")
+    return PredictiveCheck(rows, coverage, float(np.mean(errors)) if errors else float("nan"))
+
+
+def write_posterior_plots(posterior: Posterior, out_dir: Path) -> list[Path]:
+    """Marginal histograms and a pair plot of the posterior, as PNG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    k = len(posterior.parameters)
+    cols = 4
+    fig = Figure(figsize=(3.2 * cols, 2.4 * -(-k // cols)), dpi=100)
+    FigureCanvasAgg(fig)
+    for j, p in enumerate(posterior.parameters):
+        ax = fig.add_subplot(-(-k // cols), cols, j + 1)
+        ax.hist(posterior.particles[:, j], bins=20, weights=posterior.weights, range=posterior.priors[p],
+                color="#4c72b0")
+        ax.set_title(p.split(".", 1)[-1], fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(f"Posterior marginals (generation {posterior.generation}); x range = prior")
+    fig.tight_layout()
+    marginals = out_dir / "posterior_marginals.png"
+    fig.savefig(marginals)
+
+    fig = Figure(figsize=(1.6 * k, 1.6 * k), dpi=80)
+    FigureCanvasAgg(fig)
+    for a in range(k):
+        for b in range(k):
+            ax = fig.add_subplot(k, k, a * k + b + 1)
+            if a == b:
+                ax.hist(posterior.particles[:, a], bins=15, weights=posterior.weights, color="#4c72b0")
+            else:
+                ax.scatter(posterior.particles[:, b], posterior.particles[:, a], s=3,
+                           c=posterior.weights, cmap="viridis")
+            ax.set_xticks([]), ax.set_yticks([])
+            if b == 0:
+                ax.set_ylabel(posterior.parameters[a].rsplit(".", 1)[-1], fontsize=6)
+            if a == k - 1:
+                ax.set_xlabel(posterior.parameters[b].rsplit(".", 1)[-1], fontsize=6)
+    pairs = out_dir / "posterior_pairs.png"
+    fig.savefig(pairs)
+    return [marginals, pairs]

@@ -1,0 +1,57 @@
+"""Calibration targets as a flat vector of summary statistics.
+
+The targets are the record's in-use observations flagged as targets (data1917.md §1, §2,
+§3, §4a, §5a national, §6 and §8b); everything else is out of sample and never enters the
+fit. Each comparison category of each observation becomes one statistic. Shares stay
+shares; party membership is compared on a log10 scale so that a factor of two weighs the
+same at 24,000 members as at 240,000.
+"""
+from __future__ import annotations
+
+import math
+
+from ..data.compare import compare_all
+from ..engine.result import Result
+
+MISSING = -1.0  # a target the run did not produce (e.g. the run ended early): far from any share
+
+
+def key(comparison) -> str:
+    return f"{comparison.id}|{comparison.category}"
+
+
+def scale(value: float | None, unit: str) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if unit == "members":
+        return math.log10(max(float(value), 1.0))
+    return float(value)
+
+
+#: units the model produces; seat counts of a presidium, turnout or incident counts it does not
+FITTED_UNITS = ("share", "members")
+
+
+def target_comparisons(result: Result) -> list:
+    """Target comparisons the model can answer: a fitted unit, a simulated counterpart, and
+    not the starting value itself (membership on the first day is an input, not an output)."""
+    first = result.dates[0]
+    return [c for c in compare_all(result)
+            if c.target and c.unit in FITTED_UNITS and c.simulated is not None and c.observed is not None
+            and not (c.unit == "members" and _on_or_before(c.id, first))]
+
+
+def _on_or_before(observation_id: str, first) -> bool:
+    stamp = observation_id.rsplit(":", 1)[-1]
+    return len(stamp) == 10 and stamp <= first.isoformat()
+
+
+def observed_statistics(result: Result) -> dict[str, float]:
+    """The record's values for every target this model answers (any run gives the same)."""
+    return {key(c): scale(c.observed, c.unit) for c in target_comparisons(result)}
+
+
+def simulated_statistics(result: Result, keys) -> dict[str, float]:
+    """The run's values for the given target keys; a target it did not produce is MISSING."""
+    found = {key(c): scale(c.simulated, c.unit) for c in compare_all(result) if c.target}
+    return {k: found.get(k, MISSING) for k in keys}

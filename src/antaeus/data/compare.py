@@ -1,0 +1,264 @@
+"""Observed against simulated: each observation of the record beside the same quantity of a run.
+
+The mapping lives in ``mapping.toml`` so that every choice (which parties a source's grouping
+stands for, which total a seat count is a share of, what stands in where the model has no
+counterpart) is written down once and can be argued with. Simulated values come only from the
+public :class:`~antaeus.engine.result.Result`; where a run lacks the quantity (an overlay
+moved the election, the run ended earlier, the model has no such thing) ``simulated`` is None
+and ``note`` says why, rather than a number that would mislead a fit.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from antaeus.engine.result import Result
+
+from .record import JULIAN_LAG, Observation, data_file, observations
+
+#: record units that are counts of a body and become shares of its total
+COUNT_UNITS = ("seats", "delegates", "deputies", "votes")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One compared quantity. ``unit`` is "share" (a fraction) or a count (members, people)."""
+
+    id: str
+    version: str
+    category: str
+    observed: float | None
+    simulated: float | None
+    unit: str
+    target: bool
+    note: str = ""
+
+    @property
+    def error(self) -> float | None:
+        """Shares: simulated - observed (fraction points). Counts: log(simulated / observed),
+        since counts that span orders of magnitude are wrong by factors, not by amounts."""
+        if self.observed is None or self.simulated is None:
+            return None
+        if self.unit == "share":
+            return self.simulated - self.observed
+        if self.observed > 0 and self.simulated > 0:
+            return math.log(self.simulated / self.observed)
+        return None
+
+
+@lru_cache(maxsize=2)
+def load_mapping(path: str | Path | None = None) -> dict:
+    with open(Path(path) if path else data_file("mapping.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+def spec_for(observation: Observation, mapping: dict | None = None) -> dict:
+    """The mapping of one observation: family entry, overridden by the id's, then the version's."""
+    mapping = load_mapping() if mapping is None else mapping
+    if observation.family not in mapping.get("families", {}) and observation.id not in mapping.get("ids", {}):
+        raise KeyError(f"mapping.toml has no entry for {observation.id} (family {observation.family})")
+    spec = dict(mapping.get("families", {}).get(observation.family, {}))
+    by_id = dict(mapping.get("ids", {}).get(observation.id, {}))
+    by_version = by_id.pop("versions", {}).get(observation.version, {})
+    spec.update(by_id)
+    spec.update(by_version)
+    return spec
+
+
+def compare(result: Result, observation: Observation, mapping: dict | None = None) -> list[Comparison]:
+    """The comparisons of one observation with one run (one per category)."""
+    spec = spec_for(observation, mapping)
+    method = spec.get("method", "none")
+    if method == "shares":
+        return _shares(result, observation, spec)
+    if method == "monthly_onsets":
+        return [_monthly_onsets(result, observation, spec)]
+    if method in ("members", "active", "period_onsets"):
+        return [_count(result, observation, spec, method)]
+    return _none(observation, spec.get("reason", "no simulated counterpart"))
+
+
+def compare_all(result: Result, in_use_only: bool = True) -> list[Comparison]:
+    """Every observation of the record (by default the versions in use) against one run."""
+    return [c for o in observations(in_use_only) for c in compare(result, o)]
+
+
+# ------------------------------------------------------------------------- methods
+
+
+def _make(o: Observation, category: str, observed, simulated, unit: str, note: str = "") -> Comparison:
+    return Comparison(o.id, o.version, category, observed, simulated, unit, o.target, note)
+
+
+def _none(o: Observation, reason: str) -> list[Comparison]:
+    return [_make(o, g, v, None, o.unit, reason) for g, v in o.values.items()]
+
+
+def _shares(result: Result, o: Observation, spec: dict) -> list[Comparison]:
+    simulated, note = _simulated_shares(result, o, spec)
+    values = o.values
+    exclude = sum(values.get(g, 0.0) for g in spec.get("exclude", []))
+    if "denominator" in spec:
+        present = [g for g in spec["denominator"] if g in values]
+        denom = sum(values[g] for g in present) if len(present) == len(spec["denominator"]) else None
+    elif o.unit in COUNT_UNITS:
+        denom = o.total - exclude if o.total else None
+    else:  # already shares (of the valid vote, of delegates)
+        denom = 1.0 - exclude
+    if denom is not None and denom <= 0:
+        denom = None
+    model_denom = None
+    if simulated is not None:
+        model_denom = sum(simulated.get(p, 0.0) for p in spec.get("denominator_model", simulated))
+        if model_denom <= 0:
+            simulated, note = None, "the simulated denominator is empty"
+
+    out = []
+    for cat in spec["categories"]:
+        present = [g for g in cat["record"] if g in values]
+        observed = sum(values[g] for g in present) / denom if present and denom else None
+        sim = sum(simulated.get(p, 0.0) for p in cat["model"]) / model_denom if simulated is not None else None
+        out.append(_make(o, cat["name"], observed, sim, "share", note if sim is None else ""))
+    if spec.get("remainder"):
+        named = [c.observed for c in out]
+        observed = 1.0 - sum(named) if all(v is not None for v in named) else None
+        sim = 1.0 - sum(c.simulated for c in out) if simulated is not None else None
+        out.append(_make(o, spec["remainder"], observed, sim, "share", note if sim is None else ""))
+    return out
+
+
+def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[str, float] | None, str]:
+    source = spec.get("from", "observable")
+    if source == "observable":
+        wanted = spec.get("observable", o.id)
+        found = next((x for x in result.observables if x.id == wanted), None)
+        if found is None:
+            return None, f"no simulated observable {wanted} in this run (moved by an overlay, or outside the run)"
+        return dict(found.simulated), ""
+    d, note = _day(result, o, spec)
+    if d is None:
+        return None, note
+    if source == "group_support":
+        counts = result.support[d][:, result.groups.index(spec["group"]), :].sum(axis=0)
+    elif source == "soviet":
+        if o.constituency not in result.regions:
+            return None, f"no region {o.constituency} in this run"
+        counts = result.soviets[d, result.regions.index(o.constituency), :]
+    else:
+        raise ValueError(f"mapping.toml: unknown share source '{source}' for {o.id}")
+    total = float(np.sum(counts))
+    if total <= 0:
+        return None, "nobody to count on that day"
+    return {p: float(c) / total for p, c in zip(result.parties, counts)}, ""
+
+
+def _count(result: Result, o: Observation, spec: dict, method: str) -> Comparison:
+    observed = sum(o.values.values())
+    category = " + ".join(o.values)
+    unit = "members" if method == "members" else "people"
+
+    def missing(note: str) -> Comparison:
+        return _make(o, category, observed, None, unit, note)
+
+    if method == "members":
+        parties = spec.get("parties", {}).get(o.constituency)
+        if parties is None:
+            return missing(spec.get("reason", f"no model party for {o.constituency}"))
+        d, note = _day(result, o, spec)
+        if d is None:
+            return missing(note)
+        members = sum(result.membership[d, result.parties.index(p)] for p in parties)
+        return _make(o, category, observed, float(members), unit)
+
+    groups = _activity_groups(result, spec["activity"])
+    regions = _regions(result, o)
+    if regions is None:
+        return missing(f"no region {o.constituency} in this run")
+    if method == "active":
+        if o.date_end is not None:
+            return missing("a period's total of participants has no daily counterpart")
+        d, note = _day(result, o, spec)
+        if d is None:
+            return missing(note)
+        return _make(o, category, observed, float(result.active[d][np.ix_(regions, groups)].sum()), unit)
+    # period_onsets
+    if o.date_end is None:
+        return missing("a count at one date, not over a period, has no onset counterpart")
+    span = _span(result, o.date, o.date_end)
+    if span is None:
+        return missing(f"the period {o.date}..{o.date_end} is not wholly inside the run")
+    return _make(o, category, observed, float(result.onsets[span][:, regions][:, :, groups].sum()), unit)
+
+
+def _monthly_onsets(result: Result, o: Observation, spec: dict) -> Comparison:
+    observed = sum(o.values.values()) / 100.0 if o.unit == "percent_of_period" else None
+    category = " + ".join(o.values)
+    first, last = (_os_month(label) for label in spec["window"])
+    window = _span(result, first[0], last[1])
+    own = _span(result, o.date, o.date_end or o.date)
+    regions = _regions(result, o)
+    note = ""
+    if window is None or own is None:
+        note = f"the months {spec['window'][0]}..{spec['window'][1]} O.S. are not wholly inside the run"
+    elif regions is None:
+        note = f"no region {o.constituency} in this run"
+    if note:
+        return _make(o, category, observed, None, "share", note)
+    groups = _activity_groups(result, spec["activity"])
+    daily = result.onsets[:, regions][:, :, groups].sum(axis=(1, 2))
+    total = float(daily[window].sum())
+    if total <= 0:
+        return _make(o, category, observed, None, "share", f"no {spec['activity']} onsets in the window")
+    return _make(o, category, observed, float(daily[own].sum()) / total, "share")
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _day(result: Result, o: Observation, spec: dict) -> tuple[int | None, str]:
+    """Index of the compared day: `on`, else the date (a period's start, middle or end)."""
+    if "on" in spec:
+        day = dt.date.fromisoformat(str(spec["on"]))
+    elif o.date_end is None:
+        day = o.date
+    else:
+        at = spec.get("at", "mid")
+        day = {"start": o.date, "end": o.date_end,
+               "mid": o.date + (o.date_end - o.date) / 2}[at]
+    i = (day - result.dates[0]).days if result.dates else -1
+    if not 0 <= i < len(result.dates):
+        span = f"{result.dates[0]}..{result.dates[-1]}" if result.dates else "no days"
+        return None, f"{day} is outside the run ({span})"
+    return i, ""
+
+
+def _span(result: Result, start: dt.date, end: dt.date) -> slice | None:
+    """Day slice of [start, end] when the run covers all of it, else None."""
+    if not result.dates or start < result.dates[0] or end > result.dates[-1]:
+        return None
+    i = (start - result.dates[0]).days
+    return slice(i, i + (end - start).days + 1)
+
+
+def _os_month(label: str) -> tuple[dt.date, dt.date]:
+    """Gregorian first and last day of an O.S. month ("1917-09": 14 Sep - 13 Oct 1917)."""
+    year, month = map(int, label.split("-"))
+    return (dt.date(year, month, 1) + JULIAN_LAG,
+            dt.date(year, month, calendar.monthrange(year, month)[1]) + JULIAN_LAG)
+
+
+def _activity_groups(result: Result, activity: str) -> list[int]:
+    return [i for i, g in enumerate(result.groups) if result.group_activity.get(g) == activity]
+
+
+def _regions(result: Result, o: Observation) -> list[int] | None:
+    if o.constituency == "all_russia":
+        return list(range(len(result.regions)))
+    return [result.regions.index(o.constituency)] if o.constituency in result.regions else None

@@ -1,0 +1,95 @@
+"""Calibration: the quick preset runs, a killed calibration resumes without losing a finished
+generation, the posterior is summarised and checked, and bad input exits 2."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from antaeus.calibration import parse_budget, with_parameters
+from antaeus.calibration.abc import database_path
+from antaeus.scenario import InputError, load_scenario
+
+ENTRY = Path(sys.executable).with_name("antaeus")
+
+
+def cli(*args, **kw):
+    return subprocess.run([str(ENTRY), *args], capture_output=True, text=True, timeout=600, **kw)
+
+
+def generations(db: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT t, population_end_time FROM populations WHERE t >= 0 ORDER BY t").fetchall()
+
+
+def test_budgets():
+    assert parse_budget("quick").generations == 3
+    assert parse_budget("500").max_simulations == 500
+    for bad in ("lots", "10", "-3"):
+        with pytest.raises(InputError):
+            parse_budget(bad)
+
+
+def test_with_parameters_keeps_bounds():
+    s = load_scenario("russia1917")
+    changed = with_parameters(s, {"parameters.support.platform_fit": 20.0})
+    assert changed.parameters.support.platform_fit == 20.0
+    with pytest.raises(Exception):
+        with_parameters(s, {"parameters.support.platform_fit": 500.0})
+
+
+def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
+    store = tmp_path / "antaeus.duckdb"
+    db = database_path(store, "russia1917", parse_budget("quick"))
+    proc = subprocess.Popen([str(ENTRY), "calibrate", "--budget", "quick", "--store", str(store)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while time.time() < deadline and not (db.exists() and generations(db)):
+        assert proc.poll() is None, "the calibration ended before it could be interrupted"
+        time.sleep(0.1)
+    finished = generations(db)
+    assert finished and proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(finished) < 3
+
+    done = cli("calibrate", "--budget", "quick", "--store", str(store), "--resume")
+    assert done.returncode == 0, done.stderr
+    after = generations(db)
+    assert [t for t, _ in after] == [0, 1, 2]
+    assert after[:len(finished)] == finished  # the generations finished before the kill are kept
+
+    summary = cli("posterior", "--budget", "quick", "--store", str(store), "--draws", "4", "--agents", "2000", "--json")
+    assert summary.returncode == 0, summary.stderr
+    document = json.loads(summary.stdout)
+    paths = {row["parameter"] for row in document["parameters"]}
+    assert paths == set(load_scenario("russia1917").calibration.parameters)
+    for row in document["parameters"]:
+        assert row["prior_low"] <= row["q05"] <= row["median"] <= row["q95"] <= row["prior_high"]
+    predictive = document["predictive"]
+    assert 0.0 <= predictive["coverage_90"] <= 1.0 and predictive["targets"]
+    for plot in document["plots"]:
+        assert Path(plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("args, field", [
+    (["--budget", "plenty"], "--budget"),
+    (["--budget", "3"], "--budget"),
+    (["--resume"], "--resume"),
+    (["--workers", "0"], "--workers"),
+    (["no_such_scenario"], "scenario"),
+])
+def test_bad_calibration_input_exits_2(tmp_path, args, field):
+    store = tmp_path / "antaeus.duckdb"
+    done = cli("calibrate", *args, "--store", str(store))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0] and "Fix:" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "calibration").exists()

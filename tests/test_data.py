@@ -1,0 +1,378 @@
+"""antaeus.data: the historical record loads, validates, keeps every version, and meets a run."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import antaeus
+from antaeus.data import (
+    TARGET_SECTIONS,
+    Comparison,
+    RecordError,
+    compare,
+    compare_all,
+    is_target,
+    load_mapping,
+    load_record,
+    load_sources,
+    observations,
+    versions,
+)
+from antaeus.data.compare import _os_month, spec_for
+from antaeus.engine.result import Observable, Result
+from antaeus.scenario import InputError
+
+RECORD = Path(antaeus.data.__file__).with_name("record.csv")
+PARTIES = ["kadets", "mensheviks", "menshevik_internationalists", "srs", "left_srs", "bolsheviks", "others"]
+
+
+@pytest.fixture(scope="module")
+def run() -> Result:
+    return antaeus.simulate(antaeus.load_scenario("russia1917"), 1, 20000)
+
+
+def by_id(oid: str, version: str | None = None):
+    found = [o for o in observations(in_use_only=False) if o.id == oid and (version is None or o.version == version)]
+    assert found, oid
+    return found[0] if version else found
+
+
+# ------------------------------------------------------------------------- the record
+
+
+def test_record_loads_validates_and_cites_known_sources():
+    rows = load_record()
+    sources = load_sources()
+    assert len(rows) > 200
+    used = {s for r in rows for s in r.sources}
+    assert used <= set(sources)
+    assert set(sources) <= used, f"sources never cited: {set(sources) - used}"
+    for r in rows:
+        assert r.date_julian == r.date - dt.timedelta(days=13)
+        family, constituency, _ = r.id.split(":")
+        assert (r.family, r.constituency) == (family, constituency)
+    for key, entry in sources.items():
+        assert entry["via"].startswith("data1917.md §"), key
+
+
+def test_every_section_of_data1917_is_represented():
+    sections = {r.section for r in load_record()}
+    assert {"1", "2", "3a", "3b", "4a", "5a", "6", "8a", "8b", "8d"} <= sections
+    # §1: the disagreeing totals, the VTsIK and the peasant congresses
+    totals = {v for o in by_id("soviet_congress:all_russia:1917-06-16") for v in o.values.values()}
+    assert {882, 822, 784, 1090, 268} <= totals
+    assert by_id("soviet_congress:all_russia:1917-06-16", "gse_777").total == 777
+    assert by_id("vtsik:all_russia:1917-06-16", "wikipedia").values["Mensheviks"] == 123
+    assert by_id("peasant_congress:all_russia:1917-05", "smith").values == {"SR": 537, "Bolsheviks": 14}
+    assert by_id("peasant_congress:all_russia:1917-11-23", "pindrik").values["Left SR"] == 195
+    assert by_id("peasant_congress:all_russia:1917-12-09", "marxists_glossary").values["Left SR"] == 350
+    # §2: the three counts and the questionnaire
+    assert {o.version for o in by_id("soviet_congress:all_russia:1917-11-07")} >= {
+        "pravda_mandate", "encspb_opening", "rabochaya_gazeta", "oldhat", "rabinowitch"}
+    assert by_id("soviet_congress_poll:all_russia:1917-11-07", "prlib").values == {
+        "all power to the soviets": 505, "power to democracy or coalition": 165}
+    # §3, §4a: seats found, votes unverified
+    june = by_id("municipal:petrograd:1917-06-11", "rabinowitch_votes")
+    assert june.status == "unverified" and june.values["SR-Menshevik-Edinstvo bloc"] == 0.56
+    assert by_id("municipal:petrograd:1917-09-02", "rabinowitch_votes").status == "unverified"
+    assert by_id("municipal:petrograd:1917-09-02", "encspb_seats").values["Bolsheviks"] == 67
+    assert by_id("municipal:moscow:1917-07-08", "mieville").values["Kadets"] == 0.172
+    assert by_id("municipal:moscow:1917-07-08", "newhistoria").values["Kadets"] == 0.168
+    # §5a: every tabulation, the Left-SR test, the January session
+    assert {o.version for o in by_id("constituent_assembly:national:1917-11-25")} >= {
+        "pipes", "wikipedia_infobox", "wikipedia_2018_seats", "wikipedia_2017", "wikipedia_older",
+        "ru_wikipedia_seats", "lenin_svyatitsky"}
+    assert by_id("constituent_assembly:national:1917-11-25", "pipes").total == 44_432_000
+    assert by_id("constituent_assembly:voronezh_viatka_tobolsk:1917-11-25", "pipes").values["Left SR"] == 26000
+    assert by_id("ca_session:national:1918-01-18", "jewhistory").values["Bolsheviks and Left SR"] == 155
+    # §6: membership at every date, with alternatives
+    eve = {o.version: o.values["Bolsheviks"] for o in by_id("membership:bolsheviks:1917-03-07")}
+    assert eve == {"party_census": 24000, "newlib": 20000, "socialistworker": 10000, "dalin": 10000}
+    for oid in ("membership:bolsheviks:1917-05-07", "membership:bolsheviks:1917-08-08",
+                "membership:bolsheviks:1917-10", "membership:mensheviks:1917-05-14", "membership:srs:1917-09-14"):
+        by_id(oid)
+    # §8b both monthly series, in order, and the 958
+    for region, series in [("all_russia", [1, 7, 12, 17, 16, 13, 14, 20]),
+                           ("central_black_earth", [3.0, 9.0, 12.0, 14.8, 11.8, 15.0, 21.8, 12.0])]:
+        got = [by_id(f"unrest:{region}:1917-{m:02d}")[0].values["peasant actions"] for m in range(3, 11)]
+        assert got == series
+    assert by_id("land_seizures:all_russia:1917-09", "journalworker").values["land seizures"] == 958
+    # §8a strikes and §8d army figures
+    assert by_id("strikes:all_russia:1915", "kiryanov").values["strikes"] == 1946
+    assert by_id("strikers:petrograd:1917-03-10", "trotsky_hrr").values["strikers"] == 300000
+    assert by_id("mobilised:all_russia:1918-01-13", "musei_difesa").values["mobilised"] == 15_798_000
+
+
+def test_exactly_one_version_in_use_and_the_chosen_ones():
+    all_versions = observations(in_use_only=False)
+    ids = {o.id for o in all_versions}
+    in_use = observations()
+    assert sorted(o.id for o in in_use) == sorted(ids)  # one per id, no more
+    chosen = {o.id: o.version for o in in_use}
+    assert chosen["soviet_congress:all_russia:1917-06-16"] == "gse_777"
+    assert chosen["soviet_congress:all_russia:1917-11-07"] == "pravda_mandate"
+    assert chosen["constituent_assembly:national:1917-11-25"] == "pipes"
+    assert chosen["municipal:petrograd:1917-06-11"] == "encspb_seats"
+    assert chosen["municipal:petrograd:1917-09-02"] == "encspb_seats"
+    assert chosen["membership:bolsheviks:1917-05-07"] == "april_conference"
+
+
+def test_month_ids_name_whole_os_months():
+    sep = by_id("unrest:all_russia:1917-09")[0]
+    assert (sep.date, sep.date_end) == (dt.date(1917, 9, 14), dt.date(1917, 10, 13))
+    assert sep.date_julian == dt.date(1917, 9, 1)
+    assert _os_month("1917-03") == (dt.date(1917, 3, 14), dt.date(1917, 4, 13))
+    march_1918 = by_id("membership:bolsheviks:1918-03")[0]  # Gregorian by then
+    assert (march_1918.date, march_1918.date_end) == (dt.date(1918, 3, 1), dt.date(1918, 3, 31))
+
+
+def test_target_flags_follow_the_sections():
+    assert TARGET_SECTIONS == {"1", "2", "3a", "3b", "4a", "5a", "6", "8b"}
+    flags = {o.id: o.target for o in observations()}
+    for o in observations(in_use_only=False):
+        assert o.target == is_target(o.section, o.family, o.constituency)
+    assert flags["constituent_assembly:national:1917-11-25"]
+    assert not flags["constituent_assembly:voronezh_viatka_tobolsk:1917-11-25"]  # regional
+    assert not flags["ca_session:national:1918-01-18"]
+    assert flags["unrest:all_russia:1917-09"] and flags["unrest:central_black_earth:1917-03"]
+    assert flags["land_seizures:all_russia:1917-09"]
+    assert not flags["strikes:all_russia:1915"] and not flags["strikers:petrograd:1917-03-08"]
+    assert not flags["army:all_russia:1917-09"] and not flags["deserters:all_russia:1917-03-14"]
+    assert flags["soviet_congress:all_russia:1917-06-16"] and flags["municipal:moscow:1917-07-08"]
+    assert flags["membership:bolsheviks:1917-08-08"] and flags["peasant_congress:all_russia:1917-05"]
+    out_of_sample = {o.section for o in observations() if not o.target}
+    assert out_of_sample == {"5a", "8a", "8d"}
+
+
+# ------------------------------------------------------------------------- validation
+
+
+def _mutate(tmp_path: Path, change) -> Path:
+    with open(RECORD, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    change(rows)
+    path = tmp_path / "record.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _second_in_use(rows):
+    for r in rows:
+        if r["id"] == "soviet_congress:all_russia:1917-11-07" and r["version"] == "encspb_opening":
+            r["in_use"] = "true"
+
+
+def _bad_julian(rows):
+    rows[0]["date_julian"] = "1917-06-04"
+
+
+def _unknown_source(rows):
+    rows[3]["source"] = "nosuch_source"
+
+
+def _duplicate(rows):
+    rows.insert(1, dict(rows[0]))
+
+
+def _bad_status(rows):
+    rows[0]["status"] = "guessed"
+
+
+def _bad_unit(rows):
+    rows[0]["unit"] = "percent"
+
+
+def _label_mismatch(rows):
+    for r in rows:
+        if r["id"] == "unrest:all_russia:1917-09":
+            r["id"] = "unrest:all_russia:1917-08"
+
+
+@pytest.mark.parametrize("change, says", [
+    (_second_in_use, "2 versions in use"), (_bad_julian, "minus 13 days"),
+    (_unknown_source, "not in sources.toml"), (_duplicate, "appears twice"),
+    (_bad_status, "status 'guessed'"), (_bad_unit, "unit 'percent'"), (_label_mismatch, "does not match")])
+def test_validation_rejects_a_corrupted_record(tmp_path, change, says):
+    assert load_record(_mutate(tmp_path, lambda rows: None))  # an unchanged copy loads
+    (tmp_path / "bad").mkdir()
+    with pytest.raises(RecordError) as err:
+        load_record(_mutate(tmp_path / "bad", change))
+    assert says in err.value.message() and "record.csv, line" in err.value.message()
+
+
+def test_unknown_observation_suggests_the_closest():
+    with pytest.raises(InputError) as err:
+        versions("soviet_congress:all_russia:1917-11-08")
+    assert "did you mean 'soviet_congress:all_russia:1917-11-07'" in err.value.message()
+
+
+# ------------------------------------------------------------------------- the CLI
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    entry = Path(sys.executable).with_name("antaeus")
+    command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, timeout=120)
+
+
+def test_cli_data_lists_one_line_per_observation_in_use():
+    done = cli("data")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [o.id for o in observations()]
+    assert "pravda_mandate" in done.stdout and "out-of-sample" in done.stdout
+
+
+def test_cli_data_show_prints_every_version_with_sources():
+    done = cli("data", "show", "soviet_congress:all_russia:1917-11-07")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "version pravda_mandate (in use)" in out
+    for version in ("encspb_opening", "rabochaya_gazeta", "oldhat", "rabinowitch"):
+        assert f"version {version}:" in out
+    assert "unverified" in out and "http://www.encspb.ru/object/2804022647?lc=en" in out
+    assert "O.S. 1917-10-25" in out
+
+
+def test_cli_data_show_unknown_exits_2_with_one_line():
+    done = cli("data", "show", "nosuch")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("error:")
+    assert "nosuch" in done.stderr
+
+
+# ------------------------------------------------------------------------- comparison
+
+
+#: in-use observations a baseline run cannot meet: no counterpart in the model, before or
+#: after the run, or a local party organisation
+NOT_SIMULATED = {
+    "peasant_congress:all_russia:1917-12-09", "soviet_congress_presidium:all_russia:1917-11-07",
+    "turnout:petrograd:1917-06-11", "municipal:petrograd:1917-12-29", "ca_session:national:1918-01-18",
+    "membership:bolsheviks_petrograd:1917-03-07", "membership:bolsheviks_moscow:1917-03-07",
+    "membership:bolsheviks:1918-03", "membership:bolsheviks_petrograd:1918-03",
+    "membership:bolsheviks_moscow:1918-03", "membership:bolsheviks_urals:1918-03",
+    "membership:mensheviks:1917-12-14",
+    "strikes:all_russia:1915", "strikers:all_russia:1915", "strikes:all_russia:1916",
+    "strikers:all_russia:1916", "strikes:all_russia:1917-01-14", "strikers:all_russia:1917-01-14",
+    "strikers:petrograd:1917-01-22", "strikers:petrograd:1917-02-27",
+    "land_seizures:all_russia:1917-07", "land_seizures:all_russia:1917-09", "land_seizures:all_russia:1917-10",
+    "mobilised:all_russia:1918-01-13", "army:all_russia:1917-09", "army:all_russia:1917",
+    "army:all_russia:1917-05-14", "deserters:all_russia:1917-03-07",
+}
+
+
+def test_compare_all_meets_every_observation_in_use(run):
+    comparisons = compare_all(run)
+    assert all(isinstance(c, Comparison) for c in comparisons)
+    targets = {o.id: o.target for o in observations()}
+    assert {c.id for c in comparisons} == set(targets)
+    for c in comparisons:
+        assert c.target == targets[c.id]
+        if c.simulated is None:
+            assert c.note, c
+    unmet = {c.id for c in comparisons if c.simulated is None}
+    assert unmet == NOT_SIMULATED
+    for c in comparisons:
+        if c.unit == "share" and c.id not in NOT_SIMULATED:
+            assert c.simulated is not None and math.isfinite(c.simulated), c
+            assert -1e-9 <= c.simulated <= 1 + 1e-9, c
+            assert c.observed is None or -1e-9 <= c.observed <= 1 + 1e-9, c
+
+
+def test_shares_of_a_body_sum_to_one_and_the_months_too(run):
+    for o in observations():
+        spec = spec_for(o)
+        if spec["method"] == "shares" and spec.get("remainder") and o.id not in NOT_SIMULATED:
+            cs = compare(run, o)
+            assert sum(c.simulated for c in cs) == pytest.approx(1.0)
+            assert sum(c.observed for c in cs) == pytest.approx(1.0)
+    months = [c.simulated for c in compare_all(run) if c.id.startswith("unrest:all_russia:")]
+    assert len(months) == 8 and sum(months) == pytest.approx(1.0)
+
+
+def _result(observables: list[Observable]) -> Result:
+    dates = [dt.date(1917, 3, 8) + dt.timedelta(days=i) for i in range(268)]
+    D, R, G, P = len(dates), 1, 1, len(PARTIES)
+    zeros = np.zeros
+    return Result(scenario="hand", seed=0, agents=1, dates=dates, parties=PARTIES, regions=["petrograd"],
+                  groups=["peasant"], activities=["land_seizure"], support=zeros((D, R, G, P)),
+                  active=zeros((D, R, G)), onsets=zeros((D, R, G)), membership=zeros((D, P)),
+                  soviets=zeros((D, R, P)), legitimacy=zeros((D, R)), demands=zeros((D, R, 4)),
+                  observables=observables, power_log=[], decisions=[], parameters={},
+                  group_activity={"peasant": "land_seizure"})
+
+
+def test_seats_become_shares_of_the_named_total():
+    simulated = dict(zip(PARTIES, [0.10, 0.20, 0.05, 0.30, 0.05, 0.25, 0.05]))
+    ids = ["municipal:petrograd:1917-06-11", "constituent_assembly:national:1917-11-25"]
+    result = _result([Observable(i, i.split(":")[0], i.split(":")[1], dt.date.fromisoformat(i[-10:]),
+                                 simulated, None) for i in ids])
+    june = {c.category: c for c in compare(result, by_id(ids[0], "encspb_seats"))}
+    # SR 54 + Mensheviks 40 of 200 seats are one list: the bloc against srs+left_srs+mensheviks+m-int
+    assert june["SR-Menshevik bloc"].observed == pytest.approx(94 / 200)
+    assert june["SR-Menshevik bloc"].simulated == pytest.approx(0.30 + 0.05 + 0.20 + 0.05)
+    assert june["Kadets"].observed == pytest.approx(47 / 200)
+    assert june["Bolsheviks"].observed == pytest.approx(37 / 200)
+    assert june["others"].observed == pytest.approx(22 / 200)
+    assert june["others"].simulated == pytest.approx(0.05)
+    assert all(c.unit == "share" for c in june.values())
+    seats = {c.category: c for c in compare(result, by_id(ids[1], "wikipedia_infobox_seats"))}
+    assert seats["SR (incl. Left and Ukrainian SR)"].observed == pytest.approx((324 + 110) / 767)
+    assert seats["Bolsheviks"].observed == pytest.approx(183 / 767)
+    votes = {c.category: c for c in compare(result, by_id(ids[1], "pipes"))}
+    accounted = 44_432_000 - 4_543_000  # Pipes' unaccounted returns are left out
+    sr = (17_943_000 + 451_000 + 3_433_000) / accounted  # SR + Left SR + Ukrainian SR
+    assert votes["SR (incl. Left and Ukrainian SR)"].observed == pytest.approx(sr)
+    assert votes["Mensheviks (incl. Georgian)"].simulated == pytest.approx(0.25)
+    # an overlay that moved the election: nothing to compare, and it says why
+    moved = compare(_result([]), by_id(ids[0], "encspb_seats"))
+    assert all(c.simulated is None and "no simulated observable" in c.note for c in moved)
+
+
+def test_membership_and_monthly_onsets_on_a_hand_built_run():
+    result = _result([])
+    result.membership[:, PARTIES.index("bolsheviks")] = np.linspace(24000, 400000, len(result.dates))
+    day = {d: i for i, d in enumerate(result.dates)}
+    result.onsets[day[dt.date(1917, 9, 14)]:day[dt.date(1917, 10, 13)] + 1] = 1.0  # O.S. September only
+    result.onsets[day[dt.date(1917, 3, 13)]] = 100.0  # 28 Feb O.S.: outside the window
+    april = compare(result, by_id("membership:bolsheviks:1917-05-07", "april_conference"))[0]
+    middle = day[dt.date(1917, 5, 9)]  # the conference ran 7-12 May N.S.: its middle day
+    assert april.simulated == pytest.approx(result.membership[middle, PARTIES.index("bolsheviks")])
+    assert april.error == pytest.approx(math.log(april.simulated / 79204))
+    eve = compare(result, by_id("membership:bolsheviks:1917-03-07", "party_census"))[0]
+    assert eve.simulated == pytest.approx(24000)  # the run's first day stands for the eve
+    sep = compare(result, by_id("unrest:all_russia:1917-09")[0])[0]
+    aug = compare(result, by_id("unrest:all_russia:1917-08")[0])[0]
+    assert (sep.observed, sep.simulated, aug.simulated) == (pytest.approx(0.14), pytest.approx(1.0), 0.0)
+    short = _result([])
+    short.dates[:] = short.dates[:200]  # ends before O.S. October does
+    assert compare(short, by_id("unrest:all_russia:1917-09")[0])[0].simulated is None
+
+
+def test_mapping_names_real_parties_and_groupings_and_drops_nothing():
+    mapping = load_mapping()
+    groupings = {r.grouping for r in load_record()}
+    for level in (mapping["families"], mapping["ids"]):
+        for key, spec in level.items():
+            for cat in spec.get("categories", []):
+                assert set(cat["model"]) <= set(PARTIES), key
+                assert set(cat["record"]) & groupings, f"{key}: {cat['name']} names no grouping of the record"
+            assert set(spec.get("denominator_model", [])) <= set(PARTIES)
+    for o in observations(in_use_only=False):
+        spec = spec_for(o)
+        if spec["method"] != "shares" or spec.get("remainder"):
+            continue
+        covered = {g for cat in spec["categories"] for g in cat["record"]} | set(spec.get("denominator", []))
+        assert set(o.values) <= covered, f"{o.id} {o.version}: groupings compared with nothing"
