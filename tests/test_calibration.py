@@ -93,3 +93,57 @@ def test_bad_calibration_input_exits_2(tmp_path, args, field):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and field in lines[0] and "Fix:" in lines[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "calibration").exists()
+
+
+def synthetic_posterior(tmp_path):
+    """A small hand-made posterior over two calibrated parameters."""
+    import numpy as np
+
+    from antaeus.calibration.posterior import Posterior
+    s = load_scenario("russia1917")
+    paths = ["parameters.support.platform_fit", "parameters.soviets.reelection_days"]
+    particles = np.array([[10.0, 20.0], [12.0, 30.0], [25.0, 90.0], [11.0, 25.0]])
+    weights = np.array([0.3, 0.3, 0.1, 0.3])
+    return Posterior(tmp_path / "x.db", 1, 4, paths, particles, weights,
+                     {p: tuple(s.calibration.parameters[p]) for p in paths}, {"seed": 5, "agents": 2000})
+
+
+def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch):
+    from antaeus import api
+    from antaeus.calibration.default import committed_particles, export
+    from antaeus.scenario import loader
+
+    posterior = synthetic_posterior(tmp_path)
+    assert posterior.median()["parameters.support.platform_fit"] == pytest.approx(11.5, abs=1.0)
+    written = export(posterior, "russia1917", budget="quick", seed=5, agents=2000, store="s.duckdb",
+                     out_dir=tmp_path / "posteriors")
+    assert all(f.exists() for f in written)
+    monkeypatch.setattr(loader, "posterior_folder", lambda: tmp_path / "posteriors")
+
+    s = load_scenario("russia1917")
+    assert s.scenario.calibrated and "budget quick" in s.scenario.calibration_note
+    assert s.parameters.support.platform_fit == pytest.approx(posterior.median()["parameters.support.platform_fit"])
+    assert load_scenario("russia1917", sets=["parameters.support.platform_fit=7"]).parameters.support.platform_fit == 7
+
+    paths, particles, weights = committed_particles("russia1917")
+    assert paths == posterior.parameters and weights.sum() == pytest.approx(1.0)
+
+    out = api.run("russia1917", seed=2, agents=2000, until="1917-07-10", store=None, posterior_draws=4)
+    assert len(out.draws) == 4
+    fits = {r.parameters["parameters.support.platform_fit"] for r in out.draws}
+    assert fits <= {10.0, 12.0, 25.0, 11.0} and len(fits) > 1
+    document = out.to_json_dict()
+    assert document["posterior_draws"] == 4 and document["calibrated"] is True
+    for row in document["ensemble"]:
+        for party, median in row["median"].items():
+            assert row["q05"][party] <= median <= row["q95"][party]
+    again = api.run("russia1917", seed=2, agents=2000, until="1917-07-10", store=None, posterior_draws=4)
+    assert again.to_json_dict()["ensemble"] == document["ensemble"]
+
+
+def test_posterior_draws_need_a_posterior(tmp_path, monkeypatch):
+    from antaeus import api
+    from antaeus.scenario import loader
+    monkeypatch.setattr(loader, "posterior_folder", lambda: tmp_path)
+    with pytest.raises(InputError, match="no calibrated posterior"):
+        api.run("russia1917", agents=1000, until="1917-03-20", store=None, posterior_draws=2)

@@ -74,7 +74,9 @@ def section_of(path: str) -> str:
 
 def table(scenario: str = "russia1917") -> str:
     """The generated Markdown, without the markers."""
-    params = free_parameters(load_scenario(scenario))
+    resolved = load_scenario(scenario)
+    params = free_parameters(resolved)
+    fitted = set(resolved.calibration.parameters) if resolved.calibration and resolved.scenario.calibrated else set()
     sections: dict[str, list] = {}
     for p in params:
         sections.setdefault(section_of(p.path), []).append(p)
@@ -83,7 +85,10 @@ def table(scenario: str = "russia1917") -> str:
         "do not edit by hand -->",
         "",
         f"{len(params)} free parameters of `{scenario}`. Each can be changed with "
-        "`--set PATH=VALUE` within its bounds; none is calibrated.",
+        "`--set PATH=VALUE` within its bounds. "
+        + (f"{len(fitted)} are calibrated (marked **calibrated**: the posterior median, "
+           f"{resolved.scenario.calibration_note}); the rest are documented guesses."
+           if fitted else "None is calibrated yet: every value is a documented guess."),
     ]
     for prefix, rows in sections.items():
         lines += ["", f"#### {SECTION_TITLES.get(prefix, prefix)} (`{prefix}.*`)", "",
@@ -91,7 +96,9 @@ def table(scenario: str = "russia1917") -> str:
                   "|---|---:|---:|---:|---|---|---|"]
         for p in rows:
             lines.append(f"| `{p.path}` | {number(p.value)} | {number(p.lower)} | {number(p.upper)} | "
-                         f"{cell(p.unit)} | {cell(p.description)} | {cell(p.source)} |")
+                         f"{cell(p.unit)} | {cell(p.description)} | "
+                         f"{'**calibrated** (docs/calibration.md); prior guess: ' if p.path in fitted else ''}"
+                         f"{cell(p.source)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -41,6 +41,8 @@ class RunOutput:
     run_id: str | None = None
     store: Path | None = None
     plots: tuple[Path, ...] = ()
+    #: with --posterior-draws K: the K runs, one per draw from the posterior (``result`` is the first)
+    draws: tuple[Result, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         """The document of ``antaeus run --json`` (docs/json.md): plain JSON types, floats
@@ -62,6 +64,8 @@ class RunOutput:
             "mobilisation": r.mobilisation_by_month(),
             "membership": final_membership(r),
             "run_id": self.run_id, "store": self.store, "plots": list(self.plots),
+            **({"posterior_draws": len(self.draws), "ensemble": ensemble_observables(self.draws)}
+               if self.draws else {}),
         })
 
 
@@ -80,7 +84,7 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
         store: str | Path | None = DEFAULT_STORE_PATH, plots: bool = True,
         threads: int | None = None, chunk: int = 64,
         progress: Callable[[int, int], None] | None = None,
-        command: str | None = None) -> RunOutput:
+        command: str | None = None, posterior_draws: int = 0) -> RunOutput:
     """Load, check, simulate, then store the run and draw its plots.
 
     ``store=None`` keeps everything in memory (no database, no plots). Plots go beside the
@@ -108,16 +112,60 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
         raise InputError(f"{at_dates[-1]} comes after the last simulated day {last}", source="--at",
                          hint="give --at dates up to --until, or a later --until")
     store_path = _store_path(store)
+    posterior_draws = _whole_number(posterior_draws, "--posterior-draws", 0, 10_000,
+                                    "give a number of draws such as 20, or 0 for the posterior median")
+    scenarios = [resolved] if posterior_draws == 0 else \
+        posterior_scenarios(resolved, posterior_draws, seed, keep=[s.split("=", 1)[0].strip() for s in sets])
 
-    result = simulate(resolved, seed, agents, until=last, threads=threads, chunk=chunk, progress=progress)
-
+    results = tuple(simulate(sc, seed + i, agents, until=last, threads=threads, chunk=chunk, progress=progress)
+                    for i, sc in enumerate(scenarios))
+    result = results[0]
+    draws = results if posterior_draws else ()
     if store_path is None:
-        return RunOutput(resolved, result, at_dates)
+        return RunOutput(resolved, result, at_dates, draws=draws)
     name = resolved.scenario.name if isinstance(scenario, Scenario) else str(scenario)
     call = command or f"antaeus.run({name!r}, seed={seed}, agents={agents}, until='{last}')"
-    run_id = write_run(result, store_path, scenario_toml=scenario_toml(resolved), command=call)
-    figures = tuple(write_plots(result, run_directory(store_path, run_id))) if plots else ()
-    return RunOutput(resolved, result, at_dates, run_id, store_path, figures)
+    run_ids = [write_run(r, store_path, scenario_toml=scenario_toml(sc), command=call)
+               for r, sc in zip(results, scenarios)]
+    figures = tuple(write_plots(result, run_directory(store_path, run_ids[0]))) if plots else ()
+    return RunOutput(resolved, result, at_dates, run_ids[0], store_path, figures, draws)
+
+
+def posterior_scenarios(resolved: Scenario, k: int, seed: int, keep: Iterable[str] = ()) -> list[Scenario]:
+    """k copies of the scenario, each with its calibrated parameters drawn from the committed
+    posterior (by weight, reproducibly for a seed); paths in ``keep`` (set by the user) stay."""
+    from .calibration.abc import with_parameters
+    from .calibration.default import committed_particles
+    from .engine import rng
+
+    committed = committed_particles(resolved.scenario.name)
+    if committed is None:
+        raise InputError(f"scenario '{resolved.scenario.name}' has no calibrated posterior", source="--posterior-draws",
+                         hint="calibrate it ('antaeus calibrate', then 'antaeus posterior --export'), or leave the option out")
+    paths, particles, weights = committed
+    cdf = np.cumsum(weights)
+    rows = np.minimum(np.searchsorted(cdf, rng.uniforms(seed, rng.STREAM_RESOLUTION, 1, k, 23) * cdf[-1]),
+                      len(cdf) - 1)
+    kept = set(keep)
+    return [with_parameters(resolved, {p: float(v) for p, v in zip(paths, particles[i]) if p not in kept})
+            for i in rows]
+
+
+def ensemble_observables(draws: Iterable[Result]) -> list[dict]:
+    """Per observable and party: median and 90% interval over the posterior draws."""
+    by_id: dict[str, dict[str, list[float]]] = {}
+    for r in draws:
+        for o in r.observables:
+            for party, share in o.simulated.items():
+                by_id.setdefault(o.id, {}).setdefault(party, []).append(share)
+    out = []
+    for oid, parties in by_id.items():
+        q = {p: np.quantile(v, [0.05, 0.5, 0.95]) for p, v in parties.items()}
+        out.append({"id": oid, "runs": len(next(iter(parties.values()))),
+                    "median": {p: float(v[1]) for p, v in q.items()},
+                    "q05": {p: float(v[0]) for p, v in q.items()},
+                    "q95": {p: float(v[2]) for p, v in q.items()}})
+    return out
 
 
 # ------------------------------------------------------------------------- checking

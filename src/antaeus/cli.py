@@ -56,11 +56,12 @@ def run_command(
     threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: every core); never changes the result.")] = None,
     chunk: Annotated[int, typer.Option(help="Locales per parallel work item; never changes the result.")] = 64,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Do not draw support.png and gaps.png.")] = False,
+    posterior_draws: Annotated[int, typer.Option(help="Spread over K draws from the calibrated posterior (0: its median).")] = 0,
 ) -> None:
     """Simulate a scenario, store the run, draw its plots and summarise it."""
     options = dict(seed=seed, agents=agents, until=until, at=at or (), overlays=overlay or (),
                    sets=set_ or (), patch=patch, store=None if no_store else store,
-                   plots=not no_plots, threads=threads, chunk=chunk,
+                   plots=not no_plots, threads=threads, chunk=chunk, posterior_draws=posterior_draws,
                    command=shlex.join(["antaeus", *sys.argv[1:]]))
     if as_json:
         out = api.run(scenario, **options)
@@ -73,7 +74,7 @@ def run_command(
     console = Console(highlight=False)
     if not console.is_terminal:  # a file or a pipe: wide enough that no table is squeezed
         console.width = max(console.width, SUMMARY_WIDTH)
-    render_summary(out.result, console, at=out.at, written=written)
+    render_summary(out.result, console, at=out.at, written=written, draws=out.draws)
 
 
 @app.command("scenarios")
@@ -162,6 +163,46 @@ def _data_values(o) -> str:
 
 
 register_calibration(app)
+
+
+check_app = typer.Typer(help="Hold the model against the historical record.")
+app.add_typer(check_app, name="check")
+
+
+@check_app.command("history")
+def check_history_command(
+    scenario: ScenarioArg = api.DEFAULT_SCENARIO,
+    runs: Annotated[int, typer.Option(help="Runs to pool (seeds SEED .. SEED+RUNS-1).")] = 20,
+    agents: Annotated[int, typer.Option(help="Person-agents per run.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
+    overlay: OverlayOpt = None,
+    set_: SetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (rows and summaries) and nothing else.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder for the figures, one PNG per family.")] = Path("antaeus-results") / "history-check",
+) -> None:
+    """Every observation of the record beside the simulated median and 90% interval over runs."""
+    from antaeus.experiments.history_check import check_out_dir, history_check, render
+    from antaeus.report.history_plots import write_history_plots
+    out = check_out_dir(out)
+    options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or ())
+    if as_json:
+        check = history_check(scenario, **options)
+    else:
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+                       TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        with bar:
+            task = bar.add_task(f"simulating {scenario}", total=None)
+            check = history_check(scenario, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                  **options)
+    plots = write_history_plots(check, out)
+    if as_json:
+        sys.stdout.write(json.dumps({**check.to_json_dict(), "plots": [str(p) for p in plots]},
+                                    indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 180)
+    render(check, console, plots)
 
 
 class _DayProgress:

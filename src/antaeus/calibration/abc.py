@@ -65,12 +65,13 @@ def particle_seed(values: dict[str, float], base: int) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:7], "little")
 
 
-def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], progress):
+def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], progress, threads: int | None):
     calls = [0]
 
     def model(parameters) -> dict[str, float]:
         values = {parameter_path(k): float(v) for k, v in dict(parameters).items()}
-        result = simulate(with_parameters(scenario, values), particle_seed(values, base_seed), agents)
+        result = simulate(with_parameters(scenario, values), particle_seed(values, base_seed), agents,
+                          threads=threads)
         calls[0] += 1
         if progress is not None:
             progress(calls[0])
@@ -104,6 +105,11 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                          hint="run without --resume first, with the same --budget and --store")
     agents = plan.agents or s.calibration.agents
 
+    if workers > 1:
+        # worker processes are forked: GNU OpenMP does not survive a fork, Numba's own
+        # work queue does (this holds when nothing parallel has run in this process yet)
+        import numba
+        numba.config.THREADING_LAYER = "workqueue"
     import pyabc  # imported here: it is slow to import and only calibration needs it
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
@@ -112,7 +118,8 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     observed = targets.observed_statistics(pilot)
     priors = pyabc.Distribution(**{parameter_name(p): pyabc.RV("uniform", lo, hi - lo)
                                    for p, (lo, hi) in s.calibration.parameters.items()})
-    model = _model(s, agents, seed, sorted(observed), progress)
+    # with several worker processes each simulation runs on one thread: the cores are shared out
+    model = _model(s, agents, seed, sorted(observed), progress, 1 if workers > 1 else None)
     if workers == 1:
         sampler = pyabc.sampler.SingleCoreSampler()
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -55,6 +56,7 @@ def posterior_command(
     draws: Annotated[int, typer.Option(help="Posterior draws simulated for the predictive check (0: skip).")] = 20,
     agents: Annotated[Optional[int], typer.Option(help="Agents per predictive simulation (default: the scenario's calibration agents).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")] = False,
+    export: Annotated[bool, typer.Option("--export", help="Make this posterior the scenario's calibrated default (writes scenario/builtin/posteriors/).")] = False,
 ) -> None:
     """Summarise a calibration's posterior, plot it, and check it against the targets."""
     s = load_scenario(scenario)
@@ -62,6 +64,12 @@ def posterior_command(
     posterior = load_posterior(database_path(store, s.scenario.name, plan), s)
     plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
     check = predictive_check(posterior, s, draws=draws, agents=agents) if draws > 0 else None
+    if export:
+        from .default import export as export_default
+        written = export_default(posterior, s.scenario.name, budget=plan.label, seed=int(posterior.meta.get("seed", 0)),
+                                 agents=int(posterior.meta.get("agents", 0)), store=str(store))
+        for f in written:
+            print(f"calibrated default written: {f}", file=sys.stderr)
     if as_json:
         print(json.dumps({"scenario": s.scenario.name, "budget": plan.label, "generation": posterior.generation,
                           "parameters": posterior.summary(), "plots": [str(p) for p in plots],

@@ -7,6 +7,7 @@ how often each target's recorded value falls inside the simulated 90% interval.
 """
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Posterior:
     particles: np.ndarray        # [n, k]
     weights: np.ndarray          # [n], summing to 1
     priors: dict[str, tuple[float, float]]
+    meta: dict  # what the calibration was started with: scenario, budget, seed, agents
 
     def quantile(self, q: float) -> dict[str, float]:
         return {p: weighted_quantile(self.particles[:, j], self.weights, q) for j, p in enumerate(self.parameters)}
@@ -76,7 +78,9 @@ def load_posterior(database: str | Path, scenario: Scenario, abc_id: int | None 
     paths = [parameter_path(n) for n in names]
     priors = {p: tuple(scenario.calibration.parameters[p]) for p in paths}
     w = np.asarray(weights, float)
-    return Posterior(database, abc_id, history.max_t, paths, frame[names].to_numpy(float), w / w.sum(), priors)
+    meta = history.get_abc().json_parameters or {}
+    meta = ast.literal_eval(meta) if isinstance(meta, str) else dict(meta)  # pyabc stores a repr
+    return Posterior(database, abc_id, history.max_t, paths, frame[names].to_numpy(float), w / w.sum(), priors, meta)
 
 
 @dataclass(frozen=True)

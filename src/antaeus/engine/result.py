@@ -87,6 +87,7 @@ class Result:
     group_activity: dict[str, str]
     runtime_s: float = 0.0
     calibrated: bool = False
+    calibration_note: str = ""
     extra: dict = field(default_factory=dict)
 
     @property

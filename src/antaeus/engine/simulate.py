@@ -217,4 +217,5 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         soviets=rec_soviets, legitimacy=rec_legit, demands=rec_demands, observables=observables, power_log=power_log,
         decisions=decisions, parameters={p.path: p.value for p in free_parameters(s)},
         group_activity={g: spec.activity for g, spec in s.groups.items()},
-        runtime_s=time.perf_counter() - started, calibrated=s.scenario.calibrated)
+        runtime_s=time.perf_counter() - started, calibrated=s.scenario.calibrated,
+        calibration_note=s.scenario.calibration_note)

@@ -98,7 +98,7 @@ def final_membership(result: Result) -> dict[str, float]:
 
 
 def render_summary(result: Result, console: Console, *, at: Iterable[dt.date] = (),
-                   written: Iterable[tuple[str, Path | str]] = ()) -> None:
+                   written: Iterable[tuple[str, Path | str]] = (), draws: tuple[Result, ...] = ()) -> None:
     """Print a run's summary: power, elections against history, the actors' misreadings,
     mobilisation, membership, and where the results went."""
     sections = [_header(result), _power_timeline(result)]
@@ -107,6 +107,8 @@ def render_summary(result: Result, console: Console, *, at: Iterable[dt.date] = 
         sections.append(_observables_table(result, compared))
     if result.decisions:
         sections += [_gaps_table(result), _acts_table(result)]
+    if draws:
+        sections.append(_ensemble_table(draws))
     sections.append(_mobilisation_table(result))
     sections += [_support_table(result, date) for date in at]
     sections.append(_membership_line(result))
@@ -123,6 +125,8 @@ def _header(result: Result) -> Panel:
             f"{result.days} days ({start} to {end}) · {result.runtime_s:.1f} s")
     if not result.calibrated:
         text += f"\n[bold yellow]{NOT_CALIBRATED}[/]"
+    else:
+        text += f"\nCalibrated: {escape(result.calibration_note)}"
     return Panel(text, box=box.ROUNDED, expand=False)
 
 
@@ -259,3 +263,23 @@ def _compact(n: float) -> str:
 def _words(name: str) -> str:
     """Identifiers with spaces for underscores, so narrow columns wrap them between words."""
     return name.replace("_", " ")
+
+
+def _ensemble_table(draws: tuple[Result, ...]) -> Table:
+    """Observables over posterior draws: median and 90% interval beside the record."""
+    table = _table(f"Over {len(draws)} posterior draws: simulated median [5%-95%] / observed, %",
+                   "observable", "party", "simulated", "observed", text_columns=2)
+    spread: dict[tuple[str, str], list[float]] = {}
+    observed: dict[str, dict[str, float]] = {}
+    for r in draws:
+        for o in r.observables:
+            if o.observed:
+                observed[o.id] = o.observed
+                for party, share in o.simulated.items():
+                    spread.setdefault((o.id, party), []).append(share)
+    for (oid, party), values in spread.items():
+        lo, mid, hi = np.quantile(values, [0.05, 0.5, 0.95]) * 100
+        seen = observed[oid].get(party)
+        table.add_row(oid, party.replace("_", " "), f"{mid:.0f} [{lo:.0f}-{hi:.0f}]",
+                      "-" if seen is None else f"{seen * 100:.0f}")
+    return table

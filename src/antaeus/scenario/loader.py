@@ -107,6 +107,40 @@ def deep_merge(base: dict, patch: dict) -> dict:
     return out
 
 
+def posterior_folder():
+    """Where the calibrated defaults of the built-in scenarios are committed."""
+    return BUILTIN / "posteriors"
+
+
+def posterior_file(name: str):
+    """The committed calibration of a built-in scenario (median and provenance), if any."""
+    f = posterior_folder() / f"{name}.toml"
+    return f if f.is_file() else None
+
+
+def apply_posterior(data: dict, name: str, origin: dict) -> dict:
+    """Set a built-in scenario's calibrated parameters to their posterior medians."""
+    f = posterior_file(name)
+    if f is None:
+        return data
+    text = f.read_text()
+    post = _read_toml(text, f"posterior of '{name}'")
+    out = copy.deepcopy(data)
+    for path, value in post["median"].items():
+        node = out
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+        origin[path] = (f"posterior of '{name}'", text)
+    prov = post["provenance"]
+    out["scenario"]["calibrated"] = True
+    out["scenario"]["calibration_note"] = (
+        f"posterior median of ABC-SMC, budget {prov['budget']}, seed {prov['seed']}, data {prov['data_version']}, "
+        f"{prov['date']}; reproduce with: {prov['command']}")
+    return out
+
+
 def _leaf_paths(data: Any, prefix: str = "") -> list[str]:
     if isinstance(data, dict):
         out = []
@@ -166,6 +200,8 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
                             + "give a built-in name (see 'antaeus scenarios') or a path to a .toml file")
     default = (source, text)
     origin: dict[str, tuple[str, str | None]] = {}
+    if name in builtin_scenarios():
+        data = apply_posterior(data, name, origin)
     known = builtin_overlays()
     for ov in overlays or []:
         if ov not in known:

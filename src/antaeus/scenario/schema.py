@@ -184,6 +184,7 @@ class Meta(Frozen):
     start: dt.date
     end: dt.date
     calibrated: bool = False
+    calibration_note: str = Field("", description="provenance of the calibrated values, when calibrated")
 
 
 class Scenario(Frozen):

@@ -1,0 +1,63 @@
+"""The calibrated default: a finished calibration exported beside the built-in scenario.
+
+``<name>.toml`` holds the posterior median of every calibrated parameter and the provenance
+(data version, budget, seed, agents, date, the command that reproduces it); ``<name>.csv``
+holds the weighted particles for ``antaeus run --posterior-draws``. The loader applies the
+median to the built-in scenario, which is then marked calibrated.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import tomli_w
+
+from ..scenario import loader
+from .posterior import Posterior
+
+
+def data_version() -> str:
+    """A digest of the record and its mapping: which data a calibration was fitted to."""
+    folder = resources.files("antaeus.data")
+    digest = hashlib.sha256()
+    for name in ("record.csv", "mapping.toml", "sources.toml"):
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, agents: int, store: str,
+           out_dir: Path | None = None) -> list[Path]:
+    out_dir = Path(out_dir) if out_dir else Path(str(loader.posterior_folder()))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    provenance = {
+        "data_version": data_version(), "budget": budget, "seed": seed, "agents": agents,
+        "generation": posterior.generation, "particles": int(len(posterior.weights)),
+        "date": dt.date.today().isoformat(),
+        "command": f"antaeus calibrate {scenario_name} --budget {budget} --seed {seed} --workers 2 --store {store}",
+    }
+    summary = {row["parameter"]: {k: v for k, v in row.items() if k != "parameter"} for row in posterior.summary()}
+    toml = out_dir / f"{scenario_name}.toml"
+    toml.write_text(
+        "# Calibrated default of the built-in scenario (written by 'antaeus posterior --export').\n"
+        + tomli_w.dumps({"provenance": provenance, "median": posterior.median(), "summary": summary}))
+    table = out_dir / f"{scenario_name}.csv"
+    with table.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([*posterior.parameters, "weight"])
+        for row, w in zip(posterior.particles, posterior.weights):
+            writer.writerow([repr(float(x)) for x in row] + [repr(float(w))])
+    return [toml, table]
+
+
+def committed_particles(scenario_name: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """The exported particles of a built-in scenario: (paths, particles [n,k], weights [n])."""
+    f = loader.posterior_folder() / f"{scenario_name}.csv"
+    if not f.is_file():
+        return None
+    rows = list(csv.reader(f.read_text().splitlines()))
+    header, body = rows[0], np.array(rows[1:], float)
+    return header[:-1], body[:, :-1], body[:, -1] / body[:, -1].sum()

@@ -1,0 +1,502 @@
+"""The model against the historical record over many runs: ``antaeus check history``.
+
+Each run of the scenario (seeds ``seed .. seed+runs-1``) is compared with every observation of
+the record in use by :func:`antaeus.data.compare.compare_all`; the comparisons are then pooled
+per (observation, category) into the simulated median and 90% interval (the 5% and 95%
+quantiles over the runs that produced a value), beside the observed value. Whether the
+observation was a calibration target or is out of sample comes from the record
+(:attr:`Comparison.target`), so the check reports both kinds side by side and never mixes
+them in one figure of merit. docs/history-check.md says how to read the result.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from antaeus.data.compare import Comparison, compare, compare_all, load_mapping
+from antaeus.data.record import Observation, observations
+from antaeus.engine.simulate import simulate
+from antaeus.scenario import InputError, Scenario, load_scenario
+
+DEFAULT_RUNS = 20
+DEFAULT_AGENTS = 20_000
+DEFAULT_OUT = Path("antaeus-results") / "history-check"
+MAX_SEED = 2**63 - 1
+QUANTILES = (0.05, 0.5, 0.95)
+JSON_DECIMALS = 6
+
+#: figure (and summary) families: record families drawn together, in the order of the table
+PANELS: dict[str, tuple[str, ...]] = {
+    "congresses": ("soviet_congress", "soviet_congress_poll", "soviet_congress_presidium", "vtsik",
+                   "peasant_congress", "soviet"),
+    "municipal": ("municipal", "turnout"),
+    "constituent_assembly": ("constituent_assembly", "ca_session"),
+    "membership": ("membership",),
+    "unrest": ("unrest", "land_seizures"),
+    "other": ("strikes", "strikers", "deserters", "army", "mobilised"),
+}
+PANEL_TITLES = {"congresses": "Congresses and soviets", "municipal": "Municipal elections",
+                "constituent_assembly": "Constituent Assembly", "membership": "Party membership",
+                "unrest": "Peasant unrest by month", "other": "Strikes, army and desertion"}
+FAMILY_ORDER = [f for families in PANELS.values() for f in families]
+
+
+def panel_of(family: str) -> str:
+    return next((p for p, families in PANELS.items() if family in families), "other")
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One compared quantity of one observation, pooled over the runs.
+
+    ``values`` are the simulated values of the runs that produced one (``len(values)`` of
+    ``runs``); ``note`` says why the others (or all) did not. ``starting_value`` marks a
+    figure the run starts from (membership on the first day): an input, not an outcome, so
+    it is shown but left out of the summaries.
+    """
+
+    id: str
+    version: str
+    family: str
+    constituency: str
+    date: dt.date
+    date_end: dt.date | None
+    section: str
+    status: str
+    category: str
+    unit: str          # the compared unit: "share", "members" or "people"
+    record_unit: str   # the unit as the record reports it (seats, votes, percent_of_period ...)
+    target: bool
+    observed: float | None
+    values: tuple[float, ...]
+    runs: int
+    note: str = ""
+    starting_value: bool = False
+
+    @property
+    def panel(self) -> str:
+        return panel_of(self.family)
+
+    @property
+    def n_runs(self) -> int:
+        """Runs that produced a simulated value."""
+        return len(self.values)
+
+    @cached_property
+    def _q(self) -> tuple[float, float, float] | None:
+        if not self.values:
+            return None
+        q05, med, q95 = np.quantile(np.asarray(self.values, dtype=float), QUANTILES)
+        return float(q05), float(med), float(q95)
+
+    @property
+    def q05(self) -> float | None:
+        return None if self._q is None else self._q[0]
+
+    @property
+    def median(self) -> float | None:
+        return None if self._q is None else self._q[1]
+
+    @property
+    def q95(self) -> float | None:
+        return None if self._q is None else self._q[2]
+
+    @property
+    def compared(self) -> bool:
+        """An observed value and at least one run's simulated value."""
+        return self.observed is not None and bool(self.values)
+
+    @property
+    def scored(self) -> bool:
+        """Counted in the summaries: compared, and an outcome of the run, not its input."""
+        return self.compared and not self.starting_value
+
+    @property
+    def inside(self) -> bool | None:
+        """Observed within the simulated 90% interval; None when not compared."""
+        if not self.compared:
+            return None
+        q05, _, q95 = self._q
+        return bool(q05 <= self.observed <= q95)
+
+    @property
+    def error_points(self) -> float | None:
+        """Shares: median - observed in percentage points."""
+        if not self.compared or self.unit != "share":
+            return None
+        return (self.median - self.observed) * 100.0
+
+    @property
+    def log10_ratio(self) -> float | None:
+        """Counts: log10(median / observed); a factor of 2 is 0.30 either way."""
+        if not self.compared or self.unit == "share" or self.observed <= 0 or self.median <= 0:
+            return None
+        return math.log10(self.median / self.observed)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "family": self.family, "panel": self.panel,
+                "constituency": self.constituency, "date": self.date, "date_end": self.date_end,
+                "section": self.section, "status": self.status, "category": self.category,
+                "unit": self.unit, "record_unit": self.record_unit,
+                "role": "target" if self.target else "out_of_sample", "target": self.target,
+                "observed": self.observed, "median": self.median, "q05": self.q05, "q95": self.q95,
+                "runs_with_value": self.n_runs, "runs": self.runs, "inside": self.inside,
+                "compared": self.compared, "scored": self.scored, "starting_value": self.starting_value,
+                "error_points": self.error_points, "log10_ratio": self.log10_ratio,
+                "note": self.note}
+
+
+@dataclass
+class HistoryCheck:
+    """Observed against simulated over many runs: rows, summaries, and the simulated
+    Constituent Assembly of every region and front the record has no figure for."""
+
+    scenario: str
+    calibrated: bool
+    calibration_note: str
+    runs: int
+    agents: int
+    seeds: tuple[int, ...]
+    overlays: tuple[str, ...]
+    sets: tuple[str, ...]
+    rows: list[CheckRow]
+    #: simulated CA shares of the regions and fronts without a record, national observed as reference
+    ca_regions: list[CheckRow] = field(default_factory=list)
+    #: whether the record in use has CA figures for any of the model's regions or fronts
+    ca_regional_record: bool = False
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Overall, per figure family and per observation: MAE of the median (shares, in
+        percentage points), mean |log10 ratio| (counts), and coverage of the 90% intervals;
+        targets and out-of-sample apart."""
+        by_role = _split(self.rows)
+        panels = {}
+        for panel in PANELS:
+            members = [r for r in self.rows if r.panel == panel]
+            if members:
+                split = _split(members)
+                panels[panel] = {"targets": split[0], "out_of_sample": split[1]}
+        per_observation = []
+        for (oid, version), members in _grouped(self.rows).items():
+            per_observation.append({"id": oid, "version": version, "family": members[0].family,
+                                    "role": "target" if members[0].target else "out_of_sample",
+                                    **stats(members)})
+        return {"targets": by_role[0], "out_of_sample": by_role[1], "all": stats(self.rows),
+                "by_panel": panels, "observations": per_observation,
+                "not_compared": [{"id": r.id, "category": r.category, "note": r.note}
+                                 for r in self.rows if not r.compared]}
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The document of ``antaeus check history --json`` (floats rounded to 6 decimals,
+        dates as ISO strings, NaN as null)."""
+        return _json_ready({
+            "scenario": self.scenario, "calibrated": self.calibrated,
+            "calibration_note": self.calibration_note, "runs": self.runs, "agents": self.agents,
+            "seeds": [self.seeds[0], self.seeds[-1]], "overlays": list(self.overlays),
+            "sets": list(self.sets), "quantiles": list(QUANTILES),
+            "rows": [r.to_json_dict() for r in self.rows],
+            "summary": self.summary,
+            "ca_regional_record": self.ca_regional_record,
+            "ca_regions": [{k: v for k, v in r.to_json_dict().items()
+                            if k in ("id", "constituency", "category", "median", "q05", "q95",
+                                     "runs_with_value", "note")} for r in self.ca_regions],
+        })
+
+
+def stats(rows: list[CheckRow]) -> dict[str, Any]:
+    """Counts, coverage and errors of a set of rows (only scored rows enter the figures)."""
+    scored = [r for r in rows if r.scored]
+    shares = [abs(r.error_points) for r in scored if r.error_points is not None]
+    logs = [abs(r.log10_ratio) for r in scored if r.log10_ratio is not None]
+    inside = sum(bool(r.inside) for r in scored)
+    return {"rows": len(rows), "compared": sum(r.compared for r in rows), "scored": len(scored),
+            "inside": inside, "coverage": inside / len(scored) if scored else None,
+            "share_rows": len(shares), "mae_points": float(np.mean(shares)) if shares else None,
+            "count_rows": len(logs), "mean_abs_log10_ratio": float(np.mean(logs)) if logs else None}
+
+
+def _split(rows: list[CheckRow]) -> tuple[dict, dict]:
+    return stats([r for r in rows if r.target]), stats([r for r in rows if not r.target])
+
+
+def _grouped(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]]:
+    out: dict[tuple[str, str], list[CheckRow]] = {}
+    for r in rows:
+        out.setdefault((r.id, r.version), []).append(r)
+    return out
+
+
+# ---------------------------------------------------------------------------- the check
+
+
+def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int = DEFAULT_RUNS,
+                  agents: int = DEFAULT_AGENTS, seed: int = 0, overlays: Iterable[str] = (),
+                  sets: Iterable[str] = (),
+                  progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
+    """Simulate ``runs`` runs (seeds ``seed`` .. ``seed+runs-1``) and hold each against the
+    record in use. Every option is checked before the first run: a mistake raises
+    :class:`InputError` (or :class:`ScenarioError`) and costs no simulation."""
+    runs = _whole_number(runs, "--runs", 1, None, f"give 1 or more runs, e.g. {DEFAULT_RUNS} (the default)")
+    agents = _whole_number(agents, "--agents", 1, None,
+                           f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
+    seed = _whole_number(seed, "--seed", 0, MAX_SEED - (runs - 1),
+                         "give a seed from 0 such that seed + runs - 1 stays below 2**63")
+    overlays, sets = tuple(_several(overlays)), tuple(_several(sets))
+    if isinstance(scenario, Scenario):
+        if overlays or sets:
+            raise InputError("overlays and --set values apply while loading", source="history_check()",
+                             hint="pass them to load_scenario(), or give history_check() the scenario's name")
+        resolved = scenario
+    else:
+        resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets))
+
+    in_use = observations()
+    meta = {(o.id, o.version): o for o in in_use}
+    national, regional_ids, mapping = _ca_reference(in_use)
+    order: dict[tuple[str, str, str], Comparison] = {}
+    samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    notes: dict[tuple[str, str, str], str] = {}
+    regions: dict[tuple[str, str], list[float]] = defaultdict(list)
+    region_notes: dict[tuple[str, str], str] = {}
+    recorded: set[str] = set()  # regions and fronts with a CA figure in the record
+    first_day: dt.date | None = None
+    seeds = tuple(range(seed, seed + runs))
+    for i, s in enumerate(seeds):
+        result = simulate(resolved, s, agents)
+        if first_day is None and result.dates:
+            first_day = result.dates[0]
+        for c in compare_all(result):
+            key = (c.id, c.version, c.category)
+            order.setdefault(key, c)
+            if c.simulated is not None and math.isfinite(c.simulated):
+                samples[key].append(float(c.simulated))
+            elif c.note:
+                notes.setdefault(key, c.note)
+        if national is not None:
+            present = {o.id for o in result.observables}
+            for region in result.regions:
+                rid = _regional_id(national, region)
+                if rid in regional_ids:
+                    recorded.add(region)
+                    continue
+                if rid not in present:
+                    continue
+                fake = dataclasses.replace(national, id=rid, constituency=region, target=False)
+                for c in compare(result, fake, _with_observable(mapping, national.id, rid)):
+                    if c.simulated is not None and math.isfinite(c.simulated):
+                        regions[(region, c.category)].append(float(c.simulated))
+                    else:
+                        regions.setdefault((region, c.category), [])
+                        region_notes.setdefault((region, c.category), c.note)
+        if progress is not None:
+            progress(i + 1, runs)
+
+    rows = [_row(c, meta[(c.id, c.version)], tuple(samples.get(key, ())), runs,
+                 notes.get(key, ""), first_day) for key, c in order.items()]
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    position = {key: i for i, key in enumerate(order)}
+    rows.sort(key=lambda r: (rank.get(r.family, len(rank)), r.family, r.date, r.id,
+                             position[(r.id, r.version, r.category)]))
+    ca_regions = []
+    if national is not None:
+        for (region, category), values in regions.items():
+            ca_regions.append(CheckRow(_regional_id(national, region), national.version, national.family,
+                                       region, national.date, national.date_end, national.section,
+                                       national.status, category, "share", national.unit, False, None,
+                                       tuple(values), runs,
+                                       region_notes.get((region, category), "") or
+                                       f"no record for {region}; national observed as reference"))
+    return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
+                        getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seeds,
+                        overlays, sets, rows, ca_regions, bool(recorded))
+
+
+def _row(c: Comparison, o: Observation, values: tuple[float, ...], runs: int, note: str,
+         first_day: dt.date | None) -> CheckRow:
+    starting = bool(values) and c.unit == "members" and first_day is not None \
+        and _on_or_before(o.id, first_day)
+    if starting:
+        note = note or "the run's starting membership (an input), not an outcome; not scored"
+    return CheckRow(c.id, c.version, o.family, o.constituency, o.date, o.date_end, o.section, o.status,
+                    c.category, c.unit, o.unit, c.target, c.observed, values, runs,
+                    note if len(values) < runs or starting else "", starting)
+
+
+def _on_or_before(observation_id: str, first: dt.date) -> bool:
+    """A day-dated id on or before the run's first day (same rule as the calibration's)."""
+    stamp = observation_id.rsplit(":", 1)[-1]
+    return len(stamp) == 10 and stamp <= first.isoformat()
+
+
+def _ca_reference(in_use: list[Observation]) -> tuple[Observation | None, set[str], dict]:
+    """The national CA observation, the ids of regional CA observations the record has,
+    and the mapping."""
+    national = next((o for o in in_use if o.family == "constituent_assembly" and o.constituency == "national"),
+                    None)
+    regional = {o.id for o in in_use if o.family == "constituent_assembly" and o.constituency != "national"}
+    return national, regional, load_mapping()
+
+
+def _regional_id(national: Observation, region: str) -> str:
+    return f"{national.family}:{region}:{national.id.rsplit(':', 1)[-1]}"
+
+
+def _with_observable(mapping: dict, national_id: str, regional_id: str) -> dict:
+    """The mapping with the national CA's categories applied to a region's observable."""
+    ids = dict(mapping.get("ids", {}))
+    spec = {k: v for k, v in ids.get(national_id, {}).items() if k != "versions"}
+    spec["observable"] = regional_id
+    ids[regional_id] = spec
+    return {**mapping, "ids": ids}
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def check_out_dir(out: str | Path) -> Path:
+    """The figures' folder, refused now if it can never be created (a file stands in the way)."""
+    path = Path(out)
+    hint = f"give a folder path such as {DEFAULT_OUT}"
+    if path.exists() and not path.is_dir():
+        raise InputError("is a file, not a folder", source="--out", hint=hint)
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"'{parent}' is a file, so no folder can go under it", source="--out", hint=hint)
+            break
+    return path
+
+
+def _whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or value < lo or (hi is not None and value > hi):
+        bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+        raise InputError(f"must be a whole number {bound}, got {value!r}", source=option, hint=hint)
+    return int(value)
+
+
+def _several(values: Any) -> list:
+    if values is None:
+        return []
+    if isinstance(values, (str, Path)):
+        return [values]
+    return list(values)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return round(float(value), JSON_DECIMALS) + 0.0 if math.isfinite(value) else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    return f"{value:,.0f}"
+
+
+def _interval(r: CheckRow) -> str:
+    if not r.values:
+        return "-"
+    if r.unit == "share":
+        text = f"{100 * r.q05:.1f}–{100 * r.q95:.1f}%"
+    else:
+        text = f"{r.q05:,.0f}–{r.q95:,.0f}"
+    return text + (f" ({r.n_runs}/{r.runs} runs)" if r.n_runs < r.runs else "")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _summary_line(label: str, s: dict) -> str:
+    if not s["scored"]:
+        return f"{label}: nothing compared ({s['rows']} rows)."
+    parts = [f"{s['scored']} of {_n(s['rows'], 'row')} compared"]
+    if s["mae_points"] is not None:
+        parts.append(f"MAE of the median {s['mae_points']:.1f} pp over {_n(s['share_rows'], 'share row')}")
+    if s["mean_abs_log10_ratio"] is not None:
+        parts.append(f"counts off by a factor of {10 ** s['mean_abs_log10_ratio']:.2f} on average "
+                     f"(mean |log10 ratio| {s['mean_abs_log10_ratio']:.2f}, {_n(s['count_rows'], 'row')})")
+    parts.append(f"{s['inside']} of {s['scored']} inside their 90% interval ({100 * s['coverage']:.0f}%)")
+    return f"{label}: " + "; ".join(parts) + "."
+
+
+def render(check: HistoryCheck, console, plots: Iterable[Path] = ()) -> None:
+    """The table of every observation in use, the rows not compared, and the summaries."""
+    from rich.table import Table
+
+    calibrated = f"calibrated ({check.calibration_note})" if check.calibrated else "not calibrated"
+    console.print(f"History check of {check.scenario}: {check.runs} runs × {check.agents:,} agents, "
+                  f"seeds {check.seeds[0]}..{check.seeds[-1]}; {calibrated}"
+                  + (f"; overlays {', '.join(check.overlays)}" if check.overlays else "")
+                  + (f"; set {', '.join(check.sets)}" if check.sets else ""))
+    table = Table(title="Observed against simulated (median and 90% interval over runs)")
+    for name, justify in (("id", "left"), ("category", "left"), ("observed", "right"), ("median", "right"),
+                          ("90% interval", "right"), ("inside", "center"), ("role", "left")):
+        table.add_column(name, justify=justify, overflow="fold", no_wrap=name == "id")
+    for r in check.rows:
+        inside = "-" if r.inside is None else ("yes" if r.inside else "[red]no[/red]")
+        role = "target" if r.target else "out-of-sample"
+        if r.starting_value:
+            role += " (start)"
+        table.add_row(r.id, r.category, _number(r.observed, r.unit), _number(r.median, r.unit),
+                      _interval(r), inside, role)
+    console.print(table)
+
+    missing = _grouped([r for r in check.rows if not r.compared or r.starting_value])
+    if missing:
+        console.print("Not compared or not scored (left out of the summaries and the figures):")
+        for (oid, _), members in missing.items():
+            reasons = dict.fromkeys(m.note or "no observed value for this category" for m in members)
+            cats = ", ".join(m.category for m in members)
+            console.print(f"  {oid} [{cats}]: {'; '.join(reasons)}", highlight=False)
+
+    summary = check.summary
+    console.print()
+    console.print(_summary_line("Targets", summary["targets"]), highlight=False)
+    console.print(_summary_line("Out of sample", summary["out_of_sample"]), highlight=False)
+    by_panel = Table(title="By figure family")
+    for name in ("family", "role", "compared", "MAE (pp)", "coverage", "counts: mean |log10 ratio|"):
+        by_panel.add_column(name, justify="left" if name in ("family", "role") else "right")
+    for panel, roles in summary["by_panel"].items():
+        for role, s in roles.items():
+            if not s["rows"]:
+                continue
+            by_panel.add_row(PANEL_TITLES.get(panel, panel), role.replace("_", "-"), f"{s['scored']}/{s['rows']}",
+                             "-" if s["mae_points"] is None else f"{s['mae_points']:.1f}",
+                             "-" if s["coverage"] is None else f"{100 * s['coverage']:.0f}%",
+                             "-" if s["mean_abs_log10_ratio"] is None else f"{s['mean_abs_log10_ratio']:.2f}")
+    console.print(by_panel)
+    if check.ca_regions and not check.ca_regional_record:
+        console.print("Constituent Assembly by region and front: the record in use has only national figures; "
+                      "the figure shows each region's and front's simulated shares with the national "
+                      "observed value as reference (no regional error can be measured).", highlight=False)
+    for path in plots:
+        console.print(f"Plot: {path}", highlight=False)

@@ -1,0 +1,144 @@
+"""``antaeus check history``: the record against the simulated runs, pooled over seeds.
+
+Small on purpose (3 runs of 3,000 agents): the point is that every in-use observation is
+accounted for, that the pooled numbers are consistent, and that the command's document,
+figures and errors behave; not how good the fit is.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from antaeus import InputError
+from antaeus.data import compare_all, observations
+from antaeus.engine.simulate import simulate
+from antaeus.experiments.history_check import history_check
+from antaeus.report.history_plots import FILES, write_history_plots
+from antaeus.scenario import ScenarioError, load_scenario
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+RUNS, AGENTS, SEED = 3, 3000, 0
+
+
+def antaeus(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    entry = Path(sys.executable).with_name("antaeus")
+    command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def check():
+    return history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def first_run():
+    """The check's first run (same scenario, seed and agents), compared on its own."""
+    return compare_all(simulate(load_scenario("russia1917"), SEED, AGENTS))
+
+
+def test_every_in_use_observation_has_its_rows(check, first_run):
+    rows = {(r.id, r.category): r for r in check.rows}
+    assert len(rows) == len(check.rows)  # one row per (observation, category)
+    assert {(c.id, c.category) for c in first_run} == set(rows)
+    assert {o.id for o in observations()} == {r.id for r in check.rows}
+    for c in first_run:
+        row = rows[(c.id, c.category)]
+        assert row.target == c.target and row.version == c.version and row.observed == c.observed
+        if c.simulated is not None:  # a simulated value in a run: the row pools it
+            assert row.n_runs >= 1 and row.values[0] == pytest.approx(c.simulated)
+        else:
+            assert row.note  # the reason is carried
+    assert all(r.runs == RUNS and 0 <= r.n_runs <= RUNS for r in check.rows)
+
+
+def test_quantiles_and_inside_are_consistent(check):
+    compared = [r for r in check.rows if r.compared]
+    assert compared
+    for r in check.rows:
+        if r.values:
+            assert r.q05 <= r.median <= r.q95
+            assert min(r.values) <= r.q05 and r.q95 <= max(r.values)
+        else:
+            assert r.q05 is r.median is r.q95 is None
+        if r.compared:
+            assert r.inside == (r.q05 <= r.observed <= r.q95)
+        else:
+            assert r.inside is None
+
+
+def test_summary_counts_match_the_rows(check):
+    summary = check.summary
+    for role, flag in (("targets", True), ("out_of_sample", False)):
+        rows = [r for r in check.rows if r.target == flag and r.scored]
+        s = summary[role]
+        assert s["scored"] == len(rows)
+        assert s["inside"] == sum(r.inside for r in rows)
+        if rows:
+            assert s["coverage"] == pytest.approx(s["inside"] / len(rows))
+        shares = [abs(r.median - r.observed) * 100 for r in rows if r.unit == "share"]
+        if shares:
+            assert s["mae_points"] == pytest.approx(sum(shares) / len(shares))
+    assert summary["targets"]["rows"] + summary["out_of_sample"]["rows"] == len(check.rows)
+    assert {o["id"] for o in summary["observations"]} == {r.id for r in check.rows}
+    listed = {(m["id"], m["category"]) for m in summary["not_compared"]}
+    assert listed == {(r.id, r.category) for r in check.rows if not r.compared}
+    # the record has only national CA figures: every region and front is simulated beside them
+    assert check.ca_regions and all(r.values for r in check.ca_regions)
+
+
+def test_json_document_and_figures(check, tmp_path):
+    document = json.loads(json.dumps(check.to_json_dict(), allow_nan=False))
+    assert len(document["rows"]) == len(check.rows)
+    assert {"targets", "out_of_sample", "all", "by_panel"} <= set(document["summary"])
+    paths = write_history_plots(check, tmp_path / "figures")
+    assert sorted(p.name for p in paths) == sorted(FILES.values())
+    for path in paths:
+        assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_cli_json_and_pngs(tmp_path):
+    out = tmp_path / "figures"
+    done = antaeus("check", "history", "--runs", str(RUNS), "--agents", str(AGENTS), "--json",
+                   "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["runs"] == RUNS and document["agents"] == AGENTS
+    rows = document["rows"]
+    assert {r["id"] for r in rows} == {o.id for o in observations()}
+    for r in rows:
+        if r["median"] is not None:
+            assert r["q05"] <= r["median"] <= r["q95"]
+        assert r["role"] == ("target" if r["target"] else "out_of_sample")
+    assert sorted(Path(p).name for p in document["plots"]) == sorted(FILES.values())
+    for name in FILES.values():
+        assert (out / name).read_bytes()[:8] == PNG_MAGIC
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--runs", "0"], "--runs"),
+    (["--agents", "0"], "--agents"),
+    (["--seed", "-1"], "--seed"),
+    (["no-such-scenario"], "no-such-scenario"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
+    out = tmp_path / "figures"
+    done = antaeus("check", "history", *args, "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0]
+    assert not out.exists()
+
+
+def test_api_rejects_before_simulating():
+    with pytest.raises(InputError, match="--runs"):
+        history_check(runs=0)
+    with pytest.raises(InputError, match="--agents"):
+        history_check(agents=0)
+    with pytest.raises(ScenarioError):
+        history_check("no-such-scenario", runs=1)
