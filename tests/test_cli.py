@@ -41,11 +41,14 @@ def test_show_round_trips(tmp_path):
         assert load_scenario(saved) == load_scenario("russia1917", overlays=overlays, sets=sets)
 
 
-def test_run_writes_store_and_plots_and_says_not_calibrated(tmp_path):
+def test_run_writes_store_and_plots_and_states_calibration(tmp_path):
     store = tmp_path / "results" / "antaeus.duckdb"
     done = antaeus("run", "--agents", "5000", "--until", "1917-05-01", "--store", str(store),
                    cwd=tmp_path)
-    assert "not calibrated" in done.stdout.lower()
+    if load_scenario("russia1917").scenario.calibrated:
+        assert "Calibrated: posterior median" in done.stdout and "reproduce with" in done.stdout
+    else:
+        assert "not calibrated" in done.stdout.lower()
     assert "Who holds power" in done.stdout and "Bolshevik membership" in done.stdout
     runs = read_runs(store)
     assert len(runs) == 1 and runs[0]["agents"] == 5000
@@ -77,5 +80,6 @@ def test_json_support_at_a_date_covers_every_region(tmp_path):
         shares = {r["party"]: r["share"] for r in rows if r["region"] == region}
         assert set(shares) == set(scenario.parties)
         assert abs(sum(shares.values()) - 1.0) < 1e-5
-    assert document["calibrated"] is False and document["days"] == 222
+    assert document["calibrated"] is load_scenario("russia1917").scenario.calibrated
+    assert document["days"] == 222
     assert document["run_id"] is None and document["store"] is None

@@ -78,9 +78,12 @@ def posterior_command(
                               "targets": check.rows}}, indent=2))
         return
     console = Console()
+    if not console.is_terminal:  # a file or a pipe: wide enough for the parameter paths
+        console.width = max(console.width, 110)
     table = Table(title=f"Posterior of {s.scenario.name} ({plan.label}, generation {posterior.generation})")
-    for col in ("parameter", "median", "5%", "95%", "prior"):
-        table.add_column(col, justify="left" if col == "parameter" else "right")
+    table.add_column("parameter", no_wrap=True)
+    for col in ("median", "5%", "95%", "prior"):
+        table.add_column(col, justify="right")
     for row in posterior.summary():
         table.add_row(row["parameter"], f"{row['median']:.4g}", f"{row['q05']:.4g}", f"{row['q95']:.4g}",
                       f"[{row['prior_low']:.3g}, {row['prior_high']:.3g}]")
