@@ -23,6 +23,10 @@ from . import targets
 from .budget import Budget, parse_budget
 
 
+class CalibrationStopped(RuntimeError):
+    """pyabc could not complete a generation (not a mistake in the input)."""
+
+
 @dataclass(frozen=True)
 class CalibrationRun:
     scenario: str
@@ -142,7 +146,13 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
         limits = {"max_nr_populations": remaining} if remaining is not None else {}
         if plan.max_simulations is not None:
             limits["max_total_nr_simulations"] = plan.max_simulations
-        history = abc.run(**limits)
+        try:
+            history = abc.run(**limits)
+        except AssertionError as err:  # pyabc: the new population's weights degenerated
+            raise CalibrationStopped(
+                f"calibration stopped in generation {history.max_t + 1}: {err} Every finished generation "
+                f"({history.max_t + 1}) is kept in {db}; summarise them with 'antaeus posterior', or "
+                "retry with --resume or a larger --budget") from None
     eps = float(history.get_all_populations()["epsilon"].iloc[-1]) if history.max_t >= 0 else float("nan")
     return CalibrationRun(s.scenario.name, plan, db, history.id, history.max_t + 1,
                           history.total_nr_simulations, eps)

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..scenario import load_scenario
 from ..store import DEFAULT_STORE_PATH
-from .abc import calibrate, database_path
+from .abc import CalibrationStopped, calibrate, database_path
 from .budget import parse_budget
 from .posterior import load_posterior, predictive_check, write_posterior_plots
 
@@ -41,8 +41,12 @@ def calibrate_command(
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
     with bar:
         task = bar.add_task(f"calibrating {scenario} ({plan.label})", total=expected)
-        out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
-                        progress=lambda n: bar.update(task, completed=n, total=max(expected, n + 1)))
+        try:
+            out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
+                            progress=lambda n: bar.update(task, completed=n, total=max(expected, n + 1)))
+        except CalibrationStopped as err:
+            print(f"error: {err}", file=sys.stderr)
+            raise typer.Exit(1) from None
     print(f"calibration of {out.scenario} ({out.budget.label}): {out.generations} generations, "
           f"{out.simulations} simulations, final epsilon {out.epsilon:.4g}")
     print(f"history: {out.database} (run {out.abc_id}); summarise with "
