@@ -205,6 +205,18 @@ def check_history_command(
     render(check, console, plots)
 
 
+@app.command("validate")
+def validate_command(
+    model: Annotated[Optional[str], typer.Argument(
+        help="A reference model (granovetter, kuran, bounded_confidence, deffuant, ...); all when left out.")] = None,
+    seeds: Annotated[int, typer.Option(help="Seeds per stochastic claim (0 .. N-1).")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (the rows) and nothing else.")] = False,
+) -> None:
+    """Rerun the reference models' published results, one row each; exit 1 if any row fails."""
+    from antaeus.models.validate import main as validate_main
+    raise typer.Exit(validate_main(model, seeds=seeds, as_json=as_json))
+
+
 class _DayProgress:
     """A Rich progress bar over simulated days on stderr; yields the engine's callback."""
 
