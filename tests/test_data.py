@@ -329,13 +329,17 @@ def test_seats_become_shares_of_the_named_total():
     assert june["others"].simulated == pytest.approx(0.05)
     assert all(c.unit == "share" for c in june.values())
     seats = {c.category: c for c in compare(result, by_id(ids[1], "wikipedia_infobox_seats"))}
-    assert seats["SR (incl. Left and Ukrainian SR)"].observed == pytest.approx((324 + 110) / 767)
+    # the Ukrainian SRs are a national list: "others", like the model's national parties
+    assert seats["SR (incl. Left SR)"].observed == pytest.approx(324 / 767)
+    assert seats["others (incl. national lists)"].observed == pytest.approx((767 - 324 - 183 - 16 - 18) / 767)
     assert seats["Bolsheviks"].observed == pytest.approx(183 / 767)
     votes = {c.category: c for c in compare(result, by_id(ids[1], "pipes"))}
     accounted = 44_432_000 - 4_543_000  # Pipes' unaccounted returns are left out
-    sr = (17_943_000 + 451_000 + 3_433_000) / accounted  # SR + Left SR + Ukrainian SR
-    assert votes["SR (incl. Left and Ukrainian SR)"].observed == pytest.approx(sr)
-    assert votes["Mensheviks (incl. Georgian)"].simulated == pytest.approx(0.25)
+    sr = (17_943_000 + 451_000) / accounted  # SR + Left SR; the Ukrainian SRs are a national list
+    assert votes["SR (incl. Left SR)"].observed == pytest.approx(sr)
+    assert votes["Mensheviks"].observed == pytest.approx(1_144_000 / accounted)  # Georgian ones not
+    assert votes["Mensheviks"].simulated == pytest.approx(0.25)
+    assert votes["others (incl. national lists)"].simulated == pytest.approx(1 - 0.35 - 0.25 - 0.10 - 0.25)
     # an overlay that moved the election: nothing to compare, and it says why
     moved = compare(_result([]), by_id(ids[0], "encspb_seats"))
     assert all(c.simulated is None and "no simulated observable" in c.note for c in moved)

@@ -87,6 +87,7 @@ class Town:
         self.policy = np.array([0.3, 0.3, 0.3, 0.3])
         self.platforms = np.tile(np.array([0.5, 0.5, 0.5, 0.5]), (parties, 1))
         self.available = np.ones(parties, dtype=bool)
+        self.governing = np.zeros(parties, dtype=bool)
         self.log_reach = np.zeros((parties, 1))
         self.region_mean = np.array([[0.5, 0.5, 0.5, 0.5, 0.4]])
         self.repression = np.array([0.0])
@@ -101,7 +102,7 @@ class Town:
         step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
                      self.attachment, self.active, self.drivers, self.exposure, self.demand0, self.policy,
-                     self.platforms, self.available, self.log_reach, self.region_mean, self.repression,
+                     self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
                      self.prev_active, -1, -1, out["party"], out["active_party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
         return out
@@ -376,6 +377,26 @@ def test_kernel_support_respects_reconsider_rate_and_availability():
     t, p = _choice_town([far, near])
     t.available[1] = False
     assert t.day(p)["party"].sum(axis=0)[1] == 0            # an unavailable party wins nobody
+
+
+def test_incumbency_rewards_or_punishes_the_parties_in_government():
+    assert support.incumbency(0.8, True, 4.0) == pytest.approx(1.2)
+    assert support.incumbency(0.2, True, 4.0) == pytest.approx(-1.2)
+    assert support.incumbency(0.2, False, 4.0) == 0.0
+    same = (0.9, 0.5, 0.5, 0.5)
+
+    def share_of_government_party(legit, weight):
+        t, p = _choice_town([same, same], incumbency_weight=weight)
+        t.governing[0] = True
+        t.legit[:] = legit
+        return t.day(p)["party"].sum(axis=0)[0] / t.n
+
+    # equal platforms: without the term the two parties split the people about evenly
+    assert 0.4 < share_of_government_party(0.2, 0.0) < 0.6
+    # a government people hold illegitimate drags its parties down, a legitimate one lifts them
+    # (legitimacy itself moves a little during the day, so the levels are kept well apart)
+    assert share_of_government_party(0.1, 6.0) < 0.2
+    assert share_of_government_party(0.9, 6.0) > 0.8
 
 
 # ==========================================================================================

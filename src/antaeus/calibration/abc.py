@@ -2,7 +2,19 @@
 with pyabc (Klinger, Rickert & Hasenauer 2018; Schälte et al. 2022).
 
 The distance is pyabc's adaptive p-norm (Prangle 2017), which rescales every target so that
-none dominates by its units. The history lives in SQLite beside the results store; each
+none dominates by its units; the ratio of the largest to the smallest weight is bounded so
+that a target the model barely varies cannot take over the fit.
+
+The fit runs in logit space: each parameter is the logit of its position in its prior range,
+so the uniform prior becomes the standard logistic distribution and no proposal can leave the
+range. Particles are perturbed one parameter at a time (a product of one-dimensional normal
+kernels, pyabc's ``AggregatedTransition``). A single fifteen-dimensional normal kernel fitted
+to a near-uniform cloud of 200 particles proposes mostly outside the prior box and gives
+importance weights so uneven that the effective sample size fell to 7 of 200 in generation 1
+and pyabc's weights became NaN in generation 5 (measured on the full calibration, 2026-11-29);
+the product kernel keeps about a third of the sample effective at the same step. The
+importance weights correct for whichever proposal is used, so the posterior's target is the
+same. The history lives in SQLite beside the results store; each
 generation is written when it completes, so a calibration killed at any moment resumes with
 ``--resume`` from its last finished generation.
 """
@@ -47,6 +59,24 @@ def parameter_path(name: str) -> str:
     return name.replace("__", ".")
 
 
+#: the largest ratio between two targets' distance weights (see the module's docstring)
+MAX_WEIGHT_RATIO = 20.0
+
+
+def to_natural(z: float, lo: float, hi: float) -> float:
+    """A parameter's value from its logit-space coordinate (0 is the middle of the range)."""
+    return lo + (hi - lo) / (1.0 + float(np.exp(-z)))
+
+
+def natural_values(parameters, ranges: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """pyabc's logit-space parameters as ``{path: value}`` in the parameters' own units."""
+    out = {}
+    for name, z in dict(parameters).items():
+        path = parameter_path(name)
+        out[path] = to_natural(float(z), *ranges[path])
+    return out
+
+
 def database_path(store: str | Path, scenario: str, budget: Budget) -> Path:
     return Path(store).parent / "calibration" / f"{scenario}-{budget.label}.db"
 
@@ -71,9 +101,10 @@ def particle_seed(values: dict[str, float], base: int) -> int:
 
 def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], progress, threads: int | None):
     calls = [0]
+    ranges = {p: tuple(r) for p, r in scenario.calibration.parameters.items()}
 
     def model(parameters) -> dict[str, float]:
-        values = {parameter_path(k): float(v) for k, v in dict(parameters).items()}
+        values = natural_values(parameters, ranges)
         result = simulate(with_parameters(scenario, values), particle_seed(values, base_seed), agents,
                           threads=threads)
         calls[0] += 1
@@ -120,8 +151,11 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
 
     pilot = simulate(s, seed, min(agents, 2000))
     observed = targets.observed_statistics(pilot)
-    priors = pyabc.Distribution(**{parameter_name(p): pyabc.RV("uniform", lo, hi - lo)
-                                   for p, (lo, hi) in s.calibration.parameters.items()})
+    # uniform on each range = standard logistic on the logit of the position in the range
+    priors = pyabc.Distribution(**{parameter_name(p): pyabc.RV("logistic", 0.0, 1.0)
+                                   for p in s.calibration.parameters})
+    kernels = pyabc.transition.AggregatedTransition(
+        {(parameter_name(p),): pyabc.MultivariateNormalTransition() for p in s.calibration.parameters})
     # with several worker processes each simulation runs on one thread: the cores are shared out
     model = _model(s, agents, seed, sorted(observed), progress, 1 if workers > 1 else None)
     if workers == 1:
@@ -129,15 +163,16 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     else:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     np.random.seed(seed % 2**32)
-    abc = pyabc.ABCSMC(model, priors, pyabc.AdaptivePNormDistance(p=2), population_size=plan.population,
-                       sampler=sampler)
+    distance = pyabc.AdaptivePNormDistance(p=2, max_scale_weight_ratio=MAX_WEIGHT_RATIO)
+    abc = pyabc.ABCSMC(model, priors, distance, population_size=plan.population, sampler=sampler,
+                       transitions=kernels)
     db.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{db.resolve()}"
     if resume:
         history = abc.load(url, _latest_run(url))
     else:
         history = abc.new(url, observed, meta_info={"scenario": s.scenario.name, "budget": plan.label,
-                                                    "seed": seed, "agents": agents})
+                                                    "seed": seed, "agents": agents, "space": "logit"})
     done = history.max_t + 1
     remaining = None if plan.generations is None else plan.generations - done
     if remaining is None or remaining > 0:

@@ -17,7 +17,7 @@ from ..engine import rng
 from ..engine.simulate import simulate
 from ..scenario import InputError, Scenario
 from . import targets
-from .abc import parameter_path, with_parameters
+from .abc import parameter_path, to_natural, with_parameters
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,11 @@ def load_posterior(database: str | Path, scenario: Scenario, abc_id: int | None 
     w = np.asarray(weights, float)
     meta = history.get_abc().json_parameters or {}
     meta = ast.literal_eval(meta) if isinstance(meta, str) else dict(meta)  # pyabc stores a repr
-    return Posterior(database, abc_id, history.max_t, paths, frame[names].to_numpy(float), w / w.sum(), priors, meta)
+    values = np.array(frame[names].to_numpy(float))  # a copy: pandas may hand out a read-only view
+    if meta.get("space") == "logit":  # the fit's coordinates back to the parameters' units
+        for j, p in enumerate(paths):
+            values[:, j] = [to_natural(z, *priors[p]) for z in values[:, j]]
+    return Posterior(database, abc_id, history.max_t, paths, values, w / w.sum(), priors, meta)
 
 
 @dataclass(frozen=True)

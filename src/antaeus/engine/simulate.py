@@ -37,6 +37,14 @@ def _cells(per_locale: np.ndarray, cell_locale_start: np.ndarray) -> np.ndarray:
     return cum[cell_locale_start[1:]] - cum[cell_locale_start[:-1]]
 
 
+def _governing(w: World) -> np.ndarray:
+    """Parties in the government today: the ruling bloc, whoever holds power."""
+    mask = np.zeros(len(w.parties), np.bool_)
+    for p in w.ruling:
+        mask[w.index(p)] = True
+    return mask
+
+
 def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until: dt.date | None = None,
              threads: int | None = None, chunk: int = 64,
              progress: Callable[[int, int], None] | None = None) -> Result:
@@ -138,7 +146,8 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         step.advance(seed, d + 1, chunk, th, lay.locale_start, lay.locale_region, lay.locale_group,
                      people.hardship, people.risk_aversion, people.threshold, people.demand,
                      people.legitimacy, people.party, people.attachment, people.active,
-                     today, exposure, demand0, w.policy, w.platforms, w.available, log_reach,
+                     today, exposure, demand0, w.policy, w.platforms, w.available,
+                     _governing(w), log_reach,
                      region_mean, w.repression, prev_active, splitter, split_parent,
                      out_party, out_active_party, out_radical, out_sums, out_active, out_onsets,
                      out_loyal, out_leaning)

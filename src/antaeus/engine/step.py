@@ -22,7 +22,7 @@ THETA = (
     ("support", "attachment_weight"), ("support", "reconsider_rate"),
     ("mobilisation", "arrest_constant"), ("mobilisation", "cascade_weight"), ("mobilisation", "hardship_scale"),
     ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"), ("mobilisation", "cop_ratio"),
-    ("support", "overshoot_weight"),
+    ("support", "overshoot_weight"), ("support", "incumbency_weight"),
 )
 
 
@@ -34,14 +34,14 @@ def theta(parameters) -> np.ndarray:
 def advance(seed, day, chunk, th,
             locale_start, locale_region, locale_group,
             hardship, risk, threshold, demand, legit, party, attachment, active,
-            drivers, exposure, demand0, policy, platforms, available, log_reach,
+            drivers, exposure, demand0, policy, platforms, available, governing, log_reach,
             region_mean, repression, prev_active, splitter, split_parent,
             out_party, out_active_party, out_radical, out_sums, out_active, out_onsets,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
 
     drivers [R,3] bread, war, land; exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
-    platforms [P,4]; available [P] bool; log_reach [P,R]; region_mean [R,5] (four demands
+    platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
     and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
     """
     rate, gain, pgain = th[0], th[1], th[2]
@@ -50,6 +50,7 @@ def advance(seed, day, chunk, th,
     fit, w_reach, w_conf, w_attach, reconsider = th[9], th[10], th[11], th[12], th[13]
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
     power_cut, loyal_cut, cop_ratio, overshoot = th[17], th[18], th[19], th[20]
+    w_gov = th[21]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -108,6 +109,7 @@ def advance(seed, day, chunk, th,
                             continue
                         u = support.utility(d, platforms, p, log_reach[p, r], counts[p] / size,
                                             p == current, attachment[i], fit, overshoot, w_reach, w_conf, w_attach)
+                        u += support.incumbency(L, governing[p], w_gov)
                         u += support.gumbel(seed, day, i, 1 + p)
                         if u > best_u:
                             best, best_u = p, u

@@ -4,8 +4,10 @@ Random-utility (logit) choice (McFadden 1974): utility is the salience-weighted 
 platform to the person's four demands (a spatial-voting distance, Downs 1957; salience
 weighting after Rabinowitz & Macdonald 1989), plus the party's organisational reach in the
 region (press, cadres), plus conformity to the locale, plus inertia of an existing
-attachment. Each day only a fraction of people reconsider. Statement 2: support follows
-demands, not doctrine. Drawing by the Gumbel-max trick with counter-based uniforms keeps
+attachment, plus retrospective judgement of the parties in government: a person who holds
+the government legitimate rewards the parties that sit in it, one who does not punishes
+them (Key 1966; Fiorina 1981). Each day only a fraction of people reconsider. Statement 2:
+support follows demands, not doctrine. Drawing by the Gumbel-max trick with counter-based uniforms keeps
 the choice exactly reproducible.
 """
 from __future__ import annotations
@@ -19,7 +21,8 @@ from ..params import param
 
 NAME = "support"
 CITATION = ("McFadden (1974) conditional logit; Downs (1957) spatial voting; Rabinowitz & "
-            "Macdonald (1989) APSR 83 issue salience")
+            "Macdonald (1989) APSR 83 issue salience; Key (1966) The Responsible Electorate and "
+            "Fiorina (1981) Retrospective Voting in American National Elections (incumbency)")
 
 
 class Params(BaseModel):
@@ -30,6 +33,11 @@ class Params(BaseModel):
     conformity_weight: float = param(1.0, 0.0, 10.0, "utility per locale share", "pull of the locale's majority")
     attachment_weight: float = param(1.0, 0.0, 10.0, "utility", "bonus for the party one already supports, times attachment strength")
     reconsider_rate: float = param(0.05, 0.0, 1.0, "per day", "share of people who reconsider their party each day")
+    incumbency_weight: float = param(4.0, 0.0, 10.0, "utility per unit of legitimacy",
+                                     "reward (legitimacy above 1/2) or punishment (below) of the parties in government",
+                                     source="retrospective voting: Key (1966), Fiorina (1981); the moderate socialists "
+                                            "shared the coalition's failures (the essay; Galili 1989); size from a coarse scan "
+                                            "(0, 2, 4) against the calibration targets, docs/odd.md §11")
 
 
 @njit(inline="always", cache=True)
@@ -50,6 +58,12 @@ def utility(d, platforms, p, log_reach, locale_share, is_current, attachment, fi
     if is_current:
         u += w_attach * attachment
     return u
+
+
+@njit(inline="always", cache=True)
+def incumbency(legitimacy, in_government, weight):
+    """Retrospective judgement of a party in government: ``weight · (L − 1/2)``, zero otherwise."""
+    return weight * (legitimacy - 0.5) if in_government else 0.0
 
 
 @njit(inline="always", cache=True)
