@@ -345,7 +345,7 @@ def test_seats_become_shares_of_the_named_total():
     assert all(c.simulated is None and "no simulated observable" in c.note for c in moved)
 
 
-def test_membership_and_monthly_onsets_on_a_hand_built_run():
+def test_membership_and_monthly_activity_on_a_hand_built_run():
     result = _result([])
     result.membership[:, PARTIES.index("bolsheviks")] = np.linspace(24000, 400000, len(result.dates))
     day = {d: i for i, d in enumerate(result.dates)}
@@ -357,9 +357,20 @@ def test_membership_and_monthly_onsets_on_a_hand_built_run():
     assert april.error == pytest.approx(math.log(april.simulated / 79204))
     eve = compare(result, by_id("membership:bolsheviks:1917-03-07", "party_census"))[0]
     assert eve.simulated == pytest.approx(24000)  # the run's first day stands for the eve
+    # peasant actions are incidents: they follow person-days active, two a day in O.S.
+    # September (30 days) and one a day in O.S. August (31 days), not the onsets
+    result.active[day[dt.date(1917, 8, 14)]:day[dt.date(1917, 9, 13)] + 1] = 1.0
+    result.active[day[dt.date(1917, 9, 14)]:day[dt.date(1917, 10, 13)] + 1] = 2.0
     sep = compare(result, by_id("unrest:all_russia:1917-09")[0])[0]
     aug = compare(result, by_id("unrest:all_russia:1917-08")[0])[0]
-    assert (sep.observed, sep.simulated, aug.simulated) == (pytest.approx(0.14), pytest.approx(1.0), 0.0)
+    assert sep.observed == pytest.approx(0.14)
+    assert (sep.simulated, aug.simulated) == (pytest.approx(60 / 91), pytest.approx(31 / 91))
+    # the onsets reading, kept as a method, counts each mobilisation once
+    by_onsets = load_mapping()
+    by_onsets["families"]["unrest"] = dict(by_onsets["families"]["unrest"], method="monthly_onsets")
+    sep = compare(result, by_id("unrest:all_russia:1917-09")[0], by_onsets)[0]
+    aug = compare(result, by_id("unrest:all_russia:1917-08")[0], by_onsets)[0]
+    assert (sep.simulated, aug.simulated) == (pytest.approx(1.0), 0.0)
     short = _result([])
     short.dates[:] = short.dates[:200]  # ends before O.S. October does
     assert compare(short, by_id("unrest:all_russia:1917-09")[0])[0].simulated is None

@@ -573,6 +573,34 @@ def test_higher_certainty_threshold_acts_later_or_never():
     assert order[-1] > order[0]
 
 
+def test_april_theses_lens_waits_for_a_majority_in_the_capitals_soviet():
+    """Thesis 4: no rising while the bloc is a minority in the capital's soviet."""
+    with_rule = run()
+    without = run("lenses.april_theses.majority_first=false")
+    minority = [d for d in with_rule.decisions if d.actor == "bolsheviks" and "minority" in d.reason]
+    assert minority and not any(d.acted for d in minority)
+    assert not any("minority" in d.reason for d in without.decisions)
+    never = dt.date.max
+    assert (_first_act(with_rule, "bolsheviks") or never) >= (_first_act(without, "bolsheviks") or never)
+    # the rule binds: under the same lens with the rule off the party would have acted on a day
+    # the rule kept it waiting
+    held = {d.date for d in minority if d.p_perceived >= d.threshold}
+    assert held
+
+
+def test_left_srs_split_only_once_the_soviets_rule():
+    r = run()
+    soviet_rule = next((p.date for p in r.power_log if p.holder.startswith("soviet_government")), None)
+    left = [d for d in r.decisions if d.actor == "left_srs"]
+    before = [d for d in left if soviet_rule is None or d.date < soviet_rule]
+    assert before and all(d.reason == "cannot act: the party holds together until the soviets take power"
+                          for d in before if d.date > dt.date(1917, 3, 15))
+    split = _first_act(r, "left_srs")
+    assert split is None or (soviet_rule is not None and split >= soviet_rule)
+    anytime = run("parties.left_srs.split_after=\"any_time\"")
+    assert not any("holds together" in d.reason for d in anytime.decisions)
+
+
 def test_discounting_lens_lowers_perceived_success_end_to_end():
     """Same seed, same noise draws: only the lens changes what the Mensheviks perceive."""
     base = run("lenses.maturity.signal_weight=0.8", until=dt.date(1917, 9, 1))

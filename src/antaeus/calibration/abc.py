@@ -2,8 +2,11 @@
 with pyabc (Klinger, Rickert & Hasenauer 2018; Schälte et al. 2022).
 
 The distance is pyabc's adaptive p-norm (Prangle 2017), which rescales every target so that
-none dominates by its units; the ratio of the largest to the smallest weight is bounded so
-that a target the model barely varies cannot take over the fit.
+none dominates by its units. It is made robust to targets the model cannot reach (Schälte,
+Alamoudi & Hasenauer 2021): the L1 norm, and each target's scale is its spread in the
+generation *plus* its median distance to the record (pyabc's ``cmad``), so a target every
+particle misses by far weighs little and the fit is decided by the targets that parameters
+can move. The ratio of the largest to the smallest weight is bounded as well.
 
 The fit runs in logit space: each parameter is the logit of its position in its prior range,
 so the uniform prior becomes the standard logistic distribution and no proposal can leave the
@@ -163,7 +166,8 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     else:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     np.random.seed(seed % 2**32)
-    distance = pyabc.AdaptivePNormDistance(p=2, max_scale_weight_ratio=MAX_WEIGHT_RATIO)
+    distance = pyabc.AdaptivePNormDistance(p=1, scale_function=pyabc.distance.scale.cmad,
+                                           max_scale_weight_ratio=MAX_WEIGHT_RATIO)
     abc = pyabc.ABCSMC(model, priors, distance, population_size=plan.population, sampler=sampler,
                        transitions=kernels)
     db.parent.mkdir(parents=True, exist_ok=True)

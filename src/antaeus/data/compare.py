@@ -78,8 +78,9 @@ def compare(result: Result, observation: Observation, mapping: dict | None = Non
     method = spec.get("method", "none")
     if method == "shares":
         return _shares(result, observation, spec)
-    if method == "monthly_onsets":
-        return [_monthly_onsets(result, observation, spec)]
+    if method in ("monthly_onsets", "monthly_activity"):
+        series = result.onsets if method == "monthly_onsets" else result.active
+        return [_monthly(result, observation, spec, series)]
     if method in ("members", "active", "period_onsets"):
         return [_count(result, observation, spec, method)]
     return _none(observation, spec.get("reason", "no simulated counterpart"))
@@ -197,7 +198,8 @@ def _count(result: Result, o: Observation, spec: dict, method: str) -> Compariso
     return _make(o, category, observed, float(result.onsets[span][:, regions][:, :, groups].sum()), unit)
 
 
-def _monthly_onsets(result: Result, o: Observation, spec: dict) -> Comparison:
+def _monthly(result: Result, o: Observation, spec: dict, series) -> Comparison:
+    """One month's share of a window's total: onsets (people newly active) or person-days active."""
     observed = sum(o.values.values()) / 100.0 if o.unit == "percent_of_period" else None
     category = " + ".join(o.values)
     first, last = (_os_month(label) for label in spec["window"])
@@ -212,10 +214,10 @@ def _monthly_onsets(result: Result, o: Observation, spec: dict) -> Comparison:
     if note:
         return _make(o, category, observed, None, "share", note)
     groups = _activity_groups(result, spec["activity"])
-    daily = result.onsets[:, regions][:, :, groups].sum(axis=(1, 2))
+    daily = series[:, regions][:, :, groups].sum(axis=(1, 2))
     total = float(daily[window].sum())
     if total <= 0:
-        return _make(o, category, observed, None, "share", f"no {spec['activity']} onsets in the window")
+        return _make(o, category, observed, None, "share", f"no {spec['activity']} activity in the window")
     return _make(o, category, observed, float(daily[own].sum()) / total, "share")
 
 

@@ -108,13 +108,21 @@ class Actors:
         spec = self.s.parties[actor]
         p = w.index(actor)
         if spec.action == "split":
-            return "already split" if w.available[p] else None
+            if w.available[p]:
+                return "already split"
+            if spec.split_after == "soviet_power" and not w.holder.startswith("soviet_government"):
+                return "the party holds together until the soviets take power"
+            return None
         if not w.available[p]:
             return "not an independent party"
         if w.holder.startswith("soviet_government") and actor in w.ruling:
             return "already in power"
         if spec.action == "soviet_power" and w.holder.startswith("soviet_government"):
             return "the soviets already rule"
+        if spec.action == "insurrection" and self.s.lenses[w.lens[p]].majority_first:
+            share = float(w.soviets[self.capital, self.allies(w, p)].sum())
+            if share < 0.5:
+                return f"a minority ({share:.0%}) in the capital's soviet: patiently explain first"
         return None
 
     # -- one day --------------------------------------------------------------------------

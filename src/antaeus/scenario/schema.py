@@ -75,6 +75,8 @@ class Lens(Frozen):
     bias: float = param(0.0, -4, 4, "log-odds", "prior belief added to the log-odds of success")
     signal_weight: float = param(1.0, 0, 2, "ratio", "weight given to the radical signal (mass mobilisation, force ratio)")
     noise: float = param(0.2, 0, 2, "log-odds s.d.", "day-to-day misreading of the situation")
+    majority_first: bool = Field(False, description="no insurrection while the insurgent bloc is a minority "
+                                 "in the capital's soviet (the April Theses' 'patiently explain')")
     source: str = ""
 
 
@@ -94,6 +96,9 @@ class Party(Frozen):
     reach_default: float = param(0.3, 0, 1, "share", "reach where none is given")
     available: bool = True
     split_from: str | None = None
+    split_after: Literal["any_time", "soviet_power"] = Field(
+        "any_time", description="when a faction may split: any day, or only once a soviet government holds power "
+        "(the parent's leadership walking out of the new order is what breaks the party)")
     source: str = ""
 
 
