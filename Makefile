@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-statistical bench setup clean
+.PHONY: demo test test-statistical bench bench-mesa setup clean
 
 $(PY):
 	$(PYTHON) tools/bootstrap_venv.py $(VENV)
@@ -29,6 +29,11 @@ test-statistical: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+## make bench-mesa: Mesa's Epstein example against antaeus (installs the mesa extra; ~25 min)
+bench-mesa: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[mesa]'
+	$(PY) benchmarks/mesa_epstein.py
 
 clean:
 	rm -rf $(VENV) antaeus-results build src/*.egg-info
