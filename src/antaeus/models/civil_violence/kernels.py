@@ -312,6 +312,16 @@ def relocate(i, t, ia, cell, occ, fld, vc, vp, pi):
 
 
 @inline
+def move_to(i, t, ia, cell, occ, fld, vc, vp, pi):
+    """Move agent i to the empty cell t: a quiet citizen changes no field, so it takes the
+    inlined fast path; cops and actives carry their vision counts along (``relocate``)."""
+    if ia[i, KIND] == CITIZEN and ia[i, ACTIVE] == 0:
+        step_to(i, t, ia, cell, occ)
+    else:
+        relocate(i, t, ia, cell, occ, fld, vc, vp, pi)
+
+
+@inline
 def decision(i, ia, fa, fld, pi, pf, legitimacy):
     """Rule A for the citizen in slot i, from the fields as they are: 1 active, 0 quiet.
 

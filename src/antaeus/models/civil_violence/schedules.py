@@ -22,8 +22,8 @@ from .kernels import (ACTIVE, AGE, CITIZEN, COP, DEATH, F_ACTC, F_ACTP, GROUP, H
                       Q_CLONE, RISK, R_ACTIVE, R_COPS, R_GROUP0, R_GROUP1, R_JAILED, R_KILLS,
                       R_LEGITIMACY, R_QUIET, R_TENSION, S_ATTR, S_BIRTH, S_COPS, S_INIT, S_ORDER,
                       S_POP, S_TURN, TERM, agent_key, arrest, decision, draw, grievance,
-                      inline, new_agent, pick_agent, pick_empty, release, relocate, remove,
-                      set_active, shuffled_agents, step_to, tick_key)
+                      inline, move_to, new_agent, pick_agent, pick_empty, release, remove,
+                      set_active, shuffled_agents, tick_key)
 from .vectorised import RENUMBER, renumber, vec_tick
 
 AHEAD = 4        # seq_tick loads the agent this many turns ahead
@@ -72,15 +72,11 @@ def populate(ia, fa, cell, occ, fld, meta, freelist, vc, pi, n_cit, n_cop, cellw
 # the faithful schedule
 # ----------------------------------------------------------------------------------------------
 @inline
-def move(i, kind, vision, ia, cell, occ, fld, vc, vp, pi, key, d):
-    """Rule M: agent i moves to a random empty cell within ``vision``, if there is one.
-    A quiet citizen changes no vision count; anybody else carries its counts along."""
+def move(i, vision, ia, cell, occ, fld, vc, vp, pi, key, d):
+    """Rule M: agent i moves to a random empty cell within ``vision``, if there is one."""
     t, d = pick_empty(ia[i, POS], vision, occ, pi[P_W], pi[P_H], key, d)
     if t >= 0:
-        if kind == CITIZEN and ia[i, ACTIVE] == 0:
-            step_to(i, t, ia, cell, occ)
-        else:
-            relocate(i, t, ia, cell, occ, fld, vc, vp, pi)
+        move_to(i, t, ia, cell, occ, fld, vc, vp, pi)
     return d
 
 
@@ -117,7 +113,7 @@ def seq_tick(ia, fa, cell, occ, fld, meta, freelist, order, vc, vp, pi, pf, legi
                 if not out:
                     continue
             if movement and move_first:
-                d = move(i, kind, vc, ia, cell, occ, fld, vc, vp, pi, key, d)
+                d = move(i, vc, ia, cell, occ, fld, vc, vp, pi, key, d)
             v = decision(i, ia, fa, fld, pi, pf, legitimacy)
             if v != ia[i, ACTIVE]:
                 set_active(i, v, ia, fld, vc, vp, pi)
@@ -127,10 +123,10 @@ def seq_tick(ia, fa, cell, occ, fld, meta, freelist, order, vc, vp, pi, pf, legi
                     remove(v, ia, cell, occ, fld, vc, vp, pi, meta, freelist)
                     kills += 1
             if movement and not move_first:
-                d = move(i, kind, vc, ia, cell, occ, fld, vc, vp, pi, key, d)
+                d = move(i, vc, ia, cell, occ, fld, vc, vp, pi, key, d)
         else:
             if move_first:
-                d = move(i, kind, vp, ia, cell, occ, fld, vc, vp, pi, key, d)
+                d = move(i, vp, ia, cell, occ, fld, vc, vp, pi, key, d)
             row = F_ACTC if pi[P_SAME] == 1 else F_ACTP
             seen = fld[row, ia[i, POS]]
             if seen > 0:
@@ -138,7 +134,7 @@ def seq_tick(ia, fa, cell, occ, fld, meta, freelist, order, vc, vp, pi, pf, legi
                 if o >= 0:
                     d = arrest(i, o, ia, cell, occ, fld, vc, vp, pi, key, d)
             if not move_first:
-                d = move(i, kind, vp, ia, cell, occ, fld, vc, vp, pi, key, d)
+                d = move(i, vp, ia, cell, occ, fld, vc, vp, pi, key, d)
     meta[M_AHEAD] = ahead
     return n, kills
 

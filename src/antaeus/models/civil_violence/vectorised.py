@@ -18,8 +18,8 @@ from numba import njit
 from .kernels import (ACTIVE, CITIZEN, COP, F_ACTC, F_ACTP, GROUP, INF_TERM, JAILED, KIND, M_FREE,
                       M_SLOTS, POS, P_BATCHES, P_H, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED,
                       P_TICKCD, P_W, S_ARREST, S_JAIL, S_KILL, S_MOVE, S_ORDER, TERM, agent_key,
-                      arrest, decision, draw, pick_agent, pick_empty, release, relocate,
-                      remove, set_active, step_to, tick_key)
+                      arrest, decision, draw, move_to, pick_agent, pick_empty, release,
+                      remove, set_active, tick_key)
 
 MOVE_ROUNDS = 8
 PICK_ROUNDS = 4
@@ -33,6 +33,14 @@ def _claim(slots, n, target, prio, claim):
         t = target[j]
         if t >= 0 and (claim[t] < 0 or prio[j] < prio[claim[t]]):
             claim[t] = j
+
+
+@njit(cache=True)
+def _unclaim(n, target, claim):
+    """Clear the claims of one round, so the next round starts from an empty claim map."""
+    for j in range(n):
+        if target[j] >= 0:
+            claim[target[j]] = -1
 
 
 @njit(cache=True)
@@ -66,17 +74,11 @@ def vec_move(ia, cell, occ, fld, vc, vp, pi, tick, seg, slots, target, prio, cla
             if t < 0:
                 continue
             if claim[t] == j:
-                i = slots[j]
-                if ia[i, KIND] == CITIZEN and ia[i, ACTIVE] == 0:
-                    step_to(i, t, ia, cell, occ)
-                else:
-                    relocate(i, t, ia, cell, occ, fld, vc, vp, pi)
+                move_to(slots[j], t, ia, cell, occ, fld, vc, vp, pi)
             else:
                 slots[m] = slots[j]              # lost: choose again next round
                 m += 1
-        for j in range(n):
-            if target[j] >= 0:
-                claim[target[j]] = -1
+        _unclaim(n, target, claim)
         n = m
 
 
@@ -144,9 +146,7 @@ def vec_pick(ia, cell, occ, fld, meta, freelist, vc, vp, pi, tick, seg, slots, t
             elif ia[i, KIND] != 0:               # lost (and still alive): choose again
                 slots[m] = i
                 m += 1
-        for j in range(n):
-            if target[j] >= 0:
-                claim[target[j]] = -1
+        _unclaim(n, target, claim)
         n = m
     return done
 
