@@ -44,8 +44,8 @@ EXAMPLE_VALUES = {
     "soviets.congress": dict(
         composition=np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]), delegates=np.array([3.0, 1.0])),
     "membership.recruit": dict(
-        members=np.array([24000.0, 100000.0]), active_supporters=np.array([5000.0, 2000.0]),
-        rates=np.array([0.004, 0.002]), attrition=0.002),
+        members=np.array([24000.0, 100000.0]), supporters=np.array([2e6, 1e6]),
+        rates=np.array([0.03, 0.02]), join_share=0.04, independent=0.002, attrition=0.005),
     "membership.reach": dict(
         base=np.array([[0.5, 0.1], [0.3, 0.0]]), members=np.array([24000.0, 100000.0]), scale=3e5),
 }

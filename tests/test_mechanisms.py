@@ -95,7 +95,7 @@ class Town:
 
     def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
         """Advance one day; return the per-locale outputs as a dict."""
-        out = dict(party=np.zeros((self.L, self.P), np.int32), active_party=np.zeros((self.L, self.P), np.int32),
+        out = dict(party=np.zeros((self.L, self.P), np.int32),
                    radical=np.zeros((self.L, self.P), np.int32), sums=np.zeros((self.L, 5)),
                    active=np.zeros(self.L, np.int32), onsets=np.zeros(self.L, np.int32),
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.int32))
@@ -103,7 +103,7 @@ class Town:
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
                      self.attachment, self.active, self.drivers, self.exposure, self.demand0, self.policy,
                      self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
-                     self.prev_active, -1, -1, out["party"], out["active_party"], out["radical"], out["sums"],
+                     self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
         return out
 
@@ -203,7 +203,6 @@ def test_onsets_count_only_the_newly_active():
     assert (first["onsets"] == first["active"]).all() and first["active"].sum() > 0
     second = town.day(p)  # same people active again: no new onsets
     assert second["active"].sum() == first["active"].sum() and second["onsets"].sum() == 0
-    assert (second["active_party"].sum(axis=1) == second["active"]).all()
 
 
 # ==========================================================================================
@@ -485,9 +484,26 @@ def test_congress_weights_regions_by_delegates():
     np.testing.assert_allclose(soviets.congress(comp, np.array([0.0, 0.0, 7.0])), [0.5, 0.5])
 
 
-def test_membership_recruitment_and_reach():
-    m = membership.recruit(np.array([1000.0, 0.0]), np.array([500.0, 100.0]), np.array([0.01, 0.02]), 0.1)
-    np.testing.assert_allclose(m, [1000 + 5 - 100, 2.0])
+def test_membership_grows_by_diffusion_up_to_the_potential_and_ebbs_above_it():
+    rates = np.array([0.05, 0.05, 0.05, 0.05])
+    # one day by hand: potential 0.04 * 1e6 = 40,000; (0.002 + 0.05 * 10,000/40,000) * 30,000 join
+    m = membership.recruit(np.array([10000.0, 0.0, 50000.0, 0.0]), np.array([1e6, 1e6, 1e6, 0.0]),
+                           rates, 0.04, 0.002, 0.01)
+    np.testing.assert_allclose(m, [10000 + 0.0145 * 30000, 0.002 * 40000, 50000 - 0.01 * 10000, 0.0])
+    # a year of days: an S-curve (diffusion through members) that never passes the potential
+    path = [np.array([1000.0])]
+    for _ in range(365):
+        path.append(membership.recruit(path[-1], np.array([1e6]), np.array([0.05]), 0.04, 0.0005, 0.01))
+    path = np.concatenate(path)
+    growth = np.diff(path)
+    assert (growth > 0).all() and path[-1] <= 40000 and path[-1] > 0.99 * 40000
+    assert 0 < growth.argmax() < 300                       # accelerates first, then saturates
+    # a party whose support collapses loses members at the attrition rate, not at once
+    falling = membership.recruit(np.array([40000.0]), np.array([5e5]), np.array([0.05]), 0.04, 0.002, 0.01)
+    np.testing.assert_allclose(falling, [40000 - 0.01 * 20000])
+
+
+def test_membership_reach():
     base = np.array([[0.5, 0.0, 1.0]])
     r_small = membership.reach(base, np.array([1e3]), 3e5)
     r_big = membership.reach(base, np.array([1e6]), 3e5)

@@ -122,7 +122,7 @@ class Actors:
         if spec.action == "insurrection" and self.s.lenses[w.lens[p]].majority_first:
             share = float(w.soviets[self.capital, self.allies(w, p)].sum())
             if share < 0.5:
-                return f"a minority ({share:.0%}) in the capital's soviet: patiently explain first"
+                return f"a minority ({share:.0%}) in the capital's soviet: patiently explain first ({w.lens[p]} lens)"
         return None
 
     # -- one day --------------------------------------------------------------------------

@@ -107,7 +107,6 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     observables, power_log, decisions = [], [], []
 
     out_party = np.zeros((L, P), np.int32)
-    out_active_party = np.zeros((L, P), np.int32)
     out_radical = np.zeros((L, P), np.int32)
     out_sums = np.zeros((L, 5), np.float64)
     out_active = np.zeros(L, np.int32)
@@ -139,7 +138,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         # 2. drivers
         today = drivers.today(base_drivers, d, setting, w, s.parameters.war)
         # 3. every person
-        for arr in (out_party, out_active_party, out_radical, out_sums):
+        for arr in (out_party, out_radical, out_sums):
             arr.fill(0)
         reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
         log_reach = np.log(reach + 0.01)
@@ -149,12 +148,11 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
                      today, exposure, demand0, w.policy, w.platforms, w.available,
                      _governing(w), log_reach,
                      region_mean, w.repression, prev_active, splitter, split_parent,
-                     out_party, out_active_party, out_radical, out_sums, out_active, out_onsets,
+                     out_party, out_radical, out_sums, out_active, out_onsets,
                      out_loyal, out_leaning)
         prev_active[:] = out_active
         support_now = _cells(out_party, lay.cell_locale_start).reshape(R, G, P) * weight
         radical_now = _cells(out_radical, lay.cell_locale_start).reshape(R, G, P) * weight
-        active_party = _cells(out_active_party, lay.cell_locale_start).reshape(R, G, P) * weight
         active_cells = _cells(out_active, lay.cell_locale_start).reshape(R, G) * weight
         onset_cells = _cells(out_onsets, lay.cell_locale_start).reshape(R, G) * weight
         loyal_cells = _cells(out_loyal, lay.cell_locale_start).reshape(R, G) * weight
@@ -166,8 +164,9 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         w.soviets = soviet_rule.reelect(w.soviets, support_now[:, constituent, :].sum(axis=1),
                                         s.parameters.soviets.reelection_days)
         # 5. membership (reach follows it in tomorrow's party choice)
-        w.members = member_rule.recruit(w.members, active_party.sum(axis=(0, 1)), recruitment,
-                                        s.parameters.membership.attrition)
+        ms = s.parameters.membership
+        w.members = member_rule.recruit(w.members, support_now.sum(axis=(0, 1)), recruitment,
+                                        ms.join_share, ms.independent_rate, ms.attrition)
         # 6. strategic actors and power
         forces = Forces(radical_now, loyal_cells, support_now, float(out_leaning.sum()) * weight)
 

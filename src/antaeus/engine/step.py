@@ -36,7 +36,7 @@ def advance(seed, day, chunk, th,
             hardship, risk, threshold, demand, legit, party, attachment, active,
             drivers, exposure, demand0, policy, platforms, available, governing, log_reach,
             region_mean, repression, prev_active, splitter, split_parent,
-            out_party, out_active_party, out_radical, out_sums, out_active, out_onsets,
+            out_party, out_radical, out_sums, out_active, out_onsets,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
 
@@ -125,7 +125,6 @@ def advance(seed, day, chunk, th,
                 act = mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] - cascade * share_active)
                 if act:
                     n_active += 1
-                    out_active_party[l, p] += 1
                     if active[i] == 0:
                         n_onsets += 1
                     active[i] = 1

@@ -1,9 +1,16 @@
 """Party membership and organisational reach.
 
-Members are recruited from a party's active supporters and leave at a steady rate; reach in
-a region grows with membership by a saturating curve. Bolshevik growth from about 24,000 in
-February to about 240,000 in August (data1917.md §6) is the record this is held against
-(later, in calibration).
+Joining a party is a diffusion among the party's supporters (Bass 1969): a share of the
+supporters would join if reached (the party's potential membership); each day some of those
+not yet enrolled join on their own (the press, a meeting) and more are enrolled through the
+members already there (cadres canvass their workshops, regiments and villages), so growth
+is fastest where an organisation already exists and stops at the potential. When support
+ebbs below the membership, the excess drifts away. Membership is therefore bounded by
+support, not by the day's activists: peasants seizing land did not thereby join the SRs.
+Bolshevik growth from about 24,000 in February to about 240,000 in August and 350,000 in
+October, the SRs' 500,000-700,000 and the Mensheviks' 100,000-200,000 (data1917.md §6) are
+the record this is held against in calibration. Reach in a region grows with membership by
+a saturating curve.
 """
 from __future__ import annotations
 
@@ -13,18 +20,37 @@ from pydantic import BaseModel, ConfigDict
 from ..params import param
 
 NAME = "membership"
-CITATION = "Organisational growth by recruitment from activists: Oliver & Marwell (1988) ASR 53; data1917.md §6"
+CITATION = ("Bass (1969) Management Science 15 (diffusion with innovation and imitation); "
+            "recruitment through existing members and networks: Oliver & Marwell (1988) ASR 53, "
+            "McAdam (1986) AJS 92; data1917.md §6")
 
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    attrition: float = param(0.002, 0.0, 0.05, "per day", "share of members who leave each day")
+    join_share: float = param(0.04, 0.001, 0.3, "share of supporters",
+                              "share of a party's supporters who would join it if reached: its potential membership",
+                              source="GUESS of the order of the record: about 240,000 Bolshevik members in August "
+                                     "against several million supporters, 500,000-700,000 SRs against tens of "
+                                     "millions of voters (data1917.md §6, §5a)")
+    independent_rate: float = param(0.002, 0.0, 0.1, "per day",
+                                    "share of the not-yet-enrolled potential who join on their own each day")
+    attrition: float = param(0.005, 0.0, 0.05, "per day",
+                             "share of the members above the party's potential who leave each day")
     reach_scale: float = param(300000.0, 1e3, 1e7, "members", "membership at which reach gains 63% of its room to grow")
 
 
-def recruit(members: np.ndarray, active_supporters: np.ndarray, rates: np.ndarray, attrition: float) -> np.ndarray:
-    """One day: members + rate * active supporters - attrition * members (people, per party)."""
-    return members + rates * active_supporters - attrition * members
+def recruit(members: np.ndarray, supporters: np.ndarray, rates: np.ndarray, join_share: float,
+            independent: float, attrition: float) -> np.ndarray:
+    """One day of joining and leaving (people, per party).
+
+    ``potential = join_share · supporters``. Below it, ``(independent + rate · members /
+    potential) · (potential − members)`` join (Bass diffusion, ``rate`` the party's recruitment
+    through its members); above it, ``attrition · (members − potential)`` leave."""
+    potential = join_share * supporters
+    room = potential - members
+    through_members = rates * members / np.maximum(potential, 1.0)
+    joined = members + np.minimum(independent + through_members, 1.0) * room
+    return np.where(room > 0.0, joined, members + attrition * room)
 
 
 def reach(base: np.ndarray, members: np.ndarray, scale: float) -> np.ndarray:

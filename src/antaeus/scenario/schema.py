@@ -91,7 +91,7 @@ class Party(Frozen):
     moderate_bloc: bool = Field(False, description="part of the soviet majority bloc with the coalition government")
     base_cooperation: float = param(0.0, 0, 1, "share", "cooperation with other socialists at the base kept after a turn")
     initial_members: float = param(10000, 0, 2e6, "members", "members on the eve of February")
-    recruitment_rate: float = param(0.02, 0, 0.5, "members per active supporter per day", "recruitment of active supporters")
+    recruitment_rate: float = param(0.02, 0, 0.5, "per day", "recruitment through members: the Bass imitation rate of the party's organisation (7.8)")
     reach: dict[str, float] = Field(default_factory=dict, description="organisational reach by region (0-1); missing regions take reach_default")
     reach_default: float = param(0.3, 0, 1, "share", "reach where none is given")
     available: bool = True
