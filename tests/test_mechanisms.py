@@ -82,6 +82,8 @@ class Town:
         self.attachment = np.full(n, 0.5, np.float32)
         self.active = np.zeros(n, np.uint8)
         self.drivers = np.array([[0.5, 0.5, 0.5]])                  # bread, war, land
+        self.march = np.zeros((1, 3))                               # the drivers on the first day
+        self.legitimacy0 = 1.0                                      # the government's starting legitimacy
         self.exposure = np.array([[1.0, 1.0, 1.0, 1.0]])           # bread, war, land, power
         self.demand0 = np.array([[0.5, 0.5, 0.5, 0.5]])
         self.policy = np.array([0.3, 0.3, 0.3, 0.3])
@@ -101,7 +103,7 @@ class Town:
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.int32))
         step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
-                     self.attachment, self.active, self.drivers, self.exposure, self.demand0, self.policy,
+                     self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.exposure, self.demand0, self.policy,
                      self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
                      self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
@@ -250,6 +252,7 @@ def test_demand_target_and_partial_adjustment():
     assert demands.target(0.3, 0.5, 1.0) == pytest.approx(0.8)
     assert demands.target(0.3, 0.5, 0.5) == pytest.approx(0.55)   # the gain scales the driver
     assert demands.target(0.6, 0.9, 2.0) == 1.0                    # capped
+    assert demands.target(0.2, -0.5, 1.0) == 0.0                   # relief below March: floored
     assert demands.adapt(0.2, 1.0, 0.25) == pytest.approx(0.4)
     assert demands.adapt(0.2, 1.0, 0.0) == 0.2
 
@@ -274,6 +277,35 @@ def test_kernel_demands_follow_drivers():
     half.day(still(demands={"adaptation_rate": 0.1, "driver_gain": 0.5}))
     np.testing.assert_allclose(half.demand[:, 0], 0.3 + 0.1 * 0.5 * 0.6, atol=1e-6)
 
+
+
+def test_kernel_demands_answer_the_change_since_march():
+    """March demands already answer March conditions: hardship that persists moves nobody,
+    worsening lifts the demand, relief lowers it below its March level, and so does the power
+    demand with legitimacy lost or won since March."""
+    p = still(demands={"adaptation_rate": 0.1, "driver_gain": 1.0, "power_gain": 1.0})
+    same, worse, better = Town(), Town(), Town()
+    for t in (same, worse, better):
+        t.demand0[:] = 0.3
+        t.demand[:] = 0.3
+        t.march[0] = (0.4, 0.4, 0.4)
+        t.legitimacy0 = 0.4                   # everyone's legitimacy is still at the March level
+    worse.drivers[0] = (0.7, 0.7, 0.7)
+    better.drivers[0] = (0.1, 0.1, 0.1)
+    same.drivers[0] = (0.4, 0.4, 0.4)
+    for t in (same, worse, better):
+        t.day(p)
+    np.testing.assert_allclose(same.demand, 0.3, atol=1e-6)
+    np.testing.assert_allclose(worse.demand[:, 0], 0.3 + 0.1 * 0.3, atol=1e-6)   # war rose by 0.3
+    np.testing.assert_allclose(better.demand[:, 0], 0.3 - 0.1 * 0.3, atol=1e-6)  # relief: below March
+    fallen = Town()
+    fallen.demand0[:] = 0.3
+    fallen.demand[:] = 0.3
+    fallen.march[0] = fallen.drivers[0]
+    fallen.legitimacy0 = 0.9                  # legitimacy fell from 0.9 to 0.4 since March
+    fallen.day(p)
+    np.testing.assert_allclose(fallen.demand[:, 3], 0.3 + 0.1 * 0.5, atol=1e-6)
+    np.testing.assert_allclose(fallen.demand[:, :3], 0.3, atol=1e-6)
 
 def test_unmet_demands_erode_legitimacy():
     assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5) == 0.0
@@ -590,9 +622,13 @@ def test_higher_certainty_threshold_acts_later_or_never():
 
 
 def test_april_theses_lens_waits_for_a_majority_in_the_capitals_soviet():
-    """Thesis 4: no rising while the bloc is a minority in the capital's soviet."""
-    with_rule = run()
-    without = run("lenses.april_theses.majority_first=false")
+    """Thesis 4: no rising while the bloc is a minority in the capital's soviet.
+
+    A low certainty threshold makes the party ready to act early, while it is still a
+    minority, so the rule has days to bind on whatever the calibrated dynamics."""
+    eager = "parties.bolsheviks.certainty_threshold=0.2"
+    with_rule = run(eager)
+    without = run(eager, "lenses.april_theses.majority_first=false")
     minority = [d for d in with_rule.decisions if d.actor == "bolsheviks" and "minority" in d.reason]
     assert minority and not any(d.acted for d in minority)
     assert not any("minority" in d.reason for d in without.decisions)

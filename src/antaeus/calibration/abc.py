@@ -176,7 +176,8 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
         history = abc.load(url, _latest_run(url))
     else:
         history = abc.new(url, observed, meta_info={"scenario": s.scenario.name, "budget": plan.label,
-                                                    "seed": seed, "agents": agents, "space": "logit"})
+                                                    "seed": seed, "agents": agents, "workers": workers,
+                                                    "space": "logit"})
     done = history.max_t + 1
     remaining = None if plan.generations is None else plan.generations - done
     if remaining is None or remaining > 0:

@@ -84,6 +84,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     demand0 = np.array([g.demands.as_tuple() for g in s.groups.values()])
     setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
     base_drivers = drivers.tabulate(s, dates)
+    march = np.ascontiguousarray(base_drivers[0][setting])  # the conditions the March demands answer
     constituent = np.array([g.soviet_constituency for g in s.groups.values()])
     delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
                           for reg in s.regions.values()])
@@ -145,7 +146,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         step.advance(seed, d + 1, chunk, th, lay.locale_start, lay.locale_region, lay.locale_group,
                      people.hardship, people.risk_aversion, people.threshold, people.demand,
                      people.legitimacy, people.party, people.attachment, people.active,
-                     today, exposure, demand0, w.policy, w.platforms, w.available,
+                     today, march, s.government.legitimacy, exposure, demand0, w.policy, w.platforms, w.available,
                      _governing(w), log_reach,
                      region_mean, w.repression, prev_active, splitter, split_parent,
                      out_party, out_radical, out_sums, out_active, out_onsets,

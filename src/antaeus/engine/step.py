@@ -34,13 +34,14 @@ def theta(parameters) -> np.ndarray:
 def advance(seed, day, chunk, th,
             locale_start, locale_region, locale_group,
             hardship, risk, threshold, demand, legit, party, attachment, active,
-            drivers, exposure, demand0, policy, platforms, available, governing, log_reach,
+            drivers, march, march_legitimacy, exposure, demand0, policy, platforms, available, governing, log_reach,
             region_mean, repression, prev_active, splitter, split_parent,
             out_party, out_radical, out_sums, out_active, out_onsets,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
 
-    drivers [R,3] bread, war, land; exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
+    drivers [R,3] bread, war, land; march [R,3] the same on the first day (the conditions the March demands
+    already answer); march_legitimacy the government's starting legitimacy; exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
     platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
     and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
     """
@@ -77,9 +78,10 @@ def advance(seed, day, chunk, th,
             felt = h_scale * (exposure[g, 0] * drivers[r, 0] + exposure[g, 1] * drivers[r, 1]
                               + exposure[g, 2] * drivers[r, 2])
             felt = min(felt, 1.0)
-            drive_peace = drivers[r, 1] * exposure[g, 1]
-            drive_land = drivers[r, 2] * exposure[g, 2]
-            drive_bread = drivers[r, 0] * exposure[g, 0]
+            # demands answer the change since March: the March demands already answer March
+            drive_peace = (drivers[r, 1] - march[r, 1]) * exposure[g, 1]
+            drive_land = (drivers[r, 2] - march[r, 2]) * exposure[g, 2]
+            drive_bread = (drivers[r, 0] - march[r, 0]) * exposure[g, 0]
             n_active = 0
             n_onsets = 0
             n_loyal = 0
@@ -90,7 +92,7 @@ def advance(seed, day, chunk, th,
                 goals = (demands.target(demand0[g, 0], drive_peace, gain),
                          demands.target(demand0[g, 1], drive_land, gain),
                          demands.target(demand0[g, 2], drive_bread, gain),
-                         demands.target(demand0[g, 3], (1.0 - L) * exposure[g, 3], pgain))
+                         demands.target(demand0[g, 3], (march_legitimacy - L) * exposure[g, 3], pgain))
                 for k in range(4):
                     x = demands.adapt(demand[i, k], goals[k], rate)
                     d[k] = influence.bounded_confidence(x, mean[k], eps, mu)

@@ -2,9 +2,12 @@
 
 Statement 2 of the essay (MODEL.md §1): the masses want concrete things, and support follows
 those wants rather than doctrine. Each person's demand on an issue relaxes towards a target
-set by the group's starting position plus the driver the group is exposed to (bread
-shortfall, war burden, land hunger); the demand for soviet power rises as the government's
-legitimacy falls in that person's eyes. Partial adjustment of this kind is the standard
+set by the group's March position plus the change, since March, of the driver the group is
+exposed to (bread shortfall, war burden, land hunger); the demand for soviet power rises as
+the government's legitimacy falls below its March level in that person's eyes. The March
+positions already answer March conditions, so hardship that merely persists does not
+radicalise anyone further; worsening does, and relief (a separate peace, a land law) lowers
+a demand below its March level. Partial adjustment of this kind is the standard
 adaptive-expectations form (Nerlove 1958); the link between material hardship and the
 radicalisation of concrete demands follows Koenker & Rosenberg (1989) and Figes (1996).
 """
@@ -22,16 +25,16 @@ CITATION = ("Nerlove (1958) adaptive expectations, QJE 72:227-240; demand radica
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    adaptation_rate: float = param(0.03, 0.0, 0.5, "per day", "speed at which a demand moves to its target")
-    driver_gain: float = param(1.0, 0.0, 3.0, "demand per unit driver", "how far a fully felt driver lifts a demand above its March level")
-    power_gain: float = param(0.7, 0.0, 3.0, "demand per unit illegitimacy", "how far lost legitimacy lifts the demand for soviet power")
+    adaptation_rate: float = param(0.06, 0.0, 0.5, "per day", "speed at which a demand moves to its target")
+    driver_gain: float = param(3.0, 0.0, 6.0, "demand per unit driver", "how far a driver's rise since March, fully felt, lifts a demand above its March level")
+    power_gain: float = param(3.0, 0.0, 6.0, "demand per unit legitimacy", "how far legitimacy lost since March lifts the demand for soviet power")
 
 
 @njit(inline="always", cache=True)
 def target(start, drive, gain):
-    """Target demand: the March level lifted by the felt driver, capped at 1."""
+    """Target demand: the March level moved by the felt change of its driver, within [0, 1]."""
     t = start + gain * drive
-    return 1.0 if t > 1.0 else t
+    return 1.0 if t > 1.0 else (0.0 if t < 0.0 else t)
 
 
 @njit(inline="always", cache=True)
