@@ -128,6 +128,13 @@ def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch
 
     s = load_scenario("russia1917")
     assert s.scenario.calibrated and "budget quick" in s.scenario.calibration_note
+    assert "WARNING" not in s.scenario.calibration_note
+    # a posterior fitted to another version of the model says so in every run's note
+    stale = written[0].read_text().replace(loader.model_version("russia1917"), "0123456789ab")
+    written[0].write_text(stale)
+    note = load_scenario("russia1917").scenario.calibration_note
+    assert "WARNING: fitted to another version of the model (0123456789ab" in note
+    written[0].write_text(stale.replace("0123456789ab", loader.model_version("russia1917")))
     assert s.parameters.support.platform_fit == pytest.approx(posterior.median()["parameters.support.platform_fit"])
     assert load_scenario("russia1917", sets=["parameters.support.platform_fit=7"]).parameters.support.platform_fit == 7
 

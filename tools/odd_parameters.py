@@ -86,7 +86,7 @@ def table(scenario: str = "russia1917") -> str:
         "",
         f"{len(params)} free parameters of `{scenario}`. Each can be changed with "
         "`--set PATH=VALUE` within its bounds. "
-        + (f"{len(fitted)} are calibrated (marked **calibrated**: the posterior median, "
+        + (f"{len(fitted)} are calibrated (marked **calibrated**; the value shown is the "
            f"{resolved.scenario.calibration_note}); the rest are documented guesses."
            if fitted else "None is calibrated yet: every value is a documented guess."),
     ]

@@ -34,7 +34,7 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
     out_dir = Path(out_dir) if out_dir else Path(str(loader.posterior_folder()))
     out_dir.mkdir(parents=True, exist_ok=True)
     provenance = {
-        "data_version": data_version(), "budget": budget, "seed": seed, "agents": agents,
+        "data_version": data_version(), "model_version": loader.model_version(scenario_name), "budget": budget, "seed": seed, "agents": agents,
         "generation": posterior.generation, "particles": int(len(posterior.weights)),
         "date": dt.date.today().isoformat(), "workers": workers if workers else "not recorded",
         "command": (f"antaeus calibrate {scenario_name} --budget {budget} --seed {seed}"

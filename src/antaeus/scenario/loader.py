@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -112,6 +113,17 @@ def posterior_folder():
     return BUILTIN / "posteriors"
 
 
+def model_version(name: str) -> str:
+    """A digest of what a calibration of a built-in scenario is valid for: the scenario's TOML
+    and the source of the engine and the mechanisms. Any change to them changes the digest."""
+    digest = hashlib.sha256((BUILTIN / f"{name}.toml").read_bytes())
+    for package in ("antaeus.engine", "antaeus.mechanisms"):
+        folder = resources.files(package)
+        for f in sorted((f for f in folder.iterdir() if f.name.endswith(".py")), key=lambda f: f.name):
+            digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def posterior_file(name: str):
     """The committed calibration of a built-in scenario (median and provenance), if any."""
     f = posterior_folder() / f"{name}.toml"
@@ -138,6 +150,11 @@ def apply_posterior(data: dict, name: str, origin: dict) -> dict:
     out["scenario"]["calibration_note"] = (
         f"posterior median of ABC-SMC, budget {prov['budget']}, seed {prov['seed']}, data {prov['data_version']}, "
         f"{prov['date']}; reproduce with: {prov['command']}")
+    fitted, now = prov.get("model_version"), model_version(name)
+    if fitted != now:
+        out["scenario"]["calibration_note"] += (
+            f"; WARNING: fitted to another version of the model ({fitted or 'not recorded'}, now {now}): "
+            f"recalibrate before relying on it")
     return out
 
 
