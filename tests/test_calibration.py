@@ -121,7 +121,7 @@ def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch
 
     posterior = synthetic_posterior(tmp_path)
     assert posterior.median()["parameters.support.platform_fit"] == pytest.approx(11.5, abs=1.0)
-    written = export(posterior, "russia1917", budget="quick", seed=5, agents=2000, store="s.duckdb",
+    written = export(posterior, "russia1917", budget="quick", seed=5, agents=2000,
                      out_dir=tmp_path / "posteriors")
     assert all(f.exists() for f in written)
     monkeypatch.setattr(loader, "posterior_folder", lambda: tmp_path / "posteriors")

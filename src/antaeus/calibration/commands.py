@@ -71,7 +71,7 @@ def posterior_command(
     if export:
         from .default import export as export_default
         written = export_default(posterior, s.scenario.name, budget=plan.label, seed=int(posterior.meta.get("seed", 0)),
-                                 agents=int(posterior.meta.get("agents", 0)), store=str(store),
+                                 agents=int(posterior.meta.get("agents", 0)),
                                  workers=posterior.meta.get("workers"))
         for f in written:
             print(f"calibrated default written: {f}", file=sys.stderr)

@@ -29,16 +29,17 @@ def data_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, agents: int, store: str,
+def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, agents: int,
            workers: int | None = 1, out_dir: Path | None = None) -> list[Path]:
     out_dir = Path(out_dir) if out_dir else Path(str(loader.posterior_folder()))
     out_dir.mkdir(parents=True, exist_ok=True)
     provenance = {
-        "data_version": data_version(), "model_version": loader.model_version(scenario_name), "budget": budget, "seed": seed, "agents": agents,
+        "data_version": data_version(), "model_version": loader.model_version(scenario_name),
+        "budget": budget, "seed": seed, "agents": agents,
         "generation": posterior.generation, "particles": int(len(posterior.weights)),
         "date": dt.date.today().isoformat(), "workers": workers if workers else "not recorded",
         "command": (f"antaeus calibrate {scenario_name} --budget {budget} --seed {seed}"
-                    + (f" --workers {workers}" if workers else "") + f" --store {store}"),
+                    + (f" --workers {workers}" if workers else "")),  # the store does not change the result
         "reproducible": "bit for bit with --workers 1; with more workers the sampler accepts particles in the "
                         "order they finish, so a rerun gives another sample of the same posterior",
     }
