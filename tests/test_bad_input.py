@@ -143,3 +143,8 @@ def test_api_checks_every_option_before_simulating(tmp_path, monkeypatch):
             run(**{"agents": 2000, "store": store, **options})
         assert caught.value.source.startswith("--") and caught.value.hint
     assert not store.parent.exists()
+
+
+def test_posterior_draws_with_uncalibrated(tmp_path):
+    message = rejected(tmp_path, "--uncalibrated", "--posterior-draws", "3")
+    assert "--posterior-draws" in message and "--uncalibrated" in message

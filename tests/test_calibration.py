@@ -137,6 +137,9 @@ def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch
     written[0].write_text(stale.replace("0123456789ab", loader.model_version("russia1917")))
     assert s.parameters.support.platform_fit == pytest.approx(posterior.median()["parameters.support.platform_fit"])
     assert load_scenario("russia1917", sets=["parameters.support.platform_fit=7"]).parameters.support.platform_fit == 7
+    guesses = load_scenario("russia1917", calibrated=False)      # the declared values, not the median
+    assert not guesses.scenario.calibrated and guesses.scenario.calibration_note == ""
+    assert guesses.parameters.support.platform_fit == type(guesses.parameters.support).model_fields["platform_fit"].default
 
     paths, particles, weights = committed_particles("russia1917")
     assert paths == posterior.parameters and weights.sum() == pytest.approx(1.0)

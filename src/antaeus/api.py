@@ -84,7 +84,7 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
         store: str | Path | None = DEFAULT_STORE_PATH, plots: bool = True,
         threads: int | None = None, chunk: int = 64,
         progress: Callable[[int, int], None] | None = None,
-        command: str | None = None, posterior_draws: int = 0) -> RunOutput:
+        command: str | None = None, posterior_draws: int = 0, calibrated: bool = True) -> RunOutput:
     """Load, check, simulate, then store the run and draw its plots.
 
     ``store=None`` keeps everything in memory (no database, no plots). Plots go beside the
@@ -94,12 +94,12 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     """
     at, overlays, sets = _several(at), _several(overlays), _several(sets)
     if isinstance(scenario, Scenario):
-        if overlays or sets or patch is not None:
-            raise InputError("overlays, --set values and a patch apply while loading", source="run()",
+        if overlays or sets or patch is not None or not calibrated:
+            raise InputError("overlays, --set values, a patch and --uncalibrated apply while loading", source="run()",
                              hint="pass them to load_scenario(), or give run() the scenario's name")
         resolved = scenario
     else:
-        resolved = load_scenario(scenario, overlays=overlays, sets=sets, patch=patch)
+        resolved = load_scenario(scenario, overlays=overlays, sets=sets, patch=patch, calibrated=calibrated)
     seed = _whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
     agents = _whole_number(agents, "--agents", 1, None,
                            f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
@@ -114,6 +114,9 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     store_path = _store_path(store)
     posterior_draws = _whole_number(posterior_draws, "--posterior-draws", 0, 10_000,
                                     "give a number of draws such as 20, or 0 for the posterior median")
+    if posterior_draws and not calibrated:
+        raise InputError("--posterior-draws draws the calibrated parameters, --uncalibrated keeps the guesses",
+                         source="--posterior-draws", hint="give one of the two options, not both")
     scenarios = [resolved] if posterior_draws == 0 else \
         posterior_scenarios(resolved, posterior_draws, seed, keep=[s.split("=", 1)[0].strip() for s in sets])
 

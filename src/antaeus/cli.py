@@ -37,6 +37,8 @@ SetOpt = Annotated[Optional[list[str]], typer.Option(
     "--set", help="Change one value: dotted.path=value (TOML syntax); repeat for several.")]
 PatchOpt = Annotated[Optional[str], typer.Option(
     "--patch", help="A TOML file merged over the scenario (after the overlays).")]
+UncalibratedOpt = Annotated[bool, typer.Option(
+    "--uncalibrated", help="Keep the declared guesses instead of the committed calibration (built-in scenarios).")]
 
 
 @app.command("run")
@@ -57,11 +59,13 @@ def run_command(
     chunk: Annotated[int, typer.Option(help="Locales per parallel work item; never changes the result.")] = 64,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Do not draw support.png and gaps.png.")] = False,
     posterior_draws: Annotated[int, typer.Option(help="Spread over K draws from the calibrated posterior (0: its median).")] = 0,
+    uncalibrated: UncalibratedOpt = False,
 ) -> None:
     """Simulate a scenario, store the run, draw its plots and summarise it."""
     options = dict(seed=seed, agents=agents, until=until, at=at or (), overlays=overlay or (),
                    sets=set_ or (), patch=patch, store=None if no_store else store,
                    plots=not no_plots, threads=threads, chunk=chunk, posterior_draws=posterior_draws,
+                   calibrated=not uncalibrated,
                    command=shlex.join(["antaeus", *sys.argv[1:]]))
     if as_json:
         out = api.run(scenario, **options)
@@ -90,9 +94,9 @@ def scenarios_command() -> None:
 
 @app.command("show")
 def show_command(scenario: ScenarioArg = api.DEFAULT_SCENARIO, overlay: OverlayOpt = None,
-                 set_: SetOpt = None, patch: PatchOpt = None) -> None:
+                 set_: SetOpt = None, patch: PatchOpt = None, uncalibrated: UncalibratedOpt = False) -> None:
     """Print the resolved scenario as TOML (it loads back unchanged: save it, edit, run it)."""
-    resolved = load_scenario(scenario, overlays=overlay or [], sets=set_ or [], patch=patch)
+    resolved = load_scenario(scenario, overlays=overlay or [], sets=set_ or [], patch=patch, calibrated=not uncalibrated)
     sys.stdout.write(api.scenario_toml(resolved))
 
 
@@ -179,12 +183,14 @@ def check_history_command(
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (rows and summaries) and nothing else.")] = False,
     out: Annotated[Path, typer.Option(help="Folder for the figures, one PNG per family.")] = Path("antaeus-results") / "history-check",
+    uncalibrated: UncalibratedOpt = False,
 ) -> None:
     """Every observation of the record beside the simulated median and 90% interval over runs."""
     from antaeus.experiments.history_check import check_out_dir, history_check, render
     from antaeus.report.history_plots import write_history_plots
     out = check_out_dir(out)
-    options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or ())
+    options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (),
+                   calibrated=not uncalibrated)
     if as_json:
         check = history_check(scenario, **options)
     else:

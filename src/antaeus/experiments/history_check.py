@@ -240,7 +240,7 @@ def _grouped(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]]:
 
 def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int = DEFAULT_RUNS,
                   agents: int = DEFAULT_AGENTS, seed: int = 0, overlays: Iterable[str] = (),
-                  sets: Iterable[str] = (),
+                  sets: Iterable[str] = (), calibrated: bool = True,
                   progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
     """Simulate ``runs`` runs (seeds ``seed`` .. ``seed+runs-1``) and hold each against the
     record in use. Every option is checked before the first run: a mistake raises
@@ -252,12 +252,12 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                          "give a seed from 0 such that seed + runs - 1 stays below 2**63")
     overlays, sets = tuple(_several(overlays)), tuple(_several(sets))
     if isinstance(scenario, Scenario):
-        if overlays or sets:
-            raise InputError("overlays and --set values apply while loading", source="history_check()",
+        if overlays or sets or not calibrated:
+            raise InputError("overlays, --set values and --uncalibrated apply while loading", source="history_check()",
                              hint="pass them to load_scenario(), or give history_check() the scenario's name")
         resolved = scenario
     else:
-        resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets))
+        resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), calibrated=calibrated)
 
     in_use = observations()
     meta = {(o.id, o.version): o for o in in_use}

@@ -199,9 +199,11 @@ def _validate(data: dict, origin: dict[str, tuple[str, str | None]], default: tu
 
 
 def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | None = None,
-                  sets: list[str] | None = None, patch: str | Path | None = None) -> Scenario:
-    """Resolve a scenario: a built-in name or a TOML path, then overlays, a patch file, then
-    ``--set dotted.path=value`` strings, in that order."""
+                  sets: list[str] | None = None, patch: str | Path | None = None,
+                  calibrated: bool = True) -> Scenario:
+    """Resolve a scenario: a built-in name or a TOML path, then its committed calibration (a
+    built-in scenario's posterior median; ``calibrated=False`` keeps the declared guesses),
+    overlays, a patch file, then ``--set dotted.path=value`` strings, in that order."""
     name = str(scenario)
     if name in builtin_scenarios():
         source = f"built-in scenario '{name}'"
@@ -217,7 +219,7 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
                             + "give a built-in name (see 'antaeus scenarios') or a path to a .toml file")
     default = (source, text)
     origin: dict[str, tuple[str, str | None]] = {}
-    if name in builtin_scenarios():
+    if name in builtin_scenarios() and calibrated:
         data = apply_posterior(data, name, origin)
     known = builtin_overlays()
     for ov in overlays or []:
