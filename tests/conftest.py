@@ -59,6 +59,7 @@ def tiny_result() -> Result:
         groups=groups, activities=["strike", "land_seizure"], support=support,
         active=active, onsets=onsets, membership=membership, soviets=soviets,
         legitimacy=legitimacy, demands=np.full((len(dates), len(regions), 4), 0.5),
+        leaning=np.zeros((len(dates), len(regions), len(groups))),
         observables=observables, power_log=power_log,
         decisions=decisions, parameters={"threshold.bolsheviks": 0.6, "contagion.rate": 0.12},
         group_activity={"workers": "strike", "peasants": "land_seizure"},

@@ -148,3 +148,11 @@ def test_api_checks_every_option_before_simulating(tmp_path, monkeypatch):
 def test_posterior_draws_with_uncalibrated(tmp_path):
     message = rejected(tmp_path, "--uncalibrated", "--posterior-draws", "3")
     assert "--posterior-draws" in message and "--uncalibrated" in message
+
+
+def test_region_support_for_an_unknown_group(tmp_path):
+    text = BUILTIN_TOML.replace("initial_support.peasant = { others = 0.6", "initial_support.peasnt = { others = 0.6", 1)
+    assert text != BUILTIN_TOML
+    path = write(tmp_path, "regional.toml", text)
+    message = rejected(tmp_path, str(path))
+    assert str(path) in message and "regions.ukraine.initial_support" in message and "'peasnt'" in message

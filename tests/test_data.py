@@ -302,14 +302,15 @@ def test_shares_of_a_body_sum_to_one_and_the_months_too(run):
     assert len(months) == 8 and sum(months) == pytest.approx(1.0)
 
 
-def _result(observables: list[Observable]) -> Result:
+def _result(observables: list[Observable], regions=("petrograd",)) -> Result:
     dates = [dt.date(1917, 3, 8) + dt.timedelta(days=i) for i in range(268)]
-    D, R, G, P = len(dates), 1, 1, len(PARTIES)
+    D, R, G, P = len(dates), len(regions), 1, len(PARTIES)
     zeros = np.zeros
-    return Result(scenario="hand", seed=0, agents=1, dates=dates, parties=PARTIES, regions=["petrograd"],
+    return Result(scenario="hand", seed=0, agents=1, dates=dates, parties=PARTIES, regions=list(regions),
                   groups=["peasant"], activities=["land_seizure"], support=zeros((D, R, G, P)),
                   active=zeros((D, R, G)), onsets=zeros((D, R, G)), membership=zeros((D, P)),
                   soviets=zeros((D, R, P)), legitimacy=zeros((D, R)), demands=zeros((D, R, 4)),
+                  leaning=zeros((D, R, G)),
                   observables=observables, power_log=[], decisions=[], parameters={},
                   group_activity={"peasant": "land_seizure"})
 
@@ -343,6 +344,20 @@ def test_seats_become_shares_of_the_named_total():
     # an overlay that moved the election: nothing to compare, and it says why
     moved = compare(_result([]), by_id(ids[0], "encspb_seats"))
     assert all(c.simulated is None and "no simulated observable" in c.note for c in moved)
+
+
+def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left_faction():
+    result = _result([], regions=("volga", "ukraine", "caucasus"))
+    day = result.day_index(dt.date(1917, 11, 23))
+    volga = dict(srs=50.0, left_srs=30.0, bolsheviks=10.0, others=10.0)
+    for p, n in volga.items():
+        result.support[day, 0, 0, PARTIES.index(p)] = n
+    result.leaning[day, 0, 0] = 30.0   # SR supporters closer to the Left SRs: the faction
+    result.support[day, 1:, 0, PARTIES.index("others")] = 500.0  # national lists' villages
+    result.leaning[day, 1:, 0] = 400.0  # left out with their regions
+    got = {c.category: c.simulated for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0])}
+    assert got == {"SR (Right and Centre)": pytest.approx(0.2), "Left SR": pytest.approx(0.6),
+                   "Bolsheviks": pytest.approx(0.1), "others": pytest.approx(0.1)}
 
 
 def test_membership_and_monthly_activity_on_a_hand_built_run():

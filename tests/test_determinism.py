@@ -3,6 +3,7 @@ nor the chunking changes a single number (ARCHITECTURE.md, layer 2)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,25 @@ def test_threads_and_chunks_do_not_change_the_result():
         a_doc, b_doc = reference.to_json_dict(), other.to_json_dict()
         a_doc.pop("runtime_s"), b_doc.pop("runtime_s")
         assert a_doc == b_doc
+
+
+def test_compiled_kernels_are_cached_per_version_of_their_source(tmp_path):
+    """Numba checks a cached kernel only against its own file; the engine inlines the
+    mechanisms' rules from other files, so the cache folder is keyed by all of them."""
+    import shutil
+
+    from numba.core import config
+
+    from antaeus import _kernel_cache
+
+    copy = tmp_path / "antaeus"
+    for sub in _kernel_cache.KERNEL_PACKAGES:
+        shutil.copytree(_kernel_cache.PACKAGE / sub, copy / sub,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    before = _kernel_cache.source_digest(copy)
+    assert before == _kernel_cache.source_digest(copy)
+    rule = copy / "mechanisms" / "support.py"
+    rule.write_text(rule.read_text() + "\n# an edit to an inlined rule\n")
+    assert _kernel_cache.source_digest(copy) != before
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        assert config.CACHE_DIR.endswith(_kernel_cache.source_digest())

@@ -100,7 +100,7 @@ class Town:
         out = dict(party=np.zeros((self.L, self.P), np.int32),
                    radical=np.zeros((self.L, self.P), np.int32), sums=np.zeros((self.L, 5)),
                    active=np.zeros(self.L, np.int32), onsets=np.zeros(self.L, np.int32),
-                   loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.int32))
+                   loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
         step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
                      self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.exposure, self.demand0, self.policy,
@@ -308,13 +308,13 @@ def test_kernel_demands_answer_the_change_since_march():
     np.testing.assert_allclose(fallen.demand[:, :3], 0.3, atol=1e-6)
 
 def test_unmet_demands_erode_legitimacy():
-    assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5) == 0.0
-    assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.9, 0.9, 0.9, 0.9) == 0.0     # over-delivery is not unmet
+    assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.5, 0.5) == 0.0
+    assert legitimacy.unmet(0.5, 0.5, 0.5, 0.9, 0.9, 0.9) == 0.0     # over-delivery is not unmet
     # salience: the same shortfall (0.3) weighs more on an intense demand (0.9) than on a mild one (0.4)
-    d = (0.9, 0.4, 0.1, 0.1)
-    on_intense = legitimacy.unmet(*d, 0.6, 0.4, 0.1, 0.1)
-    on_mild = legitimacy.unmet(*d, 0.9, 0.1, 0.1, 0.1)
-    assert on_intense == pytest.approx(0.9 * 0.3 / 1.5) and on_mild == pytest.approx(0.4 * 0.3 / 1.5)
+    d = (0.9, 0.4, 0.1)
+    on_intense = legitimacy.unmet(*d, 0.6, 0.4, 0.1)
+    on_mild = legitimacy.unmet(*d, 0.9, 0.1, 0.1)
+    assert on_intense == pytest.approx(0.9 * 0.3 / 1.4) and on_mild == pytest.approx(0.4 * 0.3 / 1.4)
     assert legitimacy.update(0.5, 0.0, 0.9, 1.5, 0.1) == pytest.approx(0.54)
     assert legitimacy.update(0.5, 0.5, 0.9, 1.5, 0.1) == pytest.approx(0.5 + 0.1 * (0.15 - 0.5))
     assert legitimacy.update(0.5, 1.0, 0.9, 1.5, 1.0) == 0.0         # goal floored at 0
@@ -325,9 +325,13 @@ def test_kernel_legitimacy_tracks_policy():
     met, unmet = Town(), Town()
     met.policy[:] = 0.5          # meets every demand (0.5)
     unmet.policy[:] = 0.0
-    met.day(p), unmet.day(p)
+    refused = Town()
+    refused.policy[:] = (0.5, 0.5, 0.5, 0.0)  # meets peace, land and bread, refuses soviet power
+    met.day(p), unmet.day(p), refused.day(p)
     np.testing.assert_allclose(met.legit, 0.4 + 0.2 * (0.9 - 0.4), atol=1e-6)
     assert (unmet.legit < 0.4).all()
+    # the power demand follows lost legitimacy (demands); it is not judged again here
+    np.testing.assert_array_equal(refused.legit, met.legit)
     harsher = Town()
     harsher.policy[:] = 0.0
     harsher.day(still(legitimacy={"adaptation_rate": 0.2, "anchor": 0.9, "unmet_weight": 3.0}))
@@ -370,6 +374,31 @@ def test_utility_overshoot_weight():
     assert _u(d, plat, 0, overshoot=1.0) == pytest.approx(_u(d, plat, 1, overshoot=1.0))
     assert _u(d, plat, 0, overshoot=0.3) > _u(d, plat, 1, overshoot=0.3)
     assert _u(d, plat, 0, overshoot=0.3) == pytest.approx(0.3 * _u(d, plat, 1, overshoot=0.3))
+    # an overshoot weighs by opposition (1 - d): a platform 0.5 beyond the demand weighs 0.9
+    # for one who wants little (0.1) and 0.55 for one who wants more (0.45)
+    little = _u([0.1, 0.5, 0.5, 0.5], [[0.6, 0.5, 0.5, 0.5]], 0, w_reach=0.0, w_conf=0.0)
+    much = _u([0.45, 0.5, 0.5, 0.5], [[0.95, 0.5, 0.5, 0.5]], 0, w_reach=0.0, w_conf=0.0)
+    assert little == pytest.approx(-12.0 * 0.9 * 0.25 / 1.6)
+    assert much == pytest.approx(-12.0 * 0.55 * 0.25 / 1.95)
+    # a shortfall weighs by the demand itself
+    short = _u([0.6, 0.5, 0.5, 0.5], [[0.1, 0.5, 0.5, 0.5]], 0, w_reach=0.0, w_conf=0.0)
+    assert short == pytest.approx(-12.0 * 0.6 * 0.25 / 2.1)
+
+
+def test_faction_leaning_is_the_logit_of_platform_fit():
+    sr, left = [0.45, 0.7, 0.4, 0.35], [0.85, 0.95, 0.6, 0.85]
+    plat = np.array([sr, left])
+    same = support.faction_leaning(np.array([0.6, 0.9, 0.3, 0.6]), np.array([sr, sr]), 1, 0, 15.0, 0.3)
+    assert same == pytest.approx(0.5)                        # one platform: a coin toss
+    radical = np.array([0.9, 0.95, 0.5, 0.9])
+    gain = _u(radical, plat, 1, fit=15.0, overshoot=0.3, w_reach=0.0, w_conf=0.0) - \
+        _u(radical, plat, 0, fit=15.0, overshoot=0.3, w_reach=0.0, w_conf=0.0)
+    p = support.faction_leaning(radical, plat, 1, 0, 15.0, 0.3)
+    assert gain > 0 and p == pytest.approx(1 / (1 + np.exp(-gain)))
+    moderate = np.array([0.4, 0.6, 0.4, 0.3])
+    assert support.faction_leaning(moderate, plat, 1, 0, 15.0, 0.3) < 0.5 < p
+    # a sharper choice (higher platform_fit) sorts the same people more firmly
+    assert support.faction_leaning(radical, plat, 1, 0, 30.0, 0.3) > p
 
 
 def _choice_town(platforms, **support_params):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pytest
 
 from antaeus.engine import calendar
@@ -76,3 +77,21 @@ def test_julian_dates():
     assert calendar.julian(dt.date(1917, 11, 7)) == dt.date(1917, 10, 25)
     assert calendar.julian(dt.date(1917, 3, 8)) == dt.date(1917, 2, 23)
     assert calendar.both(dt.date(1917, 11, 7)) == "1917-11-07 (O.S. 25 Oct)"
+
+
+def test_regions_can_hold_their_own_initial_support():
+    """National lists held Ukraine's and the Caucasus's villages: the region's weights replace the group's."""
+    from antaeus.engine.population import layout, populate
+    s = load_scenario("russia1917")
+    lay = layout(s, 40_000)
+    people = populate(s, lay, 3)
+    regions, groups, parties = list(s.regions), list(s.groups), list(s.parties)
+    cell = lay.cell_locale_start
+    def others_share(region):
+        k = regions.index(region) * len(groups) + groups.index("peasant")
+        first, last = lay.locale_start[cell[k]], lay.locale_start[cell[k + 1]]
+        return float(np.mean(people.party[first:last] == parties.index("others")))
+    ukraine = s.regions["ukraine"].initial_support["peasant"]
+    assert others_share("ukraine") == pytest.approx(ukraine["others"] / sum(ukraine.values()), abs=0.04)
+    volga = s.groups["peasant"].initial_support
+    assert others_share("volga") == pytest.approx(volga["others"] / sum(volga.values()), abs=0.03)

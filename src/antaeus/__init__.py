@@ -8,6 +8,11 @@ The public API, the same names the CLI uses::
 """
 from importlib.metadata import version as _version
 
+from antaeus import _kernel_cache
+
+# Before any kernel is compiled: the compiled kernels are cached per version of the source.
+_kernel_cache.configure()
+
 # The scenario layer first: the mechanisms' parameter models import scenario.params, so
 # loading the engine before the scenario package would enter that cycle from its far end.
 from antaeus.scenario import (

@@ -147,7 +147,14 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     if d is None:
         return None, note
     if source == "group_support":
-        counts = result.support[d][:, result.groups.index(spec["group"]), :].sum(axis=0)
+        left_out = spec.get("exclude_regions", [])
+        rows = [i for i, r in enumerate(result.regions) if r not in left_out]
+        g = result.groups.index(spec["group"])
+        counts = result.support[d][rows, g, :].sum(axis=0)
+        if "faction" in spec:  # a faction's followers still inside the party count with the faction
+            moved = float(result.leaning[d][rows, g].sum())
+            counts[result.parties.index(spec["faction"]["of"])] -= moved
+            counts[result.parties.index(spec["faction"]["as"])] += moved
     elif source == "soviet":
         if o.constituency not in result.regions:
             return None, f"no region {o.constituency} in this run"

@@ -26,7 +26,7 @@ class Forces:
     radical: np.ndarray   # [R,G,P] supporters of each party who back a transfer of power
     loyal: np.ndarray     # [R,G] quiet people who still grant the government legitimacy
     support: np.ndarray   # [R,G,P]
-    leaning: float        # supporters of the split's parent closer to the splitter
+    leaning: float        # supporters of the split's parent who belong to the splitting faction (expected)
 
 
 class Actors:

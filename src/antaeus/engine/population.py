@@ -83,10 +83,10 @@ def layout(scenario: Scenario, n_agents: int) -> Layout:
 
 
 @njit(parallel=True, cache=True)
-def _draw(seed, locale_start, locale_group, demand0, support_cdf, risk_mean, legit0, legit_sd,
+def _draw(seed, locale_start, locale_region, locale_group, demand0, support_cdf, risk_mean, legit0, legit_sd,
           thr, thr_sd, hardship, risk, threshold, demand, legitimacy, party, attachment):
     for l in prange(locale_start.size - 1):
-        g = locale_group[l]
+        g, reg = locale_group[l], locale_region[l]
         for i in range(locale_start[l], locale_start[l + 1]):
             hardship[i] = rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 0)
             r = rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 1) * 2.0 * risk_mean[g]
@@ -99,25 +99,30 @@ def _draw(seed, locale_start, locale_group, demand0, support_cdf, risk_mean, leg
             legitimacy[i] = min(max(lg, 0.0), 1.0)
             u = rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 20)
             p = 0
-            while p < support_cdf.shape[1] - 1 and u > support_cdf[g, p]:
+            while p < support_cdf.shape[2] - 1 and u > support_cdf[reg, g, p]:
                 p += 1
             party[i] = p
             attachment[i] = 0.3 + 0.7 * rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 21)
+
+
+def initial_support(scenario: Scenario, region: str, group: str) -> dict[str, float]:
+    """A group's initial party weights in a region: the region's own where it gives them."""
+    return scenario.regions[region].initial_support.get(group, scenario.groups[group].initial_support)
 
 
 def populate(scenario: Scenario, lay: Layout, seed: int) -> Agents:
     groups, parties = list(scenario.groups), list(scenario.parties)
     n = int(lay.locale_start[-1])
     demand0 = np.array([scenario.groups[g].demands.as_tuple() for g in groups])
-    weights = np.array([[scenario.groups[g].initial_support.get(p, 0.0) * scenario.parties[p].available
-                         for p in parties] for g in groups])
-    cdf = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+    weights = np.array([[[initial_support(scenario, r, g).get(p, 0.0) * scenario.parties[p].available
+                          for p in parties] for g in groups] for r in scenario.regions])
+    cdf = np.cumsum(weights / np.maximum(weights.sum(axis=2, keepdims=True), 1e-300), axis=2)
     risk_mean = np.array([scenario.groups[g].risk_aversion for g in groups])
     mob = scenario.parameters.mobilisation
     a = Agents(np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32),
                np.empty((n, len(ISSUES)), np.float32), np.empty(n, np.float32),
                np.empty(n, np.uint8), np.empty(n, np.float32), np.zeros(n, np.uint8))
-    _draw(seed, lay.locale_start, lay.locale_group, demand0, cdf, risk_mean,
+    _draw(seed, lay.locale_start, lay.locale_region, lay.locale_group, demand0, cdf, risk_mean,
           scenario.government.legitimacy, scenario.government.legitimacy_sd,
           mob.threshold, mob.threshold_sd,
           a.hardship, a.risk_aversion, a.threshold, a.demand, a.legitimacy, a.party, a.attachment)

@@ -80,6 +80,10 @@ class Result:
     legitimacy: np.ndarray
     #: mean demand (peace, land, bread, power) by day and region: float64 [D,R,4]
     demands: np.ndarray
+    #: expected supporters of a party that can split who belong to the splitting faction (each
+    #: counts with the binary-logit chance of the faction's platform over the party's), by day,
+    #: region, group: float64 [D,R,G]
+    leaning: np.ndarray
     observables: list[Observable]
     power_log: list[PowerChange]
     decisions: list[Decision]

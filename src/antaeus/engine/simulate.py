@@ -105,6 +105,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     rec_soviets = np.zeros((D, R, P))
     rec_legit = np.zeros((D, R))
     rec_demands = np.zeros((D, R, 4))
+    rec_leaning = np.zeros((D, R, G))
     observables, power_log, decisions = [], [], []
 
     out_party = np.zeros((L, P), np.int32)
@@ -113,7 +114,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     out_active = np.zeros(L, np.int32)
     out_onsets = np.zeros(L, np.int32)
     out_loyal = np.zeros(L, np.int32)
-    out_leaning = np.zeros(L, np.int32)
+    out_leaning = np.zeros(L, np.float64)
     prev_active = np.zeros(L, np.int32)
     region_agents = np.maximum(lay.cell_agents.sum(axis=1), 1)
     region_mean = np.zeros((R, 5))
@@ -216,6 +217,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         rec_soviets[d] = w.soviets
         rec_legit[d] = region_mean[:, 4]
         rec_demands[d] = region_mean[:, :4]
+        rec_leaning[d] = _cells(out_leaning, lay.cell_locale_start).reshape(R, G) * weight
         if progress is not None:
             progress(d + 1, D)
 
@@ -223,7 +225,8 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         scenario=s.scenario.name, seed=seed, agents=int(lay.locale_start[-1]), dates=dates,
         parties=w.parties, regions=w.regions, groups=w.groups, activities=[g.activity for g in s.groups.values()],
         support=rec_support, active=rec_active, onsets=rec_onsets, membership=rec_members,
-        soviets=rec_soviets, legitimacy=rec_legit, demands=rec_demands, observables=observables, power_log=power_log,
+        soviets=rec_soviets, legitimacy=rec_legit, demands=rec_demands, leaning=rec_leaning,
+        observables=observables, power_log=power_log,
         decisions=decisions, parameters={p.path: p.value for p in free_parameters(s)},
         group_activity={g: spec.activity for g, spec in s.groups.items()},
         runtime_s=time.perf_counter() - started, calibrated=s.scenario.calibrated,

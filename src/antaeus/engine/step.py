@@ -85,7 +85,7 @@ def advance(seed, day, chunk, th,
             n_active = 0
             n_onsets = 0
             n_loyal = 0
-            n_leaning = 0
+            n_leaning = 0.0
             for i in range(a0, a1):
                 # demands follow drivers, then bounded-confidence influence
                 L = legit[i]
@@ -98,7 +98,7 @@ def advance(seed, day, chunk, th,
                     d[k] = influence.bounded_confidence(x, mean[k], eps, mu)
                     demand[i, k] = d[k]
                 # legitimacy of the government in power
-                short = legitimacy.unmet(d[0], d[1], d[2], d[3], policy[0], policy[1], policy[2], policy[3])
+                short = legitimacy.unmet(d[0], d[1], d[2], policy[0], policy[1], policy[2])
                 L = legitimacy.update(L, short, l_anchor, l_weight, l_rate)
                 L = influence.bounded_confidence(L, mean[4], eps, mu)
                 legit[i] = L
@@ -137,13 +137,8 @@ def advance(seed, day, chunk, th,
                 if d[3] > power_cut:
                     out_radical[l, p] += 1
                 if p == split_parent and splitter >= 0:
-                    # closer by the same platform fit the party choice uses
-                    fit_splitter = support.utility(d, platforms, splitter, 0.0, 0.0, False, 0.0,
-                                                   1.0, overshoot, 0.0, 0.0, 0.0)
-                    fit_parent = support.utility(d, platforms, split_parent, 0.0, 0.0, False, 0.0,
-                                                 1.0, overshoot, 0.0, 0.0, 0.0)
-                    if fit_splitter > fit_parent:
-                        n_leaning += 1
+                    # the faction: the logit chance of the splitter over the parent on platform fit alone
+                    n_leaning += support.faction_leaning(d, platforms, splitter, split_parent, fit, overshoot)
                 for k in range(4):
                     out_sums[l, k] += d[k]
                 out_sums[l, 4] += L

@@ -45,19 +45,35 @@ def utility(d, platforms, p, log_reach, locale_share, is_current, attachment, fi
             w_reach, w_conf, w_attach):
     """Random-utility score of party ``p`` for a person with demands ``d`` (4 values).
 
-    A platform that falls short of a demand costs the full weight; one that promises more
-    than the person asks costs only ``overshoot`` of it: people turned to whoever carried
-    their demands without sharing the doctrine behind them (statement 2).
+    A platform that falls short of a demand costs the squared gap weighted by how much the
+    person wants it (``d``); one that promises more than the person asks costs the squared
+    gap weighted by how much the person opposes going further (``1 - d``), times
+    ``overshoot``. With ``overshoot`` below one, people turned to whoever carried their
+    demands without sharing the doctrine behind them (statement 2); a person who wants
+    little on an issue (a property owner on land) still recoils from a platform that goes
+    far beyond it.
     """
     s = d[0] + d[1] + d[2] + d[3] + 1e-9
     dist = 0.0
     for k in range(4):
         gap = d[k] - platforms[p, k]
-        dist += d[k] * gap * gap * (1.0 if gap > 0.0 else overshoot)
+        dist += gap * gap * (d[k] if gap > 0.0 else overshoot * (1.0 - d[k]))
     u = -fit * dist / s + w_reach * log_reach + w_conf * locale_share
     if is_current:
         u += w_attach * attachment
     return u
+
+
+@njit(inline="always", cache=True)
+def faction_leaning(d, platforms, faction, parent, fit, overshoot):
+    """Chance that a supporter of ``parent`` belongs to its ``faction``: the binary logit of
+    the two platforms' fit to the person's demands, on the scale of the party choice."""
+    gain = (utility(d, platforms, faction, 0.0, 0.0, False, 0.0, fit, overshoot, 0.0, 0.0, 0.0)
+            - utility(d, platforms, parent, 0.0, 0.0, False, 0.0, fit, overshoot, 0.0, 0.0, 0.0))
+    if gain >= 0.0:
+        return 1.0 / (1.0 + np.exp(-gain))
+    e = np.exp(gain)
+    return e / (1.0 + e)
 
 
 @njit(inline="always", cache=True)

@@ -4,7 +4,7 @@ An offensive raises the war burden at the fronts while it lasts and leaves a tai
 after it collapses. Passivity is no escape: once the date set for an offensive has passed
 without one, allied pressure (credits, supplies) worsens the bread shortfall. A separate
 peace ends the war burden but costs grain (the occupied south-west) and alienates the
-patriotic middle strata and the officers. The trade-off is the model's reading of the
+patriotic propertied classes and the officers. The trade-off is the model's reading of the
 essay; the sizes are documented guesses.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Params(BaseModel):
     offensive_tail_days: float = param(30.0, 0.0, 120.0, "days", "days over which an offensive's losses fade after it ends")
     passivity_penalty: float = param(0.08, 0.0, 0.5, "bread shortfall", "added bread shortfall once an offensive date passes without one")
     peace_grain_loss: float = param(0.1, 0.0, 0.5, "bread shortfall", "added bread shortfall after a separate peace (lost grain regions)")
-    peace_patriot_shock: float = param(0.2, 0.0, 1.0, "legitimacy", "legitimacy lost among the middle strata after a separate peace")
+    peace_patriot_shock: float = param(0.2, 0.0, 1.0, "legitimacy", "legitimacy lost among the propertied classes (middle_strata) after a separate peace")
 
 
 def offensive_burden(day: int, start: int, end: int, magnitude: float, tail: float) -> float:

@@ -65,6 +65,9 @@ class Region(Frozen):
     population: dict[str, float] = Field(description="people by social group")
     capital_weight: float = param(0.0, 0, 1, "weight", "share of this region's force that bears on a contest in Petrograd")
     repression: float = param(1.0, 0, 5, "index", "initial repressive capacity (cops per locale, Epstein's C)")
+    initial_support: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="a group's initial party support here, replacing the group's own "
+                                          "weights (where national or regional lists held the allegiance)")
     source: str = ""
 
 
@@ -232,6 +235,10 @@ class Scenario(Frozen):
         for rid, r in self.regions.items():
             for g in r.population:
                 check(g, groups, f"regions.{rid}.population")
+            for g, weights in r.initial_support.items():
+                check(g, groups, f"regions.{rid}.initial_support")
+                for p in weights:
+                    check(p, parties, f"regions.{rid}.initial_support.{g}")
         for eid, e in self.events.items():
             check(e.party, parties, f"events.{eid}.party")
             for r in e.regions or ():

@@ -1,0 +1,51 @@
+"""Where Numba keeps antaeus's compiled kernels: one folder per version of the source.
+
+Numba checks a cached kernel only against the file that defines it. The engine's kernels
+inline the mechanisms' rules from other files (``step.advance`` inlines ``support.utility``),
+so after an edit to a mechanism Numba would load the old machine code and a seed would no
+longer give the result the source says. Keying the cache folder by a digest of the source of
+every subpackage that holds kernels makes any edit there start from a clean cache. A user who sets
+``NUMBA_CACHE_DIR`` keeps that folder (and the duty to clear it).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+KERNEL_PACKAGES = ("engine", "mechanisms", "models")
+
+
+def source_digest(package: Path = PACKAGE) -> str:
+    """A digest of the source files of the subpackages that hold Numba kernels."""
+    digest = hashlib.sha256()
+    for sub in KERNEL_PACKAGES:
+        for f in sorted((package / sub).rglob("*.py")):
+            digest.update(f.relative_to(package).as_posix().encode() + f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def configure() -> Path | None:
+    """Point Numba's cache at this source version's folder, unless the user chose one."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return None
+    from numba.core import config
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "antaeus" / "numba"
+    if not _writable(base):
+        base = Path(tempfile.gettempdir()) / f"antaeus-numba-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    folder = base / source_digest()
+    if not _writable(folder):
+        return None
+    config.CACHE_DIR = str(folder)
+    return folder
