@@ -72,6 +72,10 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     assert [t for t, _ in after] == [0, 1, 2]
     assert after[:len(finished)] == finished  # the generations finished before the kill are kept
 
+    from antaeus.calibration.posterior import load_posterior
+    from antaeus.scenario.loader import model_version
+    assert load_posterior(db, load_scenario("russia1917")).meta["model_version"] == model_version("russia1917")
+
     summary = cli("posterior", "--budget", "quick", "--store", str(store), "--draws", "4", "--agents", "2000", "--json")
     assert summary.returncode == 0, summary.stderr
     document = json.loads(summary.stdout)
@@ -112,6 +116,19 @@ def synthetic_posterior(tmp_path):
     weights = np.array([0.3, 0.3, 0.1, 0.3])
     return Posterior(tmp_path / "x.db", 1, 4, paths, particles, weights,
                      {p: tuple(s.calibration.parameters[p]) for p in paths}, {"seed": 5, "agents": 2000})
+
+
+def test_export_refuses_a_posterior_fitted_to_another_model(tmp_path):
+    from antaeus.calibration.default import check_model_version
+    from antaeus.scenario import loader
+
+    posterior = synthetic_posterior(tmp_path)
+    check_model_version(posterior, "russia1917")                     # not recorded: nothing to compare
+    posterior.meta["model_version"] = loader.model_version("russia1917")
+    check_model_version(posterior, "russia1917")                     # the same model
+    posterior.meta["model_version"] = "0123456789ab"
+    with pytest.raises(InputError, match="model changed since this calibration ran"):
+        check_model_version(posterior, "russia1917")
 
 
 def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch):

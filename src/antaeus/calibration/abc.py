@@ -32,7 +32,8 @@ from typing import Callable
 import numpy as np
 
 from ..engine.simulate import simulate
-from ..scenario import InputError, Scenario, load_scenario
+from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
+from ..scenario.loader import model_version
 from ..store import DEFAULT_STORE_PATH
 from . import targets
 from .budget import Budget, parse_budget
@@ -175,9 +176,11 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     if resume:
         history = abc.load(url, _latest_run(url))
     else:
+        builtin = isinstance(scenario, str) and scenario in builtin_scenarios()
         history = abc.new(url, observed, meta_info={"scenario": s.scenario.name, "budget": plan.label,
                                                     "seed": seed, "agents": agents, "workers": workers,
-                                                    "space": "logit"})
+                                                    "space": "logit",
+                                                    "model_version": model_version(scenario) if builtin else None})
     done = history.max_t + 1
     remaining = None if plan.generations is None else plan.generations - done
     if remaining is None or remaining > 0:

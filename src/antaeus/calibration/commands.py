@@ -66,6 +66,9 @@ def posterior_command(
     s = load_scenario(scenario)
     plan = parse_budget(budget)
     posterior = load_posterior(database_path(store, s.scenario.name, plan), s)
+    if export:
+        from .default import check_model_version
+        check_model_version(posterior, s.scenario.name)
     plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
     check = predictive_check(posterior, s, draws=draws, agents=agents) if draws > 0 else None
     if export:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import tomli_w
 
-from ..scenario import loader
+from ..scenario import InputError, loader
 from .posterior import Posterior
 
 
@@ -27,6 +27,15 @@ def data_version() -> str:
     for name in ("record.csv", "mapping.toml", "sources.toml"):
         digest.update((folder / name).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def check_model_version(posterior: Posterior, scenario_name: str) -> None:
+    """Refuse to make a posterior the default of a model that changed since it was fitted."""
+    fitted, now = posterior.meta.get("model_version"), loader.model_version(scenario_name)
+    if fitted and fitted != now:
+        raise InputError(f"the model changed since this calibration ran (model version {fitted} then, {now} now): "
+                         "its posterior would be the default of another model", source="--export",
+                         hint=f"rerun 'antaeus calibrate {scenario_name}' with the current source, then export")
 
 
 def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, agents: int,
