@@ -84,6 +84,7 @@ class Town:
         self.drivers = np.array([[0.5, 0.5, 0.5]])                  # bread, war, land
         self.march = np.zeros((1, 3))                               # the drivers on the first day
         self.legitimacy0 = 1.0                                      # the government's starting legitimacy
+        self.march_shortfall = np.zeros(1)                          # what the March policy left unmet, by group
         self.exposure = np.array([[1.0, 1.0, 1.0, 1.0]])           # bread, war, land, power
         self.demand0 = np.array([[0.5, 0.5, 0.5, 0.5]])
         self.policy = np.array([0.3, 0.3, 0.3, 0.3])
@@ -103,7 +104,7 @@ class Town:
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
         step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
-                     self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.exposure, self.demand0, self.policy,
+                     self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.march_shortfall, self.exposure, self.demand0, self.policy,
                      self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
                      self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
@@ -315,9 +316,11 @@ def test_unmet_demands_erode_legitimacy():
     on_intense = legitimacy.unmet(*d, 0.6, 0.4, 0.1)
     on_mild = legitimacy.unmet(*d, 0.9, 0.1, 0.1)
     assert on_intense == pytest.approx(0.9 * 0.3 / 1.4) and on_mild == pytest.approx(0.4 * 0.3 / 1.4)
-    assert legitimacy.update(0.5, 0.0, 0.9, 1.5, 0.1) == pytest.approx(0.54)
-    assert legitimacy.update(0.5, 0.5, 0.9, 1.5, 0.1) == pytest.approx(0.5 + 0.1 * (0.15 - 0.5))
-    assert legitimacy.update(0.5, 1.0, 0.9, 1.5, 1.0) == 0.0         # goal floored at 0
+    # update(current, shortfall's rise since March, March legitimacy, anchor, weight, rate)
+    assert legitimacy.update(0.5, 0.0, 0.7, 0.9, 1.5, 0.1) == pytest.approx(0.52)   # back to March
+    assert legitimacy.update(0.5, 0.2, 0.7, 0.9, 1.5, 0.1) == pytest.approx(0.5 + 0.1 * (0.4 - 0.5))
+    assert legitimacy.update(0.5, -0.2, 0.7, 0.9, 1.5, 1.0) == pytest.approx(0.9)   # more met: up to the anchor
+    assert legitimacy.update(0.5, 1.0, 0.7, 0.9, 1.5, 1.0) == 0.0                   # goal floored at 0
 
 
 def test_kernel_legitimacy_tracks_policy():
@@ -332,6 +335,12 @@ def test_kernel_legitimacy_tracks_policy():
     assert (unmet.legit < 0.4).all()
     # the power demand follows lost legitimacy (demands); it is not judged again here
     np.testing.assert_array_equal(refused.legit, met.legit)
+    # a shortfall that merely persists since March moves nobody from the March legitimacy
+    steady = Town()
+    steady.legit[:] = steady.legitimacy0 = 0.6
+    steady.march_shortfall[:] = legitimacy.unmet(0.5, 0.5, 0.5, 0.3, 0.3, 0.3)
+    steady.day(p)
+    np.testing.assert_allclose(steady.legit, 0.6, atol=1e-6)
     harsher = Town()
     harsher.policy[:] = 0.0
     harsher.day(still(legitimacy={"adaptation_rate": 0.2, "anchor": 0.9, "unmet_weight": 3.0}))

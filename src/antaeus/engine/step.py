@@ -34,14 +34,15 @@ def theta(parameters) -> np.ndarray:
 def advance(seed, day, chunk, th,
             locale_start, locale_region, locale_group,
             hardship, risk, threshold, demand, legit, party, attachment, active,
-            drivers, march, march_legitimacy, exposure, demand0, policy, platforms, available, governing, log_reach,
+            drivers, march, march_legitimacy, march_shortfall, exposure, demand0, policy, platforms, available, governing, log_reach,
             region_mean, repression, prev_active, splitter, split_parent,
             out_party, out_radical, out_sums, out_active, out_onsets,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
 
     drivers [R,3] bread, war, land; march [R,3] the same on the first day (the conditions the March demands
-    already answer); march_legitimacy the government's starting legitimacy; exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
+    already answer); march_legitimacy the government's starting legitimacy; march_shortfall [G] what the
+    March policy left unmet in each group's March demands (the March legitimacy answers it); exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
     platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
     and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
     """
@@ -98,8 +99,8 @@ def advance(seed, day, chunk, th,
                     d[k] = influence.bounded_confidence(x, mean[k], eps, mu)
                     demand[i, k] = d[k]
                 # legitimacy of the government in power
-                short = legitimacy.unmet(d[0], d[1], d[2], policy[0], policy[1], policy[2])
-                L = legitimacy.update(L, short, l_anchor, l_weight, l_rate)
+                short = legitimacy.unmet(d[0], d[1], d[2], policy[0], policy[1], policy[2]) - march_shortfall[g]
+                L = legitimacy.update(L, short, march_legitimacy, l_anchor, l_weight, l_rate)
                 L = influence.bounded_confidence(L, mean[4], eps, mu)
                 legit[i] = L
                 # party choice (a fraction reconsider each day)

@@ -1,9 +1,16 @@
 """Perceived legitimacy of the government in power, person by person.
 
 Legitimacy erodes where the government's policy leaves a person's material demands (peace,
-land, bread) unmet: a performance reading of legitimacy (Lipset 1959, APSR 53), weighted by
-how much each demand matters to the person (its intensity, the salience weighting of
-MODEL.md §3.4). The demand for soviet power is not judged here: it is the political
+land, bread) more unmet than they were in March: a performance reading of legitimacy
+(Lipset 1959, APSR 53), weighted by how much each demand matters to the person (its
+intensity, the salience weighting of MODEL.md §3.4). The March legitimacy of the new
+government already answers what its March policy left unmet, as the March demands answer
+March conditions (``demands``): a shortfall that merely persists moves nobody, a growing one
+erodes legitimacy, and a policy that meets more than in March (a land law, a separate peace,
+a new government's programme) raises it, up to ``anchor``. Judged against the whole
+shortfall, the Provisional Government's 0.7 of March stood far above what its March policy
+could hold, and it fell to that level within two months whatever happened. The demand for
+soviet power is not judged here: it is the political
 conclusion a person draws from legitimacy already lost (``demands``). Counting it again as
 an unmet demand would let distrust feed on itself; with the gains the calibration prefers
 that loop amplifies itself (a loop gain above one), so legitimacy collapsed at a pace set
@@ -24,8 +31,8 @@ CITATION = "Lipset (1959) APSR 53:69-105 (performance legitimacy); Epstein (2002
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     adaptation_rate: float = param(0.01, 0.0, 0.5, "per day", "speed at which legitimacy moves to its target")
-    anchor: float = param(0.9, 0.0, 1.0, "share", "legitimacy of a government that meets every material demand")
-    unmet_weight: float = param(1.0, 0.0, 4.0, "legitimacy per unit unmet demand", "how strongly unmet demands erode legitimacy")
+    anchor: float = param(0.9, 0.0, 1.0, "share", "highest legitimacy a government can reach by meeting more than in March")
+    unmet_weight: float = param(1.0, 0.0, 4.0, "legitimacy per unit unmet demand", "how strongly a rise of the unmet demands since March erodes legitimacy")
 
 
 @njit(inline="always", cache=True)
@@ -40,8 +47,12 @@ def unmet(peace, land, bread, p_peace, p_land, p_bread):
 
 
 @njit(inline="always", cache=True)
-def update(current, shortfall, anchor, weight, rate):
-    goal = anchor - weight * shortfall
+def update(current, shortfall, start, anchor, weight, rate):
+    """Move towards the March legitimacy less ``weight`` times the shortfall's rise since March,
+    within [0, anchor]."""
+    goal = start - weight * shortfall
     if goal < 0.0:
         goal = 0.0
+    elif goal > anchor:
+        goal = anchor
     return current + rate * (goal - current)
