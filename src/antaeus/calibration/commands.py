@@ -15,6 +15,7 @@ from ..scenario import load_scenario
 from ..store import DEFAULT_STORE_PATH
 from .abc import CalibrationStopped, calibrate, database_path
 from .budget import parse_budget
+from .default import check_model_version, export as export_default
 from .posterior import load_posterior, predictive_check, write_posterior_plots
 
 BudgetOpt = Annotated[str, typer.Option(help="quick (CI-sized), full, or a number of simulations.")]
@@ -66,13 +67,11 @@ def posterior_command(
     s = load_scenario(scenario)
     plan = parse_budget(budget)
     posterior = load_posterior(database_path(store, s.scenario.name, plan), s)
-    if export:
-        from .default import check_model_version
+    if export:  # before the plots and the predictive check, which a refused export would waste
         check_model_version(posterior, s.scenario.name)
     plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
     check = predictive_check(posterior, s, draws=draws, agents=agents) if draws > 0 else None
     if export:
-        from .default import export as export_default
         written = export_default(posterior, s.scenario.name, budget=plan.label, seed=int(posterior.meta.get("seed", 0)),
                                  agents=int(posterior.meta.get("agents", 0)),
                                  workers=posterior.meta.get("workers"))
