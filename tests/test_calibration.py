@@ -74,7 +74,9 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
 
     from antaeus.calibration.posterior import load_posterior
     from antaeus.scenario.loader import model_version
-    assert load_posterior(db, load_scenario("russia1917")).meta["model_version"] == model_version("russia1917")
+    from antaeus.calibration.default import data_version
+    meta = load_posterior(db, load_scenario("russia1917")).meta
+    assert meta["model_version"] == model_version("russia1917") and meta["data_version"] == data_version()
 
     summary = cli("posterior", "--budget", "quick", "--store", str(store), "--draws", "4", "--agents", "2000", "--json")
     assert summary.returncode == 0, summary.stderr
@@ -84,7 +86,8 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     for row in document["parameters"]:
         assert row["prior_low"] <= row["q05"] <= row["median"] <= row["q95"] <= row["prior_high"]
     predictive = document["predictive"]
-    assert 0.0 <= predictive["coverage_90"] <= 1.0 and predictive["targets"]
+    assert 0.0 <= predictive["coverage_90"] <= predictive["coverage_90_with_model_error"] <= 1.0
+    assert predictive["targets"]
     for plot in document["plots"]:
         assert Path(plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -119,16 +122,21 @@ def synthetic_posterior(tmp_path):
 
 
 def test_export_refuses_a_posterior_fitted_to_another_model(tmp_path):
-    from antaeus.calibration.default import check_model_version
+    from antaeus.calibration.default import check_fitted_versions, data_version
     from antaeus.scenario import loader
 
     posterior = synthetic_posterior(tmp_path)
-    check_model_version(posterior, "russia1917")                     # not recorded: nothing to compare
+    check_fitted_versions(posterior, "russia1917")                   # not recorded: nothing to compare
     posterior.meta["model_version"] = loader.model_version("russia1917")
-    check_model_version(posterior, "russia1917")                     # the same model
+    posterior.meta["data_version"] = data_version()
+    check_fitted_versions(posterior, "russia1917")                   # the same model and data
     posterior.meta["model_version"] = "0123456789ab"
     with pytest.raises(InputError, match="model changed since this calibration ran"):
-        check_model_version(posterior, "russia1917")
+        check_fitted_versions(posterior, "russia1917")
+    posterior.meta["model_version"] = loader.model_version("russia1917")
+    posterior.meta["data_version"] = "0123456789ab"
+    with pytest.raises(InputError, match="record or its mapping changed since this calibration ran"):
+        check_fitted_versions(posterior, "russia1917")
 
 
 def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch):
@@ -180,3 +188,33 @@ def test_posterior_draws_need_a_posterior(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "posterior_folder", lambda: tmp_path)
     with pytest.raises(InputError, match="no calibrated posterior"):
         api.run("russia1917", agents=1000, until="1917-03-20", store=None, posterior_draws=2)
+
+
+def test_model_error_is_the_other_targets_miss():
+    """Each target's model error is the root-mean-square miss of the other targets of its
+    family (never its own); a target alone in its family takes the other targets of its kind."""
+    import numpy as np
+
+    from antaeus.calibration.posterior import with_model_error
+
+    draws = np.linspace(-0.01, 0.01, 21)
+    rows, samples = [], {}
+    for key, observed in [("a:x:1|p", 0.30), ("a:x:2|p", 0.20), ("a:x:3|p", 0.10), ("b:x:1|p", 0.50)]:
+        median = 0.2
+        samples[key] = median + draws
+        rows.append({"target": key, "observed": observed, "median": median, "q05": median - 0.009,
+                     "q95": median + 0.009, "inside": abs(observed - median) <= 0.009})
+    out = {r["target"]: r for r in with_model_error(rows, samples)}
+    assert out["a:x:1|p"]["model_error"] == pytest.approx(np.sqrt((0.0 + 0.01) / 2))    # misses 0 and -0.1
+    assert out["a:x:2|p"]["model_error"] == pytest.approx(0.1)                          # misses +0.1 and -0.1
+    assert out["b:x:1|p"]["model_error"] == pytest.approx(np.sqrt((0.01 + 0 + 0.01) / 3))  # alone: all others
+    # a miss of 0.1 against a model error of 0.1: inside the 90% interval (1.645 s.d.); before, outside
+    assert not out["a:x:1|p"]["inside"] and out["a:x:1|p"]["inside_with_error"]
+    assert out["a:x:2|p"]["inside_with_error"]
+    # the interval only widens, symmetrically about the draws
+    for r in out.values():
+        assert r["q05_with_error"] <= r["q05"] and r["q95_with_error"] >= r["q95"]
+        assert (r["q05_with_error"] + r["q95_with_error"]) / 2 == pytest.approx(0.2, abs=1e-9)
+    # the same rows give the same intervals: no random draws
+    assert with_model_error(rows, samples) == with_model_error(rows, samples)
+

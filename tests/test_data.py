@@ -346,6 +346,25 @@ def test_seats_become_shares_of_the_named_total():
     assert all(c.simulated is None and "no simulated observable" in c.note for c in moved)
 
 
+def test_vtsik_is_held_against_the_simulated_congress_factions():
+    """The VTsIK's seats went to party factions: a simulated congress that matches the First
+    Congress's record meets the VTsIK within the factions' own disproportions (the SRs got
+    fewer seats than delegates), not 12 points off on the non-party remainder."""
+    first = "soviet_congress:all_russia:1917-06-16"
+    record = dict(srs=285 / 777, mensheviks=248 / 777, menshevik_internationalists=32 / 777,
+                  bolsheviks=105 / 777, kadets=0.0, left_srs=0.0)
+    record["others"] = 1.0 - sum(record.values())
+    result = _result([Observable(first, "soviet_congress", "all_russia", dt.date(1917, 6, 16), record, None)])
+    vtsik = {c.category: c for c in compare(result, by_id("vtsik:all_russia:1917-06-16", "wikipedia"))}
+    factions = 1.0 - record["others"]
+    assert vtsik["SR"].simulated == pytest.approx(record["srs"] / factions)
+    assert vtsik["Mensheviks"].observed == pytest.approx(123 / 320)
+    # the remainder: United SD and others (20 of 320) against the Menshevik-Internationalists
+    assert vtsik["others"].observed == pytest.approx(20 / 320)
+    assert vtsik["others"].simulated == pytest.approx(record["menshevik_internationalists"] / factions)
+    assert np.mean([abs(c.simulated - c.observed) for c in vtsik.values()]) < 0.03
+
+
 def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left_faction():
     result = _result([], regions=("volga", "ukraine", "caucasus"))
     day = result.day_index(dt.date(1917, 11, 23))

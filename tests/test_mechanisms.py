@@ -84,9 +84,9 @@ class Town:
         self.drivers = np.array([[0.5, 0.5, 0.5]])                  # bread, war, land
         self.march = np.zeros((1, 3))                               # the drivers on the first day
         self.legitimacy0 = 1.0                                      # the government's starting legitimacy
-        self.march_shortfall = np.zeros(1)                          # what the March policy left unmet, by group
+        self.march_policy = np.ones(4)                              # met every March demand: no March shortfall
         self.exposure = np.array([[1.0, 1.0, 1.0, 1.0]])           # bread, war, land, power
-        self.demand0 = np.array([[0.5, 0.5, 0.5, 0.5]])
+        self.march_demand = np.full((n, 4), 128, np.uint8)          # each person's March demands, 255ths
         self.policy = np.array([0.3, 0.3, 0.3, 0.3])
         self.platforms = np.tile(np.array([0.5, 0.5, 0.5, 0.5]), (parties, 1))
         self.available = np.ones(parties, dtype=bool)
@@ -104,11 +104,16 @@ class Town:
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
         step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
-                     self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.march_shortfall, self.exposure, self.demand0, self.policy,
+                     self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure, self.march_demand, self.policy,
                      self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
                      self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
         return out
+
+    def start_at(self, demand: float):
+        """Everyone's March demands, and today's, at ``demand`` (a multiple of 1/255)."""
+        self.march_demand[:] = round(demand * 255)
+        self.demand[:] = self.march_demand / 255.0
 
 
 def active_count(town: Town, p: MechanismParameters) -> int:
@@ -262,21 +267,19 @@ def test_kernel_demands_follow_drivers():
     p = still(demands={"adaptation_rate": 0.1, "driver_gain": 1.0})
     low, high = Town(), Town()
     for t in (low, high):
-        t.demand0[:] = 0.3
-        t.demand[:] = 0.3
+        t.start_at(0.4)
     low.drivers[0] = (0.1, 0.1, 0.1)
     high.drivers[0] = (0.6, 0.6, 0.6)
     low.day(p), high.day(p)
     for k in range(3):  # peace, land, bread each follow their own driver
-        assert high.demand[:, k].mean() > low.demand[:, k].mean() > 0.3
-    # peace follows the war burden: 0.3 + 0.1 * ((0.3 + 1.0 * 0.6) - 0.3)
-    np.testing.assert_allclose(high.demand[:, 0], 0.36, atol=1e-6)
+        assert high.demand[:, k].mean() > low.demand[:, k].mean() > 0.4
+    # peace follows the war burden: 0.4 + 0.1 * ((0.4 + 1.0 * 0.6) - 0.4)
+    np.testing.assert_allclose(high.demand[:, 0], 0.46, atol=1e-6)
     half = Town()
-    half.demand0[:] = 0.3
-    half.demand[:] = 0.3
+    half.start_at(0.4)
     half.drivers[0] = (0.6, 0.6, 0.6)
     half.day(still(demands={"adaptation_rate": 0.1, "driver_gain": 0.5}))
-    np.testing.assert_allclose(half.demand[:, 0], 0.3 + 0.1 * 0.5 * 0.6, atol=1e-6)
+    np.testing.assert_allclose(half.demand[:, 0], 0.4 + 0.1 * 0.5 * 0.6, atol=1e-6)
 
 
 
@@ -287,8 +290,7 @@ def test_kernel_demands_answer_the_change_since_march():
     p = still(demands={"adaptation_rate": 0.1, "driver_gain": 1.0, "power_gain": 1.0})
     same, worse, better = Town(), Town(), Town()
     for t in (same, worse, better):
-        t.demand0[:] = 0.3
-        t.demand[:] = 0.3
+        t.start_at(0.4)
         t.march[0] = (0.4, 0.4, 0.4)
         t.legitimacy0 = 0.4                   # everyone's legitimacy is still at the March level
     worse.drivers[0] = (0.7, 0.7, 0.7)
@@ -296,17 +298,32 @@ def test_kernel_demands_answer_the_change_since_march():
     same.drivers[0] = (0.4, 0.4, 0.4)
     for t in (same, worse, better):
         t.day(p)
-    np.testing.assert_allclose(same.demand, 0.3, atol=1e-6)
-    np.testing.assert_allclose(worse.demand[:, 0], 0.3 + 0.1 * 0.3, atol=1e-6)   # war rose by 0.3
-    np.testing.assert_allclose(better.demand[:, 0], 0.3 - 0.1 * 0.3, atol=1e-6)  # relief: below March
+    np.testing.assert_allclose(same.demand, 0.4, atol=1e-6)
+    np.testing.assert_allclose(worse.demand[:, 0], 0.4 + 0.1 * 0.3, atol=1e-6)   # war rose by 0.3
+    np.testing.assert_allclose(better.demand[:, 0], 0.4 - 0.1 * 0.3, atol=1e-6)  # relief: below March
     fallen = Town()
-    fallen.demand0[:] = 0.3
-    fallen.demand[:] = 0.3
+    fallen.start_at(0.4)
     fallen.march[0] = fallen.drivers[0]
     fallen.legitimacy0 = 0.9                  # legitimacy fell from 0.9 to 0.4 since March
     fallen.day(p)
-    np.testing.assert_allclose(fallen.demand[:, 3], 0.3 + 0.1 * 0.5, atol=1e-6)
-    np.testing.assert_allclose(fallen.demand[:, :3], 0.3, atol=1e-6)
+    np.testing.assert_allclose(fallen.demand[:, 3], 0.4 + 0.1 * 0.5, atol=1e-6)
+    np.testing.assert_allclose(fallen.demand[:, :3], 0.4, atol=1e-6)
+
+def test_kernel_people_keep_their_own_march_disposition():
+    """Each demand returns to the person's own March position moved by the driver, not to the
+    group's: the cautious and the radical of one locale stay apart under the same hardship."""
+    p = still(demands={"adaptation_rate": 0.1, "driver_gain": 1.0})
+    t = Town()
+    t.start_at(0.2)
+    t.march_demand[::2] = 204                      # every other person started at 0.8
+    t.demand[:] = 0.5                              # today everyone stands at the group's mean
+    t.march[0] = (0.4, 0.4, 0.4)
+    t.drivers[0] = (0.5, 0.5, 0.5)                 # every driver rose by 0.1 since March
+    for day in range(1, 200):
+        t.day(p, day=day)
+    np.testing.assert_allclose(t.demand[::2, :3], 0.9, atol=1e-3)
+    np.testing.assert_allclose(t.demand[1::2, :3], 0.3, atol=1e-3)
+
 
 def test_unmet_demands_erode_legitimacy():
     assert legitimacy.unmet(0.5, 0.5, 0.5, 0.5, 0.5, 0.5) == 0.0
@@ -338,7 +355,8 @@ def test_kernel_legitimacy_tracks_policy():
     # a shortfall that merely persists since March moves nobody from the March legitimacy
     steady = Town()
     steady.legit[:] = steady.legitimacy0 = 0.6
-    steady.march_shortfall[:] = legitimacy.unmet(0.5, 0.5, 0.5, 0.3, 0.3, 0.3)
+    steady.start_at(0.6)
+    steady.march_policy[:] = steady.policy      # the March policy left as much unmet as today's
     steady.day(p)
     np.testing.assert_allclose(steady.legit, 0.6, atol=1e-6)
     harsher = Town()

@@ -79,6 +79,25 @@ def test_julian_dates():
     assert calendar.both(dt.date(1917, 11, 7)) == "1917-11-07 (O.S. 25 Oct)"
 
 
+def test_march_demands_spread_about_the_group():
+    """People's March demands scatter about their group's by ``demands.spread``, and today's
+    demands start at them."""
+    from antaeus.engine.population import layout, populate
+    from antaeus.calibration.abc import with_parameters
+    s = load_scenario("russia1917")
+    lay = layout(s, 20_000)
+    groups = list(s.groups)
+    k = list(s.regions).index("volga") * len(groups) + groups.index("peasant")
+    cell = lay.cell_locale_start
+    first, last = lay.locale_start[lay.cell_locale_start[k]], lay.locale_start[cell[k + 1]]
+    for spread in (0.05, 0.2):
+        people = populate(with_parameters(s, {"parameters.demands.spread": spread}), lay, 3)
+        land = people.march_demand[first:last, 1] / 255.0
+        assert land.mean() == pytest.approx(s.groups["peasant"].demands.land, abs=0.02)
+        assert land.std() == pytest.approx(spread, rel=0.15)
+        np.testing.assert_allclose(people.demand[first:last, 1], land, atol=1e-6)
+
+
 def test_regions_can_hold_their_own_initial_support():
     """National lists held Ukraine's and the Caucasus's villages: the region's weights replace the group's."""
     from antaeus.engine.population import layout, populate

@@ -31,6 +31,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..data.record import data_version
 from ..engine.simulate import simulate
 from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
 from ..scenario.loader import model_version
@@ -180,7 +181,8 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
         history = abc.new(url, observed, meta_info={"scenario": s.scenario.name, "budget": plan.label,
                                                     "seed": seed, "agents": agents, "workers": workers,
                                                     "space": "logit",
-                                                    "model_version": model_version(scenario) if builtin else None})
+                                                    "model_version": model_version(scenario) if builtin else None,
+                                                    "data_version": data_version()})
     done = history.max_t + 1
     remaining = None if plan.generations is None else plan.generations - done
     if remaining is None or remaining > 0:

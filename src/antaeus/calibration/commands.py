@@ -15,7 +15,7 @@ from ..scenario import load_scenario
 from ..store import DEFAULT_STORE_PATH
 from .abc import CalibrationStopped, calibrate, database_path
 from .budget import parse_budget
-from .default import check_model_version, export as export_default
+from .default import check_fitted_versions, export as export_default
 from .posterior import load_posterior, predictive_check, write_posterior_plots
 
 BudgetOpt = Annotated[str, typer.Option(help="quick (CI-sized), full, or a number of simulations.")]
@@ -68,7 +68,7 @@ def posterior_command(
     plan = parse_budget(budget)
     posterior = load_posterior(database_path(store, s.scenario.name, plan), s)
     if export:  # before the plots and the predictive check, which a refused export would waste
-        check_model_version(posterior, s.scenario.name)
+        check_fitted_versions(posterior, s.scenario.name)
     plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
     check = predictive_check(posterior, s, draws=draws, agents=agents) if draws > 0 else None
     if export:
@@ -82,6 +82,7 @@ def posterior_command(
                           "parameters": posterior.summary(), "plots": [str(p) for p in plots],
                           "predictive": None if check is None else {
                               "coverage_90": check.coverage, "mae_share_points": check.mae_share_points,
+                              "coverage_90_with_model_error": check.coverage_with_error,
                               "targets": check.rows}}, indent=2))
         return
     console = Console()
@@ -98,5 +99,7 @@ def posterior_command(
     if check is not None:
         console.print(f"Posterior predictive ({draws} draws): {check.coverage:.0%} of targets inside their 90% "
                       f"interval; mean absolute error of the median {check.mae_share_points:.1f} percentage points")
+        console.print(f"With each family's model error added (the root-mean-square miss of its other targets): "
+                      f"{check.coverage_with_error:.0%} inside")
     for p in plots:
         console.print(f"Plot: {p}")

@@ -9,33 +9,29 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import tomli_w
 
+from ..data.record import data_version
 from ..scenario import InputError, loader
 from .posterior import Posterior
 
 
-def data_version() -> str:
-    """A digest of the record and its mapping: which data a calibration was fitted to."""
-    folder = resources.files("antaeus.data")
-    digest = hashlib.sha256()
-    for name in ("record.csv", "mapping.toml", "sources.toml"):
-        digest.update((folder / name).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def check_model_version(posterior: Posterior, scenario_name: str) -> None:
-    """Refuse to make a posterior the default of a model that changed since it was fitted."""
+def check_fitted_versions(posterior: Posterior, scenario_name: str) -> None:
+    """Refuse to make a posterior the default of a model, or of a record and mapping, that
+    changed since it was fitted (a version the calibration did not record is not compared)."""
     fitted, now = posterior.meta.get("model_version"), loader.model_version(scenario_name)
     if fitted and fitted != now:
         raise InputError(f"the model changed since this calibration ran (model version {fitted} then, {now} now): "
                          "its posterior would be the default of another model", source="--export",
                          hint=f"rerun 'antaeus calibrate {scenario_name}' with the current source, then export")
+    fitted, now = posterior.meta.get("data_version"), data_version()
+    if fitted and fitted != now:
+        raise InputError(f"the record or its mapping changed since this calibration ran (data version {fitted} "
+                         f"then, {now} now): its posterior was fitted to other targets", source="--export",
+                         hint=f"rerun 'antaeus calibrate {scenario_name}' with the current data, then export")
 
 
 def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, agents: int,

@@ -17,6 +17,7 @@ import calendar
 import csv
 import datetime as dt
 import difflib
+import hashlib
 import math
 import re
 import tomllib
@@ -287,3 +288,12 @@ def versions(observation_id: str, rows: list[Row] | None = None) -> list[Observa
         raise InputError(f"no observation '{observation_id}' in the record", source="antaeus data show",
                          hint=hint + "'antaeus data' lists every observation id")
     return sorted(found, key=lambda o: not o.in_use)
+
+
+def data_version() -> str:
+    """A digest of the record and its mapping: which data a calibration was fitted to."""
+    folder = resources.files("antaeus.data")
+    digest = hashlib.sha256()
+    for name in ("record.csv", "mapping.toml", "sources.toml"):
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:12]

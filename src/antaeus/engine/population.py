@@ -34,12 +34,13 @@ class Layout:
 
 @dataclass
 class Agents:
-    """Per-agent state. 38 bytes per agent."""
+    """Per-agent state. 42 bytes per agent."""
 
     hardship: np.ndarray       # float32, Epstein's H ~ U(0,1), fixed
     risk_aversion: np.ndarray  # float32, R
     threshold: np.ndarray      # float32, T
     demand: np.ndarray         # float32 [N,4]: peace, land, bread, power
+    march_demand: np.ndarray   # uint8 [N,4]: the person's own March demands in 255ths, what they return to
     legitimacy: np.ndarray     # float32, perceived legitimacy of the government
     party: np.ndarray          # uint8, party supported
     attachment: np.ndarray     # float32, strength of the attachment
@@ -83,8 +84,8 @@ def layout(scenario: Scenario, n_agents: int) -> Layout:
 
 
 @njit(parallel=True, cache=True)
-def _draw(seed, locale_start, locale_region, locale_group, demand0, support_cdf, risk_mean, legit0, legit_sd,
-          thr, thr_sd, hardship, risk, threshold, demand, legitimacy, party, attachment):
+def _draw(seed, locale_start, locale_region, locale_group, demand0, spread, support_cdf, risk_mean, legit0, legit_sd,
+          thr, thr_sd, hardship, risk, threshold, demand, march_demand, legitimacy, party, attachment):
     for l in prange(locale_start.size - 1):
         g, reg = locale_group[l], locale_region[l]
         for i in range(locale_start[l], locale_start[l + 1]):
@@ -93,8 +94,10 @@ def _draw(seed, locale_start, locale_region, locale_group, demand0, support_cdf,
             risk[i] = min(r, 1.0)
             threshold[i] = max(0.0, thr + thr_sd * rng.normal(seed, rng.STREAM_POPULATION, 0, i, 1))
             for k in range(4):
-                d = demand0[g, k] + 0.1 * rng.normal(seed, rng.STREAM_POPULATION, 0, i, 2 + k)
-                demand[i, k] = min(max(d, 0.0), 1.0)
+                d = demand0[g, k] + spread * rng.normal(seed, rng.STREAM_POPULATION, 0, i, 2 + k)
+                q = np.uint8(round(min(max(d, 0.0), 1.0) * 255.0))
+                march_demand[i, k] = q
+                demand[i, k] = q / 255.0
             lg = legit0 + legit_sd * rng.normal(seed, rng.STREAM_POPULATION, 0, i, 6)
             legitimacy[i] = min(max(lg, 0.0), 1.0)
             u = rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 20)
@@ -120,10 +123,11 @@ def populate(scenario: Scenario, lay: Layout, seed: int) -> Agents:
     risk_mean = np.array([scenario.groups[g].risk_aversion for g in groups])
     mob = scenario.parameters.mobilisation
     a = Agents(np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32),
-               np.empty((n, len(ISSUES)), np.float32), np.empty(n, np.float32),
+               np.empty((n, len(ISSUES)), np.float32), np.empty((n, len(ISSUES)), np.uint8), np.empty(n, np.float32),
                np.empty(n, np.uint8), np.empty(n, np.float32), np.zeros(n, np.uint8))
-    _draw(seed, lay.locale_start, lay.locale_region, lay.locale_group, demand0, cdf, risk_mean,
+    _draw(seed, lay.locale_start, lay.locale_region, lay.locale_group, demand0, scenario.parameters.demands.spread,
+          cdf, risk_mean,
           scenario.government.legitimacy, scenario.government.legitimacy_sd,
           mob.threshold, mob.threshold_sd,
-          a.hardship, a.risk_aversion, a.threshold, a.demand, a.legitimacy, a.party, a.attachment)
+          a.hardship, a.risk_aversion, a.threshold, a.demand, a.march_demand, a.legitimacy, a.party, a.attachment)
     return a

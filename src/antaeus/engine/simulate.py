@@ -15,7 +15,6 @@ from typing import Callable
 import numba
 import numpy as np
 
-from ..mechanisms import legitimacy as legitimacy_rule
 from ..mechanisms import membership as member_rule
 from ..mechanisms import soviets as soviet_rule
 from ..scenario.errors import InputError
@@ -86,11 +85,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
     base_drivers = drivers.tabulate(s, dates)
     march = np.ascontiguousarray(base_drivers[0][setting])  # the conditions the March demands answer
-    # what the March government's policy already left unmet in each group's March demands
-    policy0 = s.government.policy
-    march_shortfall = np.array([legitimacy_rule.unmet(g.demands.peace, g.demands.land, g.demands.bread,
-                                                      policy0.peace, policy0.land, policy0.bread)
-                                for g in s.groups.values()])
+    march_policy = np.array(s.government.policy.as_tuple())  # what it left unmet the March legitimacy answers
     constituent = np.array([g.soviet_constituency for g in s.groups.values()])
     delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
                           for reg in s.regions.values()])
@@ -153,7 +148,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         step.advance(seed, d + 1, chunk, th, lay.locale_start, lay.locale_region, lay.locale_group,
                      people.hardship, people.risk_aversion, people.threshold, people.demand,
                      people.legitimacy, people.party, people.attachment, people.active,
-                     today, march, s.government.legitimacy, march_shortfall, exposure, demand0, w.policy, w.platforms, w.available,
+                     today, march, s.government.legitimacy, march_policy, exposure, people.march_demand, w.policy, w.platforms, w.available,
                      _governing(w), log_reach,
                      region_mean, w.repression, prev_active, splitter, split_parent,
                      out_party, out_radical, out_sums, out_active, out_onsets,

@@ -34,15 +34,16 @@ def theta(parameters) -> np.ndarray:
 def advance(seed, day, chunk, th,
             locale_start, locale_region, locale_group,
             hardship, risk, threshold, demand, legit, party, attachment, active,
-            drivers, march, march_legitimacy, march_shortfall, exposure, demand0, policy, platforms, available, governing, log_reach,
+            drivers, march, march_legitimacy, march_policy, exposure, march_demand, policy, platforms, available, governing, log_reach,
             region_mean, repression, prev_active, splitter, split_parent,
             out_party, out_radical, out_sums, out_active, out_onsets,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
 
     drivers [R,3] bread, war, land; march [R,3] the same on the first day (the conditions the March demands
-    already answer); march_legitimacy the government's starting legitimacy; march_shortfall [G] what the
-    March policy left unmet in each group's March demands (the March legitimacy answers it); exposure [G,4] (bread, war, land, power); demand0 [G,4]; policy [4];
+    already answer); march_legitimacy the government's starting legitimacy; march_policy [4] the March
+    government's policy (what it left unmet in a person's March demands, the March legitimacy already answers);
+    exposure [G,4] (bread, war, land, power); march_demand [N,4] uint8, each person's March demands in 255ths; policy [4];
     platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
     and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
     """
@@ -60,6 +61,7 @@ def advance(seed, day, chunk, th,
         mean = np.empty(5)
         counts = np.empty(n_parties)
         d = np.empty(4)
+        d0 = np.empty(4)
         for l in range(c * chunk, min((c + 1) * chunk, n_locales)):
             a0, a1 = locale_start[l], locale_start[l + 1]
             size = a1 - a0
@@ -90,16 +92,19 @@ def advance(seed, day, chunk, th,
             for i in range(a0, a1):
                 # demands follow drivers, then bounded-confidence influence
                 L = legit[i]
-                goals = (demands.target(demand0[g, 0], drive_peace, gain),
-                         demands.target(demand0[g, 1], drive_land, gain),
-                         demands.target(demand0[g, 2], drive_bread, gain),
-                         demands.target(demand0[g, 3], (march_legitimacy - L) * exposure[g, 3], pgain))
+                for k in range(4):
+                    d0[k] = march_demand[i, k] / 255.0
+                goals = (demands.target(d0[0], drive_peace, gain),
+                         demands.target(d0[1], drive_land, gain),
+                         demands.target(d0[2], drive_bread, gain),
+                         demands.target(d0[3], (march_legitimacy - L) * exposure[g, 3], pgain))
                 for k in range(4):
                     x = demands.adapt(demand[i, k], goals[k], rate)
                     d[k] = influence.bounded_confidence(x, mean[k], eps, mu)
                     demand[i, k] = d[k]
                 # legitimacy of the government in power
-                short = legitimacy.unmet(d[0], d[1], d[2], policy[0], policy[1], policy[2]) - march_shortfall[g]
+                short = (legitimacy.unmet(d[0], d[1], d[2], policy[0], policy[1], policy[2])
+                         - legitimacy.unmet(d0[0], d0[1], d0[2], march_policy[0], march_policy[1], march_policy[2]))
                 L = legitimacy.update(L, short, march_legitimacy, l_anchor, l_weight, l_rate)
                 L = influence.bounded_confidence(L, mean[4], eps, mu)
                 legit[i] = L

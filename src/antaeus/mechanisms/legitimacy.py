@@ -32,7 +32,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     adaptation_rate: float = param(0.01, 0.0, 0.5, "per day", "speed at which legitimacy moves to its target")
     anchor: float = param(0.9, 0.0, 1.0, "share", "highest legitimacy a government can reach by meeting more than in March")
-    unmet_weight: float = param(1.0, 0.0, 4.0, "legitimacy per unit unmet demand", "how strongly a rise of the unmet demands since March erodes legitimacy")
+    unmet_weight: float = param(1.0, 0.0, 16.0, "legitimacy per unit unmet demand", "how strongly a rise of the unmet demands since March erodes legitimacy")
 
 
 @njit(inline="always", cache=True)
