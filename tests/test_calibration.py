@@ -190,31 +190,35 @@ def test_posterior_draws_need_a_posterior(tmp_path, monkeypatch):
         api.run("russia1917", agents=1000, until="1917-03-20", store=None, posterior_draws=2)
 
 
-def test_model_error_is_the_other_targets_miss():
-    """Each target's model error is the root-mean-square miss of the other targets of its
-    family (never its own); a target alone in its family takes the other targets of its kind."""
+def test_model_error_is_the_other_observations_miss():
+    """Each target's model error is the root-mean-square miss of the other observations of its
+    family (never its own observation's, whose categories share its miss); a family with one
+    observation takes the other observations of its kind."""
     import numpy as np
 
     from antaeus.calibration.posterior import with_model_error
 
     draws = np.linspace(-0.01, 0.01, 21)
     rows, samples = [], {}
-    for key, observed in [("a:x:1|p", 0.30), ("a:x:2|p", 0.20), ("a:x:3|p", 0.10), ("b:x:1|p", 0.50)]:
+    for key, observed in [("a:x:1|p", 0.30), ("a:x:1|q", 0.10), ("a:x:2|p", 0.20), ("a:x:3|p", 0.10),
+                          ("b:x:1|p", 0.50), ("b:x:1|q", -0.10)]:
         median = 0.2
         samples[key] = median + draws
         rows.append({"target": key, "observed": observed, "median": median, "q05": median - 0.009,
                      "q95": median + 0.009, "inside": abs(observed - median) <= 0.009})
     out = {r["target"]: r for r in with_model_error(rows, samples)}
-    assert out["a:x:1|p"]["model_error"] == pytest.approx(np.sqrt((0.0 + 0.01) / 2))    # misses 0 and -0.1
-    assert out["a:x:2|p"]["model_error"] == pytest.approx(0.1)                          # misses +0.1 and -0.1
-    assert out["b:x:1|p"]["model_error"] == pytest.approx(np.sqrt((0.01 + 0 + 0.01) / 3))  # alone: all others
-    # a miss of 0.1 against a model error of 0.1: inside the 90% interval (1.645 s.d.); before, outside
+    # a:x:1 misses by +0.1 and -0.1 in its two categories: its error comes from a:x:2 and a:x:3 only
+    assert out["a:x:1|p"]["model_error"] == pytest.approx(np.sqrt((0.0 + 0.01) / 2))
+    assert out["a:x:1|q"]["model_error"] == out["a:x:1|p"]["model_error"]
+    assert out["a:x:2|p"]["model_error"] == pytest.approx(np.sqrt((0.01 + 0.01 + 0.01) / 3))
+    # b has one observation: the others of its kind (a's four targets), never b's own complement
+    assert out["b:x:1|p"]["model_error"] == pytest.approx(np.sqrt(0.03 / 4))
+    # a miss of 0.1 against a model error of 0.071: inside the 90% interval (1.645 s.d.); before, outside
     assert not out["a:x:1|p"]["inside"] and out["a:x:1|p"]["inside_with_error"]
-    assert out["a:x:2|p"]["inside_with_error"]
+    assert not out["b:x:1|p"]["inside_with_error"]                                       # 0.3 off: still out
     # the interval only widens, symmetrically about the draws
     for r in out.values():
         assert r["q05_with_error"] <= r["q05"] and r["q95_with_error"] >= r["q95"]
         assert (r["q05_with_error"] + r["q95_with_error"]) / 2 == pytest.approx(0.2, abs=1e-9)
     # the same rows give the same intervals: no random draws
     assert with_model_error(rows, samples) == with_model_error(rows, samples)
-

@@ -106,6 +106,11 @@ def family(target: str) -> str:
     return target.split(":", 1)[0]
 
 
+def observation(target: str) -> str:
+    """The observation of a target key (the id before ``|category``)."""
+    return target.split("|", 1)[0]
+
+
 def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[dict]:
     """Add to every row the 90% interval of the simulated draws plus a normal model error.
 
@@ -113,18 +118,21 @@ def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[d
     not how far the model's structure misses the record: a model that misses its targets by
     several points puts most of them outside intervals one point wide. Following the model
     discrepancy of Kennedy & O'Hagan (2001, JRSS B 63:425-464), each target gets a normal error
-    whose s.d. is the root-mean-square miss (record less predictive median) of the *other*
-    targets of its family, so no target's own miss widens its own interval (leave one out); a
-    target alone in its family takes the other targets of its kind (shares, or log10 counts).
+    whose s.d. is the root-mean-square miss (record less predictive median) of the targets of
+    its family that belong to *other* observations. The categories of one observation share
+    its misses (its shares sum to one: a remainder misses by what the others miss), so the
+    whole observation is left out, and no target's miss widens its own interval. Where the
+    family has no other observation, the other observations of its kind (shares, or log10
+    counts) stand in.
     """
     miss = {r["target"]: r["observed"] - r["median"] for r in rows}
     kind = {r["target"]: "membership:" in r["target"] for r in rows}
     out = []
     for r in rows:
         k = r["target"]
-        others = [m for j, m in miss.items() if j != k and family(j) == family(k)]
+        others = [m for j, m in miss.items() if observation(j) != observation(k) and family(j) == family(k)]
         if not others:
-            others = [m for j, m in miss.items() if j != k and kind[j] == kind[k]]
+            others = [m for j, m in miss.items() if observation(j) != observation(k) and kind[j] == kind[k]]
         sd = float(np.sqrt(np.mean(np.square(others)))) if others else 0.0
         pooled = (np.asarray(samples[k])[:, None] + sd * _NORMAL_GRID[None, :]).ravel()
         lo, hi = np.quantile(pooled, [0.05, 0.95])
