@@ -93,3 +93,12 @@ def test_each_of_the_eight_statements_has_a_heading(odd, number):
 def test_calibration_status_is_stated(odd):
     assert re.search(r"^#+ .*Calibration status", odd, re.MULTILINE)
     assert "not calibrated" in odd.lower()
+
+
+def test_nested_parameters_cite_the_entity_that_holds_them():
+    """A group's demands and exposures have no source of their own: they cite the group's."""
+    s = load_scenario("russia1917", calibrated=False)
+    info = {p.path: p for p in free_parameters(s)}
+    assert info["groups.urban_lower_strata.demands.land"].source == s.groups["urban_lower_strata"].source
+    assert info["groups.peasant.exposure.land"].source == s.groups["peasant"].source
+    assert info["government.policy.peace"].source == s.government.source

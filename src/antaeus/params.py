@@ -42,10 +42,13 @@ def _bounds(info) -> tuple[float, float]:
     return lo, hi
 
 
-def free_parameters(model: BaseModel, prefix: str = "") -> list[ParameterInfo]:
-    """Walk a model (and nested models and dicts of models) and list every free parameter."""
+def free_parameters(model: BaseModel, prefix: str = "", inherited: str | None = None) -> list[ParameterInfo]:
+    """Walk a model (and nested models and dicts of models) and list every free parameter.
+
+    A parameter without a source of its own cites its entity's ``source``; a nested model
+    without one (a group's ``demands``) cites the entity that holds it (``inherited``)."""
     out: list[ParameterInfo] = []
-    entity_source = getattr(model, "source", None)
+    entity_source = getattr(model, "source", None) or inherited
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         path = f"{prefix}{name}"
@@ -58,7 +61,7 @@ def free_parameters(model: BaseModel, prefix: str = "") -> list[ParameterInfo]:
             out.append(ParameterInfo(path, float(value), lo, hi, extra.get("unit", ""),
                                      info.description or "", source))
         elif isinstance(value, BaseModel):
-            out.extend(free_parameters(value, path + "."))
+            out.extend(free_parameters(value, path + ".", entity_source))
         elif isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(item, BaseModel):
