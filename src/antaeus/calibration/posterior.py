@@ -101,16 +101,6 @@ class PredictiveCheck:
 _NORMAL_GRID = np.array([NormalDist().inv_cdf((i + 0.5) / 200) for i in range(200)])
 
 
-def family(target: str) -> str:
-    """The family of a target key (``soviet_congress`` of ``soviet_congress:all_russia:...|SR``)."""
-    return target.split(":", 1)[0]
-
-
-def observation(target: str) -> str:
-    """The observation of a target key (the id before ``|category``)."""
-    return target.split("|", 1)[0]
-
-
 def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[dict]:
     """Add to every row the 90% interval of the simulated draws plus a normal model error.
 
@@ -126,13 +116,13 @@ def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[d
     counts) stand in.
     """
     miss = {r["target"]: r["observed"] - r["median"] for r in rows}
-    kind = {r["target"]: "membership:" in r["target"] for r in rows}
     out = []
     for r in rows:
         k = r["target"]
-        others = [m for j, m in miss.items() if observation(j) != observation(k) and family(j) == family(k)]
+        elsewhere = {j: m for j, m in miss.items() if targets.observation_of(j) != targets.observation_of(k)}
+        others = [m for j, m in elsewhere.items() if targets.family_of(j) == targets.family_of(k)]
         if not others:
-            others = [m for j, m in miss.items() if observation(j) != observation(k) and kind[j] == kind[k]]
+            others = [m for j, m in elsewhere.items() if targets.is_membership(j) == targets.is_membership(k)]
         sd = float(np.sqrt(np.mean(np.square(others)))) if others else 0.0
         pooled = (np.asarray(samples[k])[:, None] + sd * _NORMAL_GRID[None, :]).ravel()
         lo, hi = np.quantile(pooled, [0.05, 0.95])
@@ -159,7 +149,7 @@ def predictive_check(posterior: Posterior, scenario: Scenario, draws: int = 20, 
         obs = observed[k]
         rows.append({"target": k, "observed": obs, "median": float(med), "q05": float(q05), "q95": float(q95),
                      "inside": bool(q05 <= obs <= q95)})
-        if "membership:" not in k:
+        if not targets.is_membership(k):
             errors.append(abs(med - obs) * 100)
     rows = with_model_error(rows, {k: np.asarray(v) for k, v in samples.items()})
     coverage = float(np.mean([r["inside"] for r in rows])) if rows else float("nan")

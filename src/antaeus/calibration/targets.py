@@ -20,6 +20,21 @@ def key(comparison) -> str:
     return f"{comparison.id}|{comparison.category}"
 
 
+def observation_of(target: str) -> str:
+    """The observation id of a target key (``id|category``)."""
+    return target.split("|", 1)[0]
+
+
+def family_of(target: str) -> str:
+    """The family of a target key (``soviet_congress`` of ``soviet_congress:all_russia:...|SR``)."""
+    return target.split(":", 1)[0]
+
+
+def is_membership(target: str) -> bool:
+    """Membership targets are log10 counts (``scale``); every other target is a share."""
+    return family_of(target) == "membership"
+
+
 def scale(value: float | None, unit: str) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING

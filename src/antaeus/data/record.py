@@ -292,8 +292,7 @@ def versions(observation_id: str, rows: list[Row] | None = None) -> list[Observa
 
 def data_version() -> str:
     """A digest of the record and its mapping: which data a calibration was fitted to."""
-    folder = resources.files("antaeus.data")
     digest = hashlib.sha256()
     for name in ("record.csv", "mapping.toml", "sources.toml"):
-        digest.update((folder / name).read_bytes())
+        digest.update(data_file(name).read_bytes())
     return digest.hexdigest()[:12]
