@@ -51,7 +51,7 @@ STILL = dict(
     influence={"mu": 0.0, "interlocale_weight": 0.0},
     legitimacy={"adaptation_rate": 0.0},
     support={"reconsider_rate": 0.0},
-    mobilisation={"cascade_weight": 0.0},
+    mobilisation={"cascade_weight": 0.0, "fatigue_weight": 0.0},
 )
 
 
@@ -81,6 +81,7 @@ class Town:
         self.party = np.zeros(n, np.uint8)
         self.attachment = np.full(n, 0.5, np.float32)
         self.active = np.zeros(n, np.uint8)
+        self.fatigue = np.zeros(n, np.float32)
         self.drivers = np.array([[0.5, 0.5, 0.5]])                  # bread, war, land
         self.march = np.zeros((1, 3))                               # the drivers on the first day
         self.legitimacy0 = 1.0                                      # the government's starting legitimacy
@@ -104,7 +105,7 @@ class Town:
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
         step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
-                     self.attachment, self.active, self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure, self.march_demand, self.policy,
+                     self.attachment, self.active, self.fatigue, self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure, self.march_demand, self.policy,
                      self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
                      self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
@@ -211,6 +212,55 @@ def test_onsets_count_only_the_newly_active():
     assert (first["onsets"] == first["active"]).all() and first["active"].sum() > 0
     second = town.day(p)  # same people active again: no new onsets
     assert second["active"].sum() == first["active"].sum() and second["onsets"].sum() == 0
+
+
+def _days_in_action(town: Town, p: MechanismParameters, days: int) -> np.ndarray:
+    """Who was active on each of ``days`` days: bool [days, people]."""
+    out = np.zeros((days, town.n), bool)
+    for d in range(days):
+        town.day(p, day=d + 1)
+        out[d] = town.active == 1
+    return out
+
+
+def _runs(flags: np.ndarray) -> list[int]:
+    """Lengths of the runs of True in one person's days."""
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return list(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1))
+
+
+def test_fatigue_makes_people_act_in_episodes_graded_by_grievance():
+    # G = H x 0.6 with H spread evenly over (0, 1): the margin over T = 0.1 grows with H
+    tired = still(mobilisation={"hardship_scale": 1.0, "fatigue_weight": 1.0, "fatigue_days": 10.0,
+                                "rejoin_share": 0.5})
+    fresh = still(mobilisation={"hardship_scale": 1.0})
+    plain = _days_in_action(Town(), fresh, 120)
+    acts = _days_in_action(Town(), tired, 120)
+    # the first day nobody is tired yet: exactly Epstein's rule A
+    np.testing.assert_array_equal(acts[0], plain[0])
+    # without fatigue whoever acts acts every day; with it nobody with a margin below the cost does
+    assert (plain.all(axis=0) == plain[0]).all() and plain[0].sum() > 0
+    late = acts[40:].mean(axis=0)                  # share of days in action once fatigue has built up
+    assert late.max() < 1.0 and late[plain[0]].min() > 0.0
+    assert not late[~plain[0]].any()               # fatigue never makes anyone act
+    # graded: by band of hardship, the share of days in action rises with grievance
+    h = Town().hardship
+    by_h = [late[(h >= lo) & (h < lo + 0.25)].mean() for lo in (0.25, 0.5, 0.75)]
+    assert all(a < b for a, b in zip(by_h, by_h[1:])), by_h
+    # episodes, not alternate days: a rest lasts several days
+    rests = [r for i in np.flatnonzero(plain[0]) for r in _runs(~acts[40:, i])[1:-1]]
+    assert rests and np.mean(rests) > 5.0          # 9 days here; about 2.5 with no rest beyond the threshold
+
+
+def test_rejoin_share_lengthens_the_rest():
+    def mean_rest(share):
+        p = still(mobilisation={"hardship_scale": 1.0, "fatigue_weight": 1.0, "fatigue_days": 10.0,
+                                "rejoin_share": share})
+        acts = _days_in_action(Town(), p, 120)
+        return np.mean([r for i in range(acts.shape[1]) for r in _runs(~acts[40:, i])[1:-1]]), acts[40:].mean()
+
+    (long_rest, less), (short_rest, more) = mean_rest(0.3), mean_rest(1.0)
+    assert long_rest > short_rest and less < more
 
 
 # ==========================================================================================
@@ -644,6 +694,16 @@ def test_more_hardship_more_mobilisation_end_to_end():
     assert run("parameters.mobilisation.hardship_scale=0.0", until=SPRING).active.sum() == 0
 
 
+def test_a_group_that_seldom_joins_shrinks_its_parties_membership():
+    """Peasant supporters count towards a party's potential membership at ``joins``: the SRs,
+    a village party, lose far more of their members than the Bolsheviks, a town party."""
+    full = run("groups.peasant.joins=1.0", until=SPRING)
+    few = run("groups.peasant.joins=0.2", until=SPRING)
+    sr, bol = full.parties.index("srs"), full.parties.index("bolsheviks")
+    kept = [few.membership[-1, p] / full.membership[-1, p] for p in (sr, bol)]
+    assert kept[0] < 0.7 and kept[0] < kept[1], kept
+
+
 def _first_act(result, actor):
     return next((d.date for d in result.decisions if d.actor == actor and d.acted), None)
 
@@ -756,21 +816,36 @@ def test_soviets_reelect_from_constituents_with_the_set_lag():
     s = load_scenario("russia1917")
     constituent = np.array([g.soviet_constituency for g in s.groups.values()])
     for lag in (1.0, 20.0):
-        r = run(f"parameters.soviets.reelection_days={lag}", until=SPRING)
+        r = run(f"parameters.soviets.reelection_days={lag}", f"parameters.soviets.army_reelection_days={lag}",
+                until=SPRING)
         sup = r.support[:, :, constituent, :].sum(axis=2)          # [D,R,P]
         shares = sup / sup.sum(axis=2, keepdims=True)
         np.testing.assert_allclose(r.soviets[1:], r.soviets[:-1] + (shares[1:] - r.soviets[:-1]) / lag,
                                    atol=1e-12)
         if lag == 1.0:
             np.testing.assert_allclose(r.soviets, shares, atol=1e-12)
-    slow = run("parameters.soviets.reelection_days=200", until=SPRING)
-    fast = run("parameters.soviets.reelection_days=5", until=SPRING)
+    slow = run("parameters.soviets.reelection_days=200", "parameters.soviets.army_reelection_days=200", until=SPRING)
+    fast = run("parameters.soviets.reelection_days=5", "parameters.soviets.army_reelection_days=5", until=SPRING)
 
     def gap(r):
         sup = r.support[-1][:, constituent, :].sum(axis=1)
         return np.abs(r.soviets[-1] - sup / sup.sum(axis=1, keepdims=True)).sum()
 
     assert gap(fast) < gap(slow)
+
+
+def test_army_committees_renew_at_their_own_pace():
+    """Regions of the front setting re-elect with ``army_reelection_days``, the rest with
+    ``reelection_days``: the exact recurrence, region by region."""
+    s = load_scenario("russia1917")
+    constituent = np.array([g.soviet_constituency for g in s.groups.values()])
+    r = run("parameters.soviets.reelection_days=10", "parameters.soviets.army_reelection_days=150", until=SPRING)
+    front = np.array([s.regions[x].setting == "front" for x in r.regions])
+    assert front.any() and (~front).any()
+    sup = r.support[:, :, constituent, :].sum(axis=2)
+    shares = np.divide(sup, sup.sum(axis=2, keepdims=True), out=r.soviets.copy(), where=sup.sum(axis=2, keepdims=True) > 0)
+    lag = np.where(front, 150.0, 10.0)[None, :, None]
+    np.testing.assert_allclose(r.soviets[1:], r.soviets[:-1] + (shares[1:] - r.soviets[:-1]) / lag, atol=1e-12)
 
 
 def test_congress_observable_is_delegate_weighted():

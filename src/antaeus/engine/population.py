@@ -34,7 +34,7 @@ class Layout:
 
 @dataclass
 class Agents:
-    """Per-agent state. 42 bytes per agent."""
+    """Per-agent state. 46 bytes per agent."""
 
     hardship: np.ndarray       # float32, Epstein's H ~ U(0,1), fixed
     risk_aversion: np.ndarray  # float32, R
@@ -45,6 +45,7 @@ class Agents:
     party: np.ndarray          # uint8, party supported
     attachment: np.ndarray     # float32, strength of the attachment
     active: np.ndarray         # uint8, 1 when active today
+    fatigue: np.ndarray        # float32, running mean of the person's own days in action
 
     @property
     def nbytes(self) -> int:
@@ -124,7 +125,7 @@ def populate(scenario: Scenario, lay: Layout, seed: int) -> Agents:
     mob = scenario.parameters.mobilisation
     a = Agents(np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32),
                np.empty((n, len(ISSUES)), np.float32), np.empty((n, len(ISSUES)), np.uint8), np.empty(n, np.float32),
-               np.empty(n, np.uint8), np.empty(n, np.float32), np.zeros(n, np.uint8))
+               np.empty(n, np.uint8), np.empty(n, np.float32), np.zeros(n, np.uint8), np.zeros(n, np.float32))
     _draw(seed, lay.locale_start, lay.locale_region, lay.locale_group, demand0, scenario.parameters.demands.spread,
           cdf, risk_mean,
           scenario.government.legitimacy, scenario.government.legitimacy_sd,

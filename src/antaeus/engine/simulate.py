@@ -81,15 +81,17 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     th = step.theta(s.parameters)
     exposure = np.array([[g.exposure.bread, g.exposure.war, g.exposure.land, g.exposure.power]
                          for g in s.groups.values()])
-    demand0 = np.array([g.demands.as_tuple() for g in s.groups.values()])
     setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
     base_drivers = drivers.tabulate(s, dates)
     march = np.ascontiguousarray(base_drivers[0][setting])  # the conditions the March demands answer
     march_policy = np.array(s.government.policy.as_tuple())  # what it left unmet the March legitimacy answers
+    sp = s.parameters.soviets  # the army's committees renew at their own pace
+    renewal = np.where(setting == drivers.SETTINGS.index("front"), sp.army_reelection_days, sp.reelection_days)
     constituent = np.array([g.soviet_constituency for g in s.groups.values()])
     delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
                           for reg in s.regions.values()])
     recruitment = np.array([p.recruitment_rate for p in s.parties.values()])
+    joins = np.array([g.joins for g in s.groups.values()])  # the share of a group's supporters that counts towards membership
     splitter = next((i for i, p in enumerate(s.parties.values()) if p.action == "split" and p.split_from), -1)
     split_parent = w.index(s.parties[w.parties[splitter]].split_from) if splitter >= 0 else -1
     w.offensive_deadline = events.offensive_deadline(s)
@@ -118,10 +120,12 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     out_leaning = np.zeros(L, np.float64)
     prev_active = np.zeros(L, np.int32)
     region_agents = np.maximum(lay.cell_agents.sum(axis=1), 1)
+    # the first day's surrounding opinion: the drawn people's own March demands and legitimacy
+    region_of_agent = np.repeat(lay.locale_region, np.diff(lay.locale_start))
     region_mean = np.zeros((R, 5))
     for k in range(4):
-        region_mean[:, k] = (lay.cell_agents * demand0[:, k]).sum(axis=1) / region_agents
-    region_mean[:, 4] = s.government.legitimacy
+        region_mean[:, k] = np.bincount(region_of_agent, people.demand[:, k], R) / region_agents
+    region_mean[:, 4] = np.bincount(region_of_agent, people.legitimacy, R) / region_agents
     support_now = np.zeros((R, G, P))
     radical_now = np.zeros((R, G, P))
 
@@ -147,7 +151,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         log_reach = np.log(reach + 0.01)
         step.advance(seed, d + 1, chunk, th, lay.locale_start, lay.locale_region, lay.locale_group,
                      people.hardship, people.risk_aversion, people.threshold, people.demand,
-                     people.legitimacy, people.party, people.attachment, people.active,
+                     people.legitimacy, people.party, people.attachment, people.active, people.fatigue,
                      today, march, s.government.legitimacy, march_policy, exposure, people.march_demand, w.policy, w.platforms, w.available,
                      _governing(w), log_reach,
                      region_mean, w.repression, prev_active, splitter, split_parent,
@@ -164,11 +168,10 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
         np.add.at(region_sums, region_of_cell, sums)
         region_mean = region_sums / region_agents[:, None]
         # 4. soviets
-        w.soviets = soviet_rule.reelect(w.soviets, support_now[:, constituent, :].sum(axis=1),
-                                        s.parameters.soviets.reelection_days)
+        w.soviets = soviet_rule.reelect(w.soviets, support_now[:, constituent, :].sum(axis=1), renewal)
         # 5. membership (reach follows it in tomorrow's party choice)
         ms = s.parameters.membership
-        w.members = member_rule.recruit(w.members, support_now.sum(axis=(0, 1)), recruitment,
+        w.members = member_rule.recruit(w.members, (support_now * joins[None, :, None]).sum(axis=(0, 1)), recruitment,
                                         ms.join_share, ms.independent_rate, ms.attrition)
         # 6. strategic actors and power
         forces = Forces(radical_now, loyal_cells, support_now, float(out_leaning.sum()) * weight)

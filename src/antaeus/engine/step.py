@@ -23,6 +23,7 @@ THETA = (
     ("mobilisation", "arrest_constant"), ("mobilisation", "cascade_weight"), ("mobilisation", "hardship_scale"),
     ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"), ("mobilisation", "cop_ratio"),
     ("support", "overshoot_weight"), ("support", "incumbency_weight"),
+    ("mobilisation", "fatigue_weight"), ("mobilisation", "fatigue_days"), ("mobilisation", "rejoin_share"),
 )
 
 
@@ -33,7 +34,7 @@ def theta(parameters) -> np.ndarray:
 @njit(parallel=True, cache=True)
 def advance(seed, day, chunk, th,
             locale_start, locale_region, locale_group,
-            hardship, risk, threshold, demand, legit, party, attachment, active,
+            hardship, risk, threshold, demand, legit, party, attachment, active, fatigue,
             drivers, march, march_legitimacy, march_policy, exposure, march_demand, policy, platforms, available, governing, log_reach,
             region_mean, repression, prev_active, splitter, split_parent,
             out_party, out_radical, out_sums, out_active, out_onsets,
@@ -45,7 +46,8 @@ def advance(seed, day, chunk, th,
     government's policy (what it left unmet in a person's March demands, the March legitimacy already answers);
     exposure [G,4] (bread, war, land, power); march_demand [N,4] uint8, each person's March demands in 255ths; policy [4];
     platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
-    and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday).
+    and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday); fatigue [N] each
+    person's running mean of their own days in action (updated here).
     """
     rate, gain, pgain = th[0], th[1], th[2]
     eps, mu, w_link = th[3], th[4], th[5]
@@ -54,6 +56,7 @@ def advance(seed, day, chunk, th,
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
     power_cut, loyal_cut, cop_ratio, overshoot = th[17], th[18], th[19], th[20]
     w_gov = th[21]
+    f_weight, f_days, rejoin = th[22], th[23], th[24]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -128,9 +131,11 @@ def advance(seed, day, chunk, th,
                         attachment[i] = 0.3
                 p = party[i]
                 out_party[l, p] += 1
-                # mobilisation: Epstein's rule with a Granovetter cascade term
+                # mobilisation: Epstein's rule with a Granovetter cascade term and fatigue
                 griev = mobilisation.grievance(hardship[i] * felt, L)
-                act = mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] - cascade * share_active)
+                tired = mobilisation.fatigue_cost(fatigue[i], active[i] == 1, f_weight, rejoin)
+                act = mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] - cascade * share_active + tired)
+                fatigue[i] = mobilisation.tire(fatigue[i], act, f_days)
                 if act:
                     n_active += 1
                     if active[i] == 0:

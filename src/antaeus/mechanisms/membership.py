@@ -9,8 +9,10 @@ ebbs below the membership, the excess drifts away. Membership is therefore bound
 support, not by the day's activists: peasants seizing land did not thereby join the SRs.
 Bolshevik growth from about 24,000 in February to about 240,000 in August and 350,000 in
 October, the SRs' 500,000-700,000 and the Mensheviks' 100,000-200,000 (data1917.md §6) are
-the record this is held against in calibration. Reach in a region grows with membership by
-a saturating curve.
+the record this is held against in calibration. A group's supporters count towards the
+potential in proportion to how readily that group joins (``joins`` in the scenario): the
+SRs' villages voted for them in their millions but seldom took a card (Radkey 1958). Reach
+in a region grows with membership by a saturating curve.
 """
 from __future__ import annotations
 

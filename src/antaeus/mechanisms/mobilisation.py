@@ -8,6 +8,15 @@ when G - R P exceeds the threshold T (Epstein 2002, rule A, strict inequality). 
 Granovetter (1978) the effective threshold falls with the share already active in the
 locale. The form of action depends on the group: strikes, demonstrations, land seizures,
 desertion, mutiny (MODEL.md §2).
+
+Action tires. Each person carries a fatigue, the running mean of their own days of action
+over ``fatigue_days``; it raises their threshold by ``fatigue_weight`` times itself. A person
+already active keeps going while the margin G - R P - T exceeds that cost; one who has
+stopped comes back only when fatigue has fallen to ``rejoin_share`` of the level that stopped
+them. So people act in episodes, strike and rest, and the share of days a person spends in
+action grows with their grievance instead of jumping from none to all: a cycle of contention
+rises and ebbs by exhaustion as well as by repression (Tarrow 1998, ch. 9; Koopmans 2004).
+With ``fatigue_weight`` 0 the rule is Epstein's rule A unchanged.
 """
 from __future__ import annotations
 
@@ -19,7 +28,8 @@ from ..params import param
 
 NAME = "mobilisation"
 CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (1978) AJS "
-            "83:1420-1443 thresholds")
+            "83:1420-1443 thresholds; exhaustion in cycles of contention: Tarrow (1998) Power in "
+            "Movement, 2nd ed., ch. 9, Koopmans (2004) in The Blackwell Companion to Social Movements")
 
 
 class Params(BaseModel):
@@ -33,6 +43,12 @@ class Params(BaseModel):
     cop_ratio: float = param(0.06, 0.0, 1.0, "cops per person", "repressive force per person at repression index 1 (Epstein's C per locale = ratio x size)",
                              "Epstein (2002) run 2: cop density 0.04 against agent density 0.7")
     hardship_scale: float = param(0.6, 0.0, 5.0, "hardship per unit driver", "scale from exposed drivers to hardship")
+    fatigue_weight: float = param(0.5, 0.0, 2.0, "grievance units", "rise of a person's threshold per unit of fatigue (their share of recent days in action)",
+                                  "GUESS after Tarrow (1998) ch. 9: exhaustion ends cycles of contention; calibrated")
+    fatigue_days: float = param(14.0, 1.0, 365.0, "days", "span of the running mean of one's own days in action that makes up fatigue",
+                                "GUESS: strikes and seizures of 1917 came in waves of days to weeks (Koenker & Rosenberg 1989); calibrated")
+    rejoin_share: float = param(0.5, 0.05, 1.0, "share", "fraction of the fatigue that stopped a person to which it must fall before they act again (1: no rest beyond the threshold)",
+                                "GUESS: a rest between episodes; 1 would let people stop and restart on alternate days")
 
 
 @njit(inline="always", cache=True)
@@ -44,6 +60,19 @@ def arrest_probability(k, cops, actives):
 @njit(inline="always", cache=True)
 def grievance(hardship, legitimacy):
     return hardship * (1.0 - legitimacy)
+
+
+@njit(inline="always", cache=True)
+def fatigue_cost(fatigue, was_active, weight, rejoin):
+    """Threshold raised by fatigue: the full cost to keep going, the cost over ``rejoin`` to start again."""
+    cost = weight * fatigue
+    return cost if was_active else cost / rejoin
+
+
+@njit(inline="always", cache=True)
+def tire(fatigue, acted, days):
+    """Fatigue after today: the running mean of one's own days in action over ``days``."""
+    return fatigue + ((1.0 if acted else 0.0) - fatigue) / days
 
 
 @njit(inline="always", cache=True)

@@ -6,6 +6,12 @@ constituents (workers, soldiers, sailors). Delegations to an All-Russian Congres
 by constituency. Statement 6 (MODEL.md §1): the soviets were mostly founded by moderates and
 kept Menshevik-SR majorities until September; the lag is what lets that happen. Recall and
 re-election of deputies at will is described by Anweiler (1958/1974), The Soviets, ch. 3.
+
+The army's soviets are its committees (regiment, division, army, front), chosen in March and
+April, largely from officers, clerks, doctors and other educated men of SR and Menshevik
+sympathy, and renewed through layers of indirect election: they stayed defencist well after
+the trenches had turned, until the re-elections of the autumn (Wildman 1980, 1987). Regions
+of the ``front`` setting therefore renew their delegates at their own, calibrated pace.
 """
 from __future__ import annotations
 
@@ -15,19 +21,23 @@ from pydantic import BaseModel, ConfigDict
 from ..params import param
 
 NAME = "soviets"
-CITATION = "Anweiler (1974) The Soviets: the Russian workers, peasants and soldiers councils 1905-1921, ch. 3"
+CITATION = ("Anweiler (1974) The Soviets: the Russian workers, peasants and soldiers councils 1905-1921, ch. 3; "
+            "the army committees: Wildman (1980, 1987) The End of the Russian Imperial Army")
 
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     reelection_days: float = param(45.0, 1.0, 365.0, "days", "mean time for a soviet to renew all its delegates")
+    army_reelection_days: float = param(120.0, 1.0, 365.0, "days", "mean time for the army's committees (regions of the front setting) to renew theirs",
+                                        "GUESS after Wildman (1987): the committees elected in spring held until the autumn; calibrated")
 
 
-def reelect(composition: np.ndarray, constituent_support: np.ndarray, interval_days: float) -> np.ndarray:
-    """One day of piecemeal re-election. composition, constituent_support: [R,P] shares."""
+def reelect(composition: np.ndarray, constituent_support: np.ndarray, interval_days) -> np.ndarray:
+    """One day of piecemeal re-election. composition, constituent_support: [R,P] shares;
+    interval_days: one lag for all, or one per region [R]."""
     total = constituent_support.sum(axis=1, keepdims=True)
     shares = np.divide(constituent_support, total, out=composition.copy(), where=total > 0)
-    return composition + (shares - composition) / interval_days
+    return composition + (shares - composition) / np.reshape(interval_days, (-1, 1))
 
 
 def congress(composition: np.ndarray, delegates: np.ndarray) -> np.ndarray:
