@@ -121,6 +121,18 @@ def synthetic_posterior(tmp_path):
                      {p: tuple(s.calibration.parameters[p]) for p in paths}, {"seed": 5, "agents": 2000})
 
 
+def test_effective_particles_is_kish_ess(tmp_path):
+    import dataclasses
+
+    import numpy as np
+    posterior = synthetic_posterior(tmp_path)
+    # weights 0.3, 0.3, 0.1, 0.3: 1 / (3 x 0.09 + 0.01) = 1 / 0.28
+    assert posterior.effective_particles == pytest.approx(1 / 0.28)
+    even = dataclasses.replace(posterior, weights=np.full(4, 0.25))
+    one = dataclasses.replace(posterior, weights=np.array([0.0, 1.0, 0.0, 0.0]))
+    assert even.effective_particles == pytest.approx(4.0) and one.effective_particles == pytest.approx(1.0)
+
+
 def test_export_refuses_a_posterior_fitted_to_another_model(tmp_path):
     from antaeus.calibration.default import check_fitted_versions, data_version
     from antaeus.scenario import loader
@@ -149,6 +161,7 @@ def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch
     written = export(posterior, "russia1917", budget="quick", seed=5, agents=2000,
                      out_dir=tmp_path / "posteriors")
     assert all(f.exists() for f in written)
+    assert "effective_particles = 3.6" in written[0].read_text()       # 1 / 0.28, the weights' worth
     monkeypatch.setattr(loader, "posterior_folder", lambda: tmp_path / "posteriors")
 
     s = load_scenario("russia1917")

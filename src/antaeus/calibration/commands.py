@@ -79,6 +79,7 @@ def posterior_command(
             print(f"calibrated default written: {f}", file=sys.stderr)
     if as_json:
         print(json.dumps({"scenario": s.scenario.name, "budget": plan.label, "generation": posterior.generation,
+                          "particles": len(posterior.weights), "effective_particles": posterior.effective_particles,
                           "parameters": posterior.summary(), "plots": [str(p) for p in plots],
                           "predictive": None if check is None else {
                               "coverage_90": check.coverage, "mae_share_points": check.mae_share_points,
@@ -96,6 +97,8 @@ def posterior_command(
         table.add_row(row["parameter"], f"{row['median']:.4g}", f"{row['q05']:.4g}", f"{row['q95']:.4g}",
                       f"[{row['prior_low']:.3g}, {row['prior_high']:.3g}]")
     console.print(table)
+    console.print(f"{len(posterior.weights)} particles, worth {posterior.effective_particles:.0f} of equal weight "
+                  "(Kish's effective sample size)")
     if check is not None:
         console.print(f"Posterior predictive ({draws} draws): {check.coverage:.0%} of targets inside their 90% "
                       f"interval; mean absolute error of the median {check.mae_share_points:.1f} percentage points")

@@ -42,6 +42,7 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
         "data_version": data_version(), "model_version": loader.model_version(scenario_name),
         "budget": budget, "seed": seed, "agents": agents,
         "generation": posterior.generation, "particles": int(len(posterior.weights)),
+        "effective_particles": round(posterior.effective_particles, 1),
         "date": dt.date.today().isoformat(), "workers": workers if workers else "not recorded",
         "command": (f"antaeus calibrate {scenario_name} --budget {budget} --seed {seed}"
                     + (f" --workers {workers}" if workers else "")),  # the store does not change the result

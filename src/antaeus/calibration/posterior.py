@@ -33,6 +33,13 @@ class Posterior:
     priors: dict[str, tuple[float, float]]
     meta: dict  # what the calibration was started with: scenario, budget, seed, agents
 
+    @property
+    def effective_particles(self) -> float:
+        """Kish's effective sample size 1 / sum(w^2) of the weights (Kish 1965): how many equally
+        weighted particles the weighted sample is worth; the posterior's spread and median
+        rest on about this many."""
+        return float(1.0 / np.sum(self.weights ** 2))
+
     def quantile(self, q: float) -> dict[str, float]:
         return {p: weighted_quantile(self.particles[:, j], self.weights, q) for j, p in enumerate(self.parameters)}
 
