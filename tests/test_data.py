@@ -302,12 +302,12 @@ def test_shares_of_a_body_sum_to_one_and_the_months_too(run):
     assert len(months) == 8 and sum(months) == pytest.approx(1.0)
 
 
-def _result(observables: list[Observable], regions=("petrograd",)) -> Result:
+def _result(observables: list[Observable], regions=("petrograd",), groups=("peasant",)) -> Result:
     dates = [dt.date(1917, 3, 8) + dt.timedelta(days=i) for i in range(268)]
-    D, R, G, P = len(dates), len(regions), 1, len(PARTIES)
+    D, R, G, P = len(dates), len(regions), len(groups), len(PARTIES)
     zeros = np.zeros
     return Result(scenario="hand", seed=0, agents=1, dates=dates, parties=PARTIES, regions=list(regions),
-                  groups=["peasant"], activities=["land_seizure"], support=zeros((D, R, G, P)),
+                  groups=list(groups), activities=["land_seizure"] * G, support=zeros((D, R, G, P)),
                   active=zeros((D, R, G)), onsets=zeros((D, R, G)), membership=zeros((D, P)),
                   soviets=zeros((D, R, P)), legitimacy=zeros((D, R)), demands=zeros((D, R, 4)),
                   leaning=zeros((D, R, G)),
@@ -377,6 +377,30 @@ def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left
     got = {c.category: c.simulated for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0])}
     assert got == {"SR (Right and Centre)": pytest.approx(0.2), "Left SR": pytest.approx(0.6),
                    "Bolsheviks": pytest.approx(0.1), "others": pytest.approx(0.1)}
+
+
+def test_second_congress_seats_the_left_sr_faction_in_the_poll():
+    """The SR delegates split as the SR supporters among the soviets' electors lean: the
+    faction counts for all power to the soviets; the SRs as a whole do not change."""
+    second = "soviet_congress:all_russia:1917-11-07"
+    congress = dict(srs=0.30, left_srs=0.02, bolsheviks=0.45, menshevik_internationalists=0.05,
+                    mensheviks=0.05, kadets=0.0, others=0.13)
+    groups = ("industrial_worker", "front_soldier", "peasant")
+    result = _result([Observable(second, "soviet_congress", "all_russia", dt.date(1917, 11, 7), congress, None)],
+                     groups=groups)
+    day = result.day_index(dt.date(1917, 11, 7))
+    sr = PARTIES.index("srs")
+    result.support[day, 0, 0, sr], result.leaning[day, 0, 0] = 100.0, 80.0   # workers: 80 of 100 lean left
+    result.support[day, 0, 1, sr], result.leaning[day, 0, 1] = 300.0, 160.0  # soldiers: 160 of 300
+    result.support[day, 0, 2, sr], result.leaning[day, 0, 2] = 5000.0, 0.0   # peasants elect no soviet
+    poll = {c.category: c for c in compare(result, by_id("soviet_congress_poll:all_russia:1917-11-07")[0])}
+    faction = 0.30 * 240 / 400
+    assert poll["all power to the soviets"].simulated == pytest.approx(0.45 + 0.02 + 0.05 + faction)
+    assert poll["all power to the soviets"].observed == pytest.approx(0.754, abs=0.001)
+    whole = {c.category: c for c in compare(result, by_id(second, "pravda_mandate"))}
+    assert whole["SR (all factions)"].simulated == pytest.approx(0.32)
+    left = compare(result, by_id(second, "rabinowitch"))[0]
+    assert left.category == "Left SR" and left.simulated == pytest.approx(0.02 + faction)
 
 
 def test_membership_and_monthly_activity_on_a_hand_built_run():

@@ -142,7 +142,10 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
         found = next((x for x in result.observables if x.id == wanted), None)
         if found is None:
             return None, f"no simulated observable {wanted} in this run (moved by an overlay, or outside the run)"
-        return dict(found.simulated), ""
+        shares = dict(found.simulated)
+        if "faction" in spec:  # the party's delegates split as its supporters among the electing groups
+            _seat_faction(result, shares, found.date, spec["faction"])
+        return shares, ""
     d, note = _day(result, o, spec)
     if d is None:
         return None, note
@@ -165,6 +168,20 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     if total <= 0:
         return None, "nobody to count on that day"
     return {p: float(c) / total for p, c in zip(result.parties, counts)}, ""
+
+
+def _seat_faction(result: Result, shares: dict[str, float], date: dt.date, faction: dict) -> None:
+    """Move a faction's delegates from its party in ``shares``: the party's delegates are
+    split as its supporters among ``faction["groups"]`` (the soviets' electors) lean on
+    ``date`` (result.leaning)."""
+    d = (date - result.dates[0]).days
+    groups = [result.groups.index(g) for g in faction["groups"] if g in result.groups]  # those the run has
+    party = result.parties.index(faction["of"])
+    supporters = float(result.support[d][:, groups, party].sum())
+    if supporters > 0:
+        moved = shares[faction["of"]] * float(result.leaning[d][:, groups].sum()) / supporters
+        shares[faction["of"]] -= moved
+        shares[faction["as"]] += moved
 
 
 def _count(result: Result, o: Observation, spec: dict, method: str) -> Comparison:

@@ -109,6 +109,24 @@ def _draw(seed, locale_start, locale_region, locale_group, demand0, spread, supp
             attachment[i] = 0.3 + 0.7 * rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 21)
 
 
+@njit(cache=True)
+def _region_sums(locale_start, locale_region, demand, legitimacy, out):
+    for l in range(locale_region.size):
+        r = locale_region[l]
+        for i in range(locale_start[l], locale_start[l + 1]):
+            for k in range(4):
+                out[r, k] += demand[i, k]
+            out[r, 4] += legitimacy[i]
+
+
+def region_means(lay: Layout, people: Agents, regions: int) -> np.ndarray:
+    """Mean demands and legitimacy of each region's people [R,5], summed in agent order
+    without a per-agent temporary."""
+    sums = np.zeros((regions, 5))
+    _region_sums(lay.locale_start, lay.locale_region, people.demand, people.legitimacy, sums)
+    return sums / np.maximum(lay.cell_agents.sum(axis=1), 1)[:, None]
+
+
 def initial_support(scenario: Scenario, region: str, group: str) -> dict[str, float]:
     """A group's initial party weights in a region: the region's own where it gives them."""
     return scenario.regions[region].initial_support.get(group, scenario.groups[group].initial_support)

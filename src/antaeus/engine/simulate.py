@@ -22,7 +22,7 @@ from ..scenario.params import free_parameters
 from ..scenario.schema import Scenario
 from . import calendar, drivers, events, observe, step
 from .actors import Actors, Forces
-from .population import layout, populate
+from .population import layout, populate, region_means
 from .result import PowerChange, Result
 from .world import World
 
@@ -120,12 +120,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     out_leaning = np.zeros(L, np.float64)
     prev_active = np.zeros(L, np.int32)
     region_agents = np.maximum(lay.cell_agents.sum(axis=1), 1)
-    # the first day's surrounding opinion: the drawn people's own March demands and legitimacy
-    region_of_agent = np.repeat(lay.locale_region, np.diff(lay.locale_start))
-    region_mean = np.zeros((R, 5))
-    for k in range(4):
-        region_mean[:, k] = np.bincount(region_of_agent, people.demand[:, k], R) / region_agents
-    region_mean[:, 4] = np.bincount(region_of_agent, people.legitimacy, R) / region_agents
+    region_mean = region_means(lay, people, R)  # the first day's: the drawn people's own
     support_now = np.zeros((R, G, P))
     radical_now = np.zeros((R, G, P))
 
