@@ -174,7 +174,7 @@ def _seat_faction(result: Result, shares: dict[str, float], date: dt.date, facti
     """Move a faction's delegates from its party in ``shares``: the party's delegates are
     split as its supporters among ``faction["groups"]`` (the soviets' electors) lean on
     ``date`` (result.leaning)."""
-    d = (date - result.dates[0]).days
+    d = result.day_index(date)
     groups = [result.groups.index(g) for g in faction["groups"] if g in result.groups]  # those the run has
     party = result.parties.index(faction["of"])
     supporters = float(result.support[d][:, groups, party].sum())
