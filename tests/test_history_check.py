@@ -56,13 +56,14 @@ def test_every_in_use_observation_has_its_rows(check, first_run):
     assert all(r.runs == RUNS and 0 <= r.n_runs <= RUNS for r in check.rows)
 
 
-def test_quantiles_and_inside_are_consistent(check):
+def test_interval_and_inside_are_consistent(check):
+    """The interval is the prediction interval of the runs' values (here, 3 runs: their range)."""
     compared = [r for r in check.rows if r.compared]
     assert compared
     for r in check.rows:
         if r.values:
             assert r.q05 <= r.median <= r.q95
-            assert min(r.values) <= r.q05 and r.q95 <= max(r.values)
+            assert (r.q05, r.q95) == (min(r.values), max(r.values))
         else:
             assert r.q05 is r.median is r.q95 is None
         if r.compared:
@@ -95,6 +96,7 @@ def test_json_document_and_figures(check, tmp_path):
     document = json.loads(json.dumps(check.to_json_dict(), allow_nan=False))
     assert len(document["rows"]) == len(check.rows)
     assert {"targets", "out_of_sample", "all", "by_panel"} <= set(document["summary"])
+    assert document["interval"] == {"level": 0.9, "coverage": 0.5}  # 3 runs: the range holds half
     paths = write_history_plots(check, tmp_path / "figures")
     assert sorted(p.name for p in paths) == sorted(FILES.values())
     for path in paths:

@@ -849,15 +849,21 @@ def test_army_committees_renew_at_their_own_pace():
 
 
 def test_congress_observable_is_delegate_weighted():
+    """Each regional soviet weighs by its constituents; the army's organisations (regions of
+    the front setting) by ``army_delegation`` delegates per man of the rear's."""
     s = load_scenario("russia1917")
-    r = run(until=dt.date(1917, 6, 20))
-    congress = [o for o in r.observables if o.family == "soviet_congress"]
-    assert congress
-    obs = congress[0]
-    d = r.day_index(obs.date)
     delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
                           for reg in s.regions.values()])
-    expected = soviets.congress(r.soviets[d], delegates)
-    np.testing.assert_allclose([obs.simulated[p] for p in r.parties], expected, atol=1e-12)
-    unweighted = r.soviets[d].mean(axis=0)
-    assert not np.allclose(expected, unweighted, atol=1e-3)  # the weighting matters here
+    front = np.array([reg.setting == "front" for reg in s.regions.values()])
+    for weight in (1.0, 0.2):
+        r = run(f"parameters.soviets.army_delegation={weight}", until=dt.date(1917, 6, 20))
+        obs = next(o for o in r.observables if o.family == "soviet_congress")
+        d = r.day_index(obs.date)
+        expected = soviets.congress(r.soviets[d], delegates * np.where(front, weight, 1.0))
+        np.testing.assert_allclose([obs.simulated[p] for p in r.parties], expected, atol=1e-12)
+        unweighted = r.soviets[d].mean(axis=0)
+        assert not np.allclose(expected, unweighted, atol=1e-3)  # the weighting matters here
+    # a lighter army moves the congress away from the fronts' soviets, towards the rear's
+    army = (r.soviets[d][front] * delegates[front, None]).sum(axis=0) / delegates[front].sum()
+    heavy = soviets.congress(r.soviets[d], delegates)
+    assert np.abs(expected - army).sum() > np.abs(heavy - army).sum()

@@ -18,7 +18,7 @@ class Budget:
 #: quick fits in CI (under 3 minutes on 2 cores); full is the committed calibration
 PRESETS = {
     "quick": Budget("quick", population=12, generations=3, max_simulations=None, agents=3000),
-    "full": Budget("full", population=150, generations=6, max_simulations=None, agents=None),
+    "full": Budget("full", population=200, generations=6, max_simulations=None, agents=None),
 }
 
 

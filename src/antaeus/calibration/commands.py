@@ -100,9 +100,11 @@ def posterior_command(
     console.print(f"{len(posterior.weights)} particles, worth {posterior.effective_particles:.0f} of equal weight "
                   "(Kish's effective sample size)")
     if check is not None:
-        console.print(f"Posterior predictive ({draws} draws): {check.coverage:.0%} of targets inside their 90% "
-                      f"interval; mean absolute error of the median {check.mae_share_points:.1f} percentage points")
+        inside, n = sum(r["inside"] for r in check.rows), len(check.rows)
+        console.print(f"Posterior predictive ({draws} draws): {check.coverage:.1%} of targets ({inside} of {n}) inside "
+                      f"their 90% prediction interval; mean absolute error of the median "
+                      f"{check.mae_share_points:.2f} percentage points")
         console.print(f"With each family's model error added (the root-mean-square miss of its other targets): "
-                      f"{check.coverage_with_error:.0%} inside")
+                      f"{check.coverage_with_error:.1%} inside")
     for p in plots:
         console.print(f"Plot: {p}")

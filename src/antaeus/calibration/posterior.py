@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import rng
 from ..engine.simulate import simulate
+from ..experiments.intervals import prediction_interval, rank
 from ..scenario import InputError, Scenario
 from . import targets
 from .abc import parameter_path, to_natural, with_parameters
@@ -98,8 +99,9 @@ def load_posterior(database: str | Path, scenario: Scenario, abc_id: int | None 
 
 @dataclass(frozen=True)
 class PredictiveCheck:
-    rows: list[dict]            # per target: key, observed, median, q05, q95, inside, and the same with model error
-    coverage: float             # share of targets inside their 90% interval
+    rows: list[dict]            # per target: key, observed, median, q05, q95 (the 90% prediction interval's
+    #                             ends, experiments.intervals), inside, and the same with model error
+    coverage: float             # share of targets inside their 90% prediction interval
     mae_share_points: float     # mean |median - observed| over share targets, percentage points
     coverage_with_error: float  # the same with each family's model error added (see with_model_error)
 
@@ -120,7 +122,8 @@ def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[d
     its misses (its shares sum to one: a remainder misses by what the others miss), so the
     whole observation is left out, and no target's miss widens its own interval. Where the
     family has no other observation, the other observations of its kind (shares, or log10
-    counts) stand in.
+    counts) stand in. The interval is read at the ranks of the plain prediction interval
+    (experiments.intervals), so that with no error it is that interval.
     """
     miss = {r["target"]: r["observed"] - r["median"] for r in rows}
     out = []
@@ -131,8 +134,13 @@ def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[d
         if not others:
             others = [m for j, m in elsewhere.items() if targets.is_membership(j) == targets.is_membership(k)]
         sd = float(np.sqrt(np.mean(np.square(others)))) if others else 0.0
-        pooled = (np.asarray(samples[k])[:, None] + sd * _NORMAL_GRID[None, :]).ravel()
-        lo, hi = np.quantile(pooled, [0.05, 0.95])
+        draws = np.asarray(samples[k])
+        pooled = (draws[:, None] + sd * _NORMAL_GRID[None, :]).ravel()
+        # the mixture's quantiles at the plain interval's ranks: without error they are its order
+        # statistics; the error can only widen the interval
+        tail = (rank(draws.size, 0.9) - 0.5) / draws.size
+        lo, hi = np.quantile(pooled, [tail, 1.0 - tail])
+        lo, hi = min(lo, r["q05"]), max(hi, r["q95"])
         out.append({**r, "model_error": sd, "q05_with_error": float(lo), "q95_with_error": float(hi),
                     "inside_with_error": bool(lo <= r["observed"] <= hi)})
     return out
@@ -152,7 +160,8 @@ def predictive_check(posterior: Posterior, scenario: Scenario, draws: int = 20, 
     rows, errors = [], []
     for k, values in samples.items():
         arr = np.asarray(values)
-        q05, med, q95 = np.quantile(arr, [0.05, 0.5, 0.95])
+        q05, q95 = prediction_interval(arr, 0.9)  # order statistics: holds a further draw with 90%
+        med = float(np.median(arr))
         obs = observed[k]
         rows.append({"target": k, "observed": obs, "median": float(med), "q05": float(q05), "q95": float(q95),
                      "inside": bool(q05 <= obs <= q95)})

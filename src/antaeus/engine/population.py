@@ -119,12 +119,12 @@ def _region_sums(locale_start, locale_region, demand, legitimacy, out):
             out[r, 4] += legitimacy[i]
 
 
-def region_means(lay: Layout, people: Agents, regions: int) -> np.ndarray:
-    """Mean demands and legitimacy of each region's people [R,5], summed in agent order
-    without a per-agent temporary."""
+def region_totals(lay: Layout, people: Agents, regions: int) -> np.ndarray:
+    """Summed demands and legitimacy of each region's people [R,5], in agent order and
+    without a per-agent temporary; the caller divides by the region's head-count."""
     sums = np.zeros((regions, 5))
     _region_sums(lay.locale_start, lay.locale_region, people.demand, people.legitimacy, sums)
-    return sums / np.maximum(lay.cell_agents.sum(axis=1), 1)[:, None]
+    return sums
 
 
 def initial_support(scenario: Scenario, region: str, group: str) -> dict[str, float]:

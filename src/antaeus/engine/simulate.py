@@ -22,7 +22,7 @@ from ..scenario.params import free_parameters
 from ..scenario.schema import Scenario
 from . import calendar, drivers, events, observe, step
 from .actors import Actors, Forces
-from .population import layout, populate, region_means
+from .population import layout, populate, region_totals
 from .result import PowerChange, Result
 from .world import World
 
@@ -90,6 +90,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     constituent = np.array([g.soviet_constituency for g in s.groups.values()])
     delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
                           for reg in s.regions.values()])
+    delegates *= np.where(setting == drivers.SETTINGS.index("front"), sp.army_delegation, 1.0)  # the congress's norms
     recruitment = np.array([p.recruitment_rate for p in s.parties.values()])
     joins = np.array([g.joins for g in s.groups.values()])  # the share of a group's supporters that counts towards membership
     splitter = next((i for i, p in enumerate(s.parties.values()) if p.action == "split" and p.split_from), -1)
@@ -120,7 +121,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
     out_leaning = np.zeros(L, np.float64)
     prev_active = np.zeros(L, np.int32)
     region_agents = np.maximum(lay.cell_agents.sum(axis=1), 1)
-    region_mean = region_means(lay, people, R)  # the first day's: the drawn people's own
+    region_mean = region_totals(lay, people, R) / region_agents[:, None]  # the first day's: the drawn people's own
     support_now = np.zeros((R, G, P))
     radical_now = np.zeros((R, G, P))
 

@@ -2,8 +2,9 @@
 
 Each run of the scenario (seeds ``seed .. seed+runs-1``) is compared with every observation of
 the record in use by :func:`antaeus.data.compare.compare_all`; the comparisons are then pooled
-per (observation, category) into the simulated median and 90% interval (the 5% and 95%
-quantiles over the runs that produced a value), beside the observed value. Whether the
+per (observation, category) into the simulated median and 90% prediction interval (order
+statistics of the runs that produced a value, :mod:`antaeus.experiments.intervals`), beside
+the observed value. Whether the
 observation was a calibration target or is out of sample comes from the record
 (:attr:`Comparison.target`), so the check reports both kinds side by side and never mixes
 them in one figure of merit. docs/history-check.md says how to read the result.
@@ -26,11 +27,13 @@ from antaeus.data.record import Observation, observations
 from antaeus.engine.simulate import simulate
 from antaeus.scenario import InputError, Scenario, load_scenario
 
+from .intervals import coverage, prediction_interval
+
 DEFAULT_RUNS = 20
 DEFAULT_AGENTS = 20_000
 DEFAULT_OUT = Path("antaeus-results") / "history-check"
 MAX_SEED = 2**63 - 1
-QUANTILES = (0.05, 0.5, 0.95)
+INTERVAL = 0.9  # the level of the prediction interval (experiments.intervals)
 JSON_DECIMALS = 6
 
 #: figure (and summary) families: record families drawn together, in the order of the table
@@ -94,8 +97,9 @@ class CheckRow:
     def _q(self) -> tuple[float, float, float] | None:
         if not self.values:
             return None
-        q05, med, q95 = np.quantile(np.asarray(self.values, dtype=float), QUANTILES)
-        return float(q05), float(med), float(q95)
+        values = np.asarray(self.values, dtype=float)
+        q05, q95 = prediction_interval(values, INTERVAL)
+        return q05, float(np.median(values)), q95
 
     @property
     def q05(self) -> float | None:
@@ -202,7 +206,7 @@ class HistoryCheck:
             "scenario": self.scenario, "calibrated": self.calibrated,
             "calibration_note": self.calibration_note, "runs": self.runs, "agents": self.agents,
             "seeds": [self.seeds[0], self.seeds[-1]], "overlays": list(self.overlays),
-            "sets": list(self.sets), "quantiles": list(QUANTILES),
+            "sets": list(self.sets), "interval": {"level": INTERVAL, "coverage": coverage(self.runs, INTERVAL)},
             "rows": [r.to_json_dict() for r in self.rows],
             "summary": self.summary,
             "ca_regional_record": self.ca_regional_record,

@@ -32,7 +32,9 @@ class Params(BaseModel):
     reach_weight: float = param(1.0, 0.0, 5.0, "utility per log reach", "weight of a party's organisational reach")
     conformity_weight: float = param(1.0, 0.0, 10.0, "utility per locale share", "pull of the locale's majority")
     attachment_weight: float = param(1.0, 0.0, 10.0, "utility", "bonus for the party one already supports, times attachment strength")
-    reconsider_rate: float = param(0.05, 0.0, 1.0, "per day", "share of people who reconsider their party each day")
+    reconsider_rate: float = param(0.05, 0.0, 1.0, "per day", "share of people who reconsider their party each day",
+                                   source="GUESS: no source measures how often people revisited their party in 1917; "
+                                          "the rate sets how long first loyalties and the minor lists survive")
     incumbency_weight: float = param(4.0, 0.0, 10.0, "utility per unit of legitimacy",
                                      "reward (legitimacy above 1/2) or punishment (below) of the parties in government",
                                      source="retrospective voting: Key (1966), Fiorina (1981); the moderate socialists "
