@@ -40,7 +40,7 @@ class Params(BaseModel):
                                    "seated 21 field-army and 5 navy organisations beside 358 soviets among 1,090 delegates (GSE 1979; "
                                    "Rech', 26 June 1917, in Golder 1927). Held to the same ceiling (an assumption), the fronts sent at most 208 delegates, "
                                    "19-25% of the congress (of all delegates or of the 822 voting ones), while their men are about 41% "
-                                   "of the soviets' constituents in russia1917: a ratio of 0.34-0.47, of which 0.4 is the middle")
+                                   "of the soviets' constituents in russia1917: a ratio of 0.34 (all delegates) to 0.49 (voting ones), and 0.4 lies between")
 
 
 def reelect(composition: np.ndarray, constituent_support: np.ndarray, interval_days) -> np.ndarray:
