@@ -95,6 +95,7 @@ class Town:
         self.log_reach = np.zeros((parties, 1))
         self.region_mean = np.array([[0.5, 0.5, 0.5, 0.5, 0.4]])
         self.repression = np.array([0.0])
+        self.busy = np.zeros((1, 1))                                # no field work
         self.prev_active = np.zeros(locales, np.int32)
 
     def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
@@ -107,7 +108,7 @@ class Town:
                      self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
                      self.attachment, self.active, self.fatigue, self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure, self.march_demand, self.policy,
                      self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
-                     self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
+                     self.busy, self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
                      out["active"], out["onsets"], out["loyal"], out["leaning"])
         return out
 
@@ -261,6 +262,45 @@ def test_rejoin_share_lengthens_the_rest():
 
     (long_rest, less), (short_rest, more) = mean_rest(0.3), mean_rest(1.0)
     assert long_rest > short_rest and less < more
+
+
+def test_field_work_raises_the_threshold_by_its_cost_exactly():
+    """The season's cost adds to T in rule A: the kernel's count is #{G > T + busy}."""
+    p = still(mobilisation={"hardship_scale": 1.0})
+    counts = []
+    for cost in (0.0, 0.05, 0.15, 0.3):
+        town = Town()
+        town.busy[:] = cost
+        grievance = (town.hardship.astype(np.float64) * 1.0) * (1.0 - town.legit.astype(np.float64))
+        expected = int((grievance > town.threshold.astype(np.float64) + cost).sum())
+        counts.append(active_count(town, p))
+        assert counts[-1] == expected, cost
+    assert all(a > b for a, b in zip(counts, counts[1:])), counts
+
+
+def test_the_field_calendar_binds_only_its_groups_and_only_in_season():
+    """Peasants (field_work = true) act less while the calendar's load is on; before the season
+    a costly calendar changes nothing at all, and the first day of the mowing changes no one's
+    action but the peasants'."""
+    from antaeus.engine import drivers
+    s = load_scenario("russia1917")
+    dates = [dt.date(1917, 4, 20), dt.date(1917, 6, 1), dt.date(1917, 6, 30), dt.date(1917, 7, 6),
+             dt.date(1917, 7, 12), dt.date(1917, 8, 28), dt.date(1917, 9, 20)]
+    rural = drivers.field_work(s, dates)[:, drivers.SETTINGS.index("rural")]
+    # nothing before the ploughing, half in the sowing, nothing between, all of it in the strada
+    assert list(rural[[0, 1, 2, 4, 5, 6]]) == [0.0, 0.5, 0.0, 1.0, 1.0, 0.0] and 0.0 < rural[3] < 1.0
+    assert not drivers.field_work(s, dates)[:, drivers.SETTINGS.index("front")].any()
+    until = dt.date(1917, 8, 15)
+    off = run("parameters.mobilisation.field_work_cost=0.0", until=until)
+    on = run("parameters.mobilisation.field_work_cost=0.3", until=until)
+    first = off.dates.index(dt.date(1917, 4, 25))  # the first day with a load above zero
+    for name in ("support", "active", "onsets", "membership", "soviets", "legitimacy"):
+        np.testing.assert_array_equal(getattr(on, name)[:first], getattr(off, name)[:first], err_msg=name)
+    peasant = off.groups.index("peasant")
+    others = [g for g in range(len(off.groups)) if g != peasant]
+    np.testing.assert_array_equal(on.active[first][:, others], off.active[first][:, others])
+    season = slice(off.dates.index(dt.date(1917, 7, 12)), None)
+    assert on.active[season][:, :, peasant].sum() < 0.8 * off.active[season][:, :, peasant].sum()
 
 
 # ==========================================================================================

@@ -1,4 +1,5 @@
-"""Exogenous drivers by region and day: bread shortfall, war burden, land hunger.
+"""Exogenous drivers by region and day: bread shortfall, war burden, land hunger, and the
+field calendar's claim on the villages' time.
 
 The series are piecewise-linear between the scenario's dated knots (sources in the scenario
 file and docs/data.md); the war's choices (offensive, passivity, separate peace) and land
@@ -32,6 +33,11 @@ def tabulate(s: Scenario, dates: list[dt.date]) -> np.ndarray:
         for k, setting in enumerate(SETTINGS):
             out[:, k, j] = _curve(getattr(series, setting), dates)
     return out
+
+
+def field_work(s: Scenario, dates: list[dt.date]) -> np.ndarray:
+    """The field calendar's load [D, setting]: the share of time it claims from the groups bound to it."""
+    return np.stack([_curve(getattr(s.drivers.field_work, k), dates) for k in SETTINGS], axis=1)
 
 
 def today(base: np.ndarray, day: int, region_setting: np.ndarray, w: World, p: war.Params) -> np.ndarray:

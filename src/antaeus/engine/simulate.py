@@ -83,14 +83,18 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
                          for g in s.groups.values()])
     setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
     base_drivers = drivers.tabulate(s, dates)
+    field_groups = np.array([g.field_work for g in s.groups.values()], np.float64)
+    busy = (s.parameters.mobilisation.field_work_cost * drivers.field_work(s, dates)[:, setting, None]
+            * field_groups[None, None, :])  # [D,R,G]: the season's cost of action, for the groups it binds
     march = np.ascontiguousarray(base_drivers[0][setting])  # the conditions the March demands answer
     march_policy = np.array(s.government.policy.as_tuple())  # what it left unmet the March legitimacy answers
     sp = s.parameters.soviets  # the army's committees renew at their own pace
-    renewal = np.where(setting == drivers.SETTINGS.index("front"), sp.army_reelection_days, sp.reelection_days)
+    front = setting == drivers.SETTINGS.index("front")
+    renewal = np.where(front, sp.army_reelection_days, sp.reelection_days)
     constituent = np.array([g.soviet_constituency for g in s.groups.values()])
     delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
                           for reg in s.regions.values()])
-    delegates *= np.where(setting == drivers.SETTINGS.index("front"), sp.army_delegation, 1.0)  # the congress's norms
+    delegates *= np.where(front, sp.army_delegation, 1.0)  # the congress's norms
     recruitment = np.array([p.recruitment_rate for p in s.parties.values()])
     joins = np.array([g.joins for g in s.groups.values()])  # the share of a group's supporters that counts towards membership
     splitter = next((i for i, p in enumerate(s.parties.values()) if p.action == "split" and p.split_from), -1)
@@ -150,7 +154,7 @@ def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
                      people.legitimacy, people.party, people.attachment, people.active, people.fatigue,
                      today, march, s.government.legitimacy, march_policy, exposure, people.march_demand, w.policy, w.platforms, w.available,
                      _governing(w), log_reach,
-                     region_mean, w.repression, prev_active, splitter, split_parent,
+                     region_mean, w.repression, busy[d], prev_active, splitter, split_parent,
                      out_party, out_radical, out_sums, out_active, out_onsets,
                      out_loyal, out_leaning)
         prev_active[:] = out_active

@@ -24,6 +24,7 @@ THETA = (
     ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"), ("mobilisation", "cop_ratio"),
     ("support", "overshoot_weight"), ("support", "incumbency_weight"),
     ("mobilisation", "fatigue_weight"), ("mobilisation", "fatigue_days"), ("mobilisation", "rejoin_share"),
+    ("mobilisation", "field_work_cost"),
 )
 
 
@@ -36,7 +37,7 @@ def advance(seed, day, chunk, th,
             locale_start, locale_region, locale_group,
             hardship, risk, threshold, demand, legit, party, attachment, active, fatigue,
             drivers, march, march_legitimacy, march_policy, exposure, march_demand, policy, platforms, available, governing, log_reach,
-            region_mean, repression, prev_active, splitter, split_parent,
+            region_mean, repression, busy, prev_active, splitter, split_parent,
             out_party, out_radical, out_sums, out_active, out_onsets,
             out_loyal, out_leaning):
     """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
@@ -46,7 +47,8 @@ def advance(seed, day, chunk, th,
     government's policy (what it left unmet in a person's March demands, the March legitimacy already answers);
     exposure [G,4] (bread, war, land, power); march_demand [N,4] uint8, each person's March demands in 255ths; policy [4];
     platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
-    and legitimacy, yesterday); repression [R]; prev_active [L] (people active yesterday); fatigue [N] each
+    and legitimacy, yesterday); repression [R]; busy [R,G] today's cost of action from the field calendar
+    (field_work_cost times the season's load, for the groups bound to it); prev_active [L] (people active yesterday); fatigue [N] each
     person's running mean of their own days in action (updated here).
     """
     rate, gain, pgain = th[0], th[1], th[2]
@@ -134,7 +136,8 @@ def advance(seed, day, chunk, th,
                 # mobilisation: Epstein's rule with a Granovetter cascade term and fatigue
                 griev = mobilisation.grievance(hardship[i] * felt, L)
                 tired = mobilisation.fatigue_cost(fatigue[i], active[i] == 1, f_weight, rejoin)
-                act = mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] - cascade * share_active + tired)
+                act = mobilisation.is_active(griev, risk[i], p_arrest,
+                                             threshold[i] - cascade * share_active + tired + busy[r, g])
                 fatigue[i] = mobilisation.tire(fatigue[i], act, f_days)
                 if act:
                     n_active += 1

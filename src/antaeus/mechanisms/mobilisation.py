@@ -17,6 +17,15 @@ them. So people act in episodes, strike and rest, and the share of days a person
 action grows with their grievance instead of jumping from none to all: a cycle of contention
 rises and ebbs by exhaustion as well as by repression (Tarrow 1998, ch. 9; Koopmans 2004).
 With ``fatigue_weight`` 0 the rule is Epstein's rule A unchanged.
+
+The village keeps the field calendar. In the spring sowing, and still more from the
+haymaking to the end of the grain harvest (the *strada*), the household's hands are in the
+fields, and a day spent seizing a meadow or marching on the manor is a day lost from the crop
+it lives on all winter: for the groups bound to the calendar (``groups.G.field_work``) the
+season's load (``drivers.field_work``, the share of their time it claims) times
+``field_work_cost`` is added to the threshold. It is the opportunity cost of collective
+action (Olson 1965; Popkin 1979, The Rational Peasant, ch. 1), paid in the currency of the
+peasant's year. With ``field_work_cost`` 0 the calendar is inert.
 """
 from __future__ import annotations
 
@@ -29,7 +38,9 @@ from ..params import param
 NAME = "mobilisation"
 CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (1978) AJS "
             "83:1420-1443 thresholds; exhaustion in cycles of contention: Tarrow (1998) Power in "
-            "Movement, 2nd ed., ch. 9, Koopmans (2004) in The Blackwell Companion to Social Movements")
+            "Movement, 2nd ed., ch. 9, Koopmans (2004) in The Blackwell Companion to Social Movements; "
+            "the field calendar as the cost of action: Olson (1965) The Logic of Collective Action, "
+            "Popkin (1979) The Rational Peasant")
 
 
 class Params(BaseModel):
@@ -49,6 +60,9 @@ class Params(BaseModel):
                                 "GUESS: strikes and seizures of 1917 came in waves of days to weeks (Koenker & Rosenberg 1989); calibrated")
     rejoin_share: float = param(0.5, 0.05, 1.0, "share", "fraction of the fatigue that stopped a person to which it must fall before they act again (1: no rest beyond the threshold)",
                                 "GUESS: a rest between episodes; 1 would let people stop and restart on alternate days")
+    field_work_cost: float = param(0.1, 0.0, 1.0, "grievance units", "rise of the threshold at the height of the field season (load 1), for the groups bound to the field calendar",
+                                   "GUESS: as large as Epstein's mean threshold (0.1), so the harvest doubles the cost of acting; "
+                                   "no source measures it, so it is calibrated (prior 0-0.3)")
 
 
 @njit(inline="always", cache=True)

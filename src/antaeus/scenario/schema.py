@@ -54,6 +54,7 @@ class Group(Frozen):
     armed: float = param(0.0, 0, 3, "force weight per person", "weight of one member in a contest of force")
     risk_aversion: float = param(0.5, 0, 1, "mean of a uniform draw on [0, 2 x mean], capped at 1", "mean risk aversion R (Epstein 2002 draws R from U(0,1))")
     joins: float = param(1.0, 0, 1, "ratio", "how readily the group's supporters of a party become its members, against a town's or a regiment's (1)")
+    field_work: bool = Field(False, description="bound to the field calendar: the season's work (drivers.field_work) raises the cost of action")
     exposure: Exposure
     demands: Issues = Field(description="initial mean demands, March 1917")
     initial_support: dict[str, float] = Field(description="relative weights of initial party support")
@@ -153,6 +154,8 @@ class Drivers(Frozen):
     bread_shortfall: Series
     war_burden: Series
     land_hunger: Series
+    field_work: Series = Field(default_factory=Series,
+                               description="the share of their time the field calendar claims from the groups bound to it (0: none)")
 
 
 EVENT_KINDS = Literal[
