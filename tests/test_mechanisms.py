@@ -280,8 +280,8 @@ def test_field_work_raises_the_threshold_by_its_cost_exactly():
 
 def test_the_field_calendar_binds_only_its_groups_and_only_in_season():
     """Peasants (field_work = true) act less while the calendar's load is on; before the season
-    a costly calendar changes nothing at all, and the first day of the mowing changes no one's
-    action but the peasants'."""
+    a costly calendar changes nothing at all, and the first day of the ploughing changes no
+    one's action but the peasants'."""
     from antaeus.engine import drivers
     s = load_scenario("russia1917")
     dates = [dt.date(1917, 4, 20), dt.date(1917, 6, 1), dt.date(1917, 6, 30), dt.date(1917, 7, 6),
