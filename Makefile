@@ -29,6 +29,7 @@ test-statistical: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/ensemble.py
 
 ## make bench-mesa: Mesa's Epstein example against antaeus (installs the mesa extra; ~25 min)
 bench-mesa: $(STAMP)

@@ -29,12 +29,14 @@ from antaeus.api import DEFAULT_SCENARIO, RunOutput, run, scenario_toml
 from antaeus.engine.result import Decision, Observable, PowerChange, Result
 from antaeus.engine.simulate import simulate
 from antaeus.store import DEFAULT_STORE_PATH, read_runs, read_table
+from antaeus.experiments.explore import explore
+from antaeus.experiments.exploration import Exploration
 
 __version__ = _version("antaeus")
 
 __all__ = [
-    "DEFAULT_SCENARIO", "DEFAULT_STORE_PATH", "Decision", "InputError", "Observable",
+    "DEFAULT_SCENARIO", "DEFAULT_STORE_PATH", "Decision", "Exploration", "InputError", "Observable",
     "ParameterInfo", "PowerChange", "Result", "RunOutput", "Scenario", "ScenarioError",
-    "builtin_overlays", "builtin_scenarios", "free_parameters", "load_scenario", "read_runs",
+    "builtin_overlays", "builtin_scenarios", "explore", "free_parameters", "load_scenario", "read_runs",
     "read_table", "run", "scenario_toml", "simulate",
 ]

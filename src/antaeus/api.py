@@ -7,7 +7,6 @@ engine starts, so a mistake costs no simulation time and leaves the store untouc
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -16,6 +15,8 @@ import numpy as np
 import tomli_w
 
 from .engine import calendar
+from .experiments import seeds as seed_rule
+from .options import MAX_SEED, date_in_window, json_ready, several, whole_number
 from .engine.result import Result
 from .engine.simulate import simulate
 from .report.plots import write_plots
@@ -25,10 +26,6 @@ from .store import DEFAULT_STORE_PATH, run_directory, write_run
 
 DEFAULT_SCENARIO = "russia1917"
 DEFAULT_AGENTS = 100_000
-#: decimals kept for floats in the JSON document: enough for any share, stable to print
-JSON_DECIMALS = 6
-#: the store keeps seeds as BIGINT and the random streams read them as uint64
-MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ class RunOutput:
         """The document of ``antaeus run --json`` (docs/json.md): plain JSON types, floats
         rounded to 6 decimals, NaN as null."""
         r = self.result
-        return _json_ready({
+        return json_ready({
             "scenario": r.scenario, "seed": r.seed, "agents": r.agents, "days": r.days,
             "start": r.dates[0] if r.days else None, "end": r.dates[-1] if r.days else None,
             "runtime_s": r.runtime_s, "calibrated": r.calibrated,
@@ -92,7 +89,7 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     default a description of this call. Raises :class:`ScenarioError` (or its sibling
     :class:`InputError`) for any bad input, before anything is simulated or written.
     """
-    at, overlays, sets = _several(at), _several(overlays), _several(sets)
+    at, overlays, sets = several(at), several(overlays), several(sets)
     if isinstance(scenario, Scenario):
         if overlays or sets or patch is not None or not calibrated:
             raise InputError("overlays, --set values, a patch and --uncalibrated apply while loading", source="run()",
@@ -100,19 +97,19 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
         resolved = scenario
     else:
         resolved = load_scenario(scenario, overlays=overlays, sets=sets, patch=patch, calibrated=calibrated)
-    seed = _whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
-    agents = _whole_number(agents, "--agents", 1, None,
+    seed = whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
+    agents = whole_number(agents, "--agents", 1, None,
                            f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
     if threads is not None:
-        threads = _whole_number(threads, "--threads", 1, None, "give 1 or more, or leave it out to use every core")
-    chunk = _whole_number(chunk, "--chunk", 1, None, "give 1 or more locales per work item (default 64)")
-    last = _date_in_window(until, "--until", resolved) if until is not None else resolved.scenario.end
-    at_dates = tuple(sorted({_date_in_window(d, "--at", resolved) for d in at}))
+        threads = whole_number(threads, "--threads", 1, None, "give 1 or more, or leave it out to use every core")
+    chunk = whole_number(chunk, "--chunk", 1, None, "give 1 or more locales per work item (default 64)")
+    last = date_in_window(until, "--until", resolved) if until is not None else resolved.scenario.end
+    at_dates = tuple(sorted({date_in_window(d, "--at", resolved) for d in at}))
     if at_dates and at_dates[-1] > last:
         raise InputError(f"{at_dates[-1]} comes after the last simulated day {last}", source="--at",
                          hint="give --at dates up to --until, or a later --until")
     store_path = _store_path(store)
-    posterior_draws = _whole_number(posterior_draws, "--posterior-draws", 0, 10_000,
+    posterior_draws = whole_number(posterior_draws, "--posterior-draws", 0, 10_000,
                                     "give a number of draws such as 20, or 0 for the posterior median")
     if posterior_draws and not calibrated:
         raise InputError("--posterior-draws draws the calibrated parameters, --uncalibrated keeps the guesses",
@@ -120,8 +117,9 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     scenarios = [resolved] if posterior_draws == 0 else \
         posterior_scenarios(resolved, posterior_draws, seed, keep=[s.split("=", 1)[0].strip() for s in sets])
 
-    results = tuple(simulate(sc, seed + i, agents, until=last, threads=threads, chunk=chunk, progress=progress)
-                    for i, sc in enumerate(scenarios))
+    seeds = [seed] if posterior_draws == 0 else [seed_rule.replication_seed(seed, i) for i in range(posterior_draws)]
+    results = tuple(simulate(sc, s, agents, until=last, threads=threads, chunk=chunk, progress=progress)
+                    for s, sc in zip(seeds, scenarios))
     result = results[0]
     draws = results if posterior_draws else ()
     if store_path is None:
@@ -136,19 +134,17 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
 
 def posterior_scenarios(resolved: Scenario, k: int, seed: int, keep: Iterable[str] = ()) -> list[Scenario]:
     """k copies of the scenario, each with its calibrated parameters drawn from the committed
-    posterior (by weight, reproducibly for a seed); paths in ``keep`` (set by the user) stay."""
+    posterior by the seed rule (replication i draws ``experiments.seeds.posterior_rows``); paths in ``keep``
+    (set by the user) stay."""
     from .calibration.abc import with_parameters
     from .calibration.default import committed_particles
-    from .engine import rng
 
     committed = committed_particles(resolved.scenario.name)
     if committed is None:
         raise InputError(f"scenario '{resolved.scenario.name}' has no calibrated posterior", source="--posterior-draws",
                          hint="calibrate it ('antaeus calibrate', then 'antaeus posterior --export'), or leave the option out")
     paths, particles, weights = committed
-    cdf = np.cumsum(weights)
-    rows = np.minimum(np.searchsorted(cdf, rng.uniforms(seed, rng.STREAM_RESOLUTION, 1, k, 23) * cdf[-1]),
-                      len(cdf) - 1)
+    rows = seed_rule.posterior_rows(weights, seed, range(k))
     kept = set(keep)
     return [with_parameters(resolved, {p: float(v) for p, v in zip(paths, particles[i]) if p not in kept})
             for i in rows]
@@ -174,30 +170,6 @@ def ensemble_observables(draws: Iterable[Result]) -> list[dict]:
 # ------------------------------------------------------------------------- checking
 
 
-def _whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or value < lo or (hi is not None and value > hi):
-        bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
-        raise InputError(f"must be a whole number {bound}, got {value!r}", source=option, hint=hint)
-    return int(value)
-
-
-def _date_in_window(value: dt.date | str, option: str, scenario: Scenario) -> dt.date:
-    start, end = scenario.scenario.start, scenario.scenario.end
-    hint = f"give a real Gregorian date as YYYY-MM-DD from {start} to {end}"
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = calendar.parse_date(str(value))
-        except ValueError as err:
-            raise InputError(str(err), source=option, hint=hint) from None
-    if not start <= value <= end:
-        raise InputError(f"{value} lies outside the scenario's days ({start} to {end})",
-                         source=option, hint=hint)
-    return value
-
-
 def _store_path(store: str | Path | None) -> Path | None:
     """The database path, refused now if it can never be written (a folder, or under a file)."""
     if store is None:
@@ -218,15 +190,6 @@ def _store_path(store: str | Path | None) -> Path | None:
 # ------------------------------------------------------------------------ conversion
 
 
-def _several(values: Any) -> list:
-    """One value or many: ``at="1917-10-01"`` means one date, not ten characters."""
-    if values is None:
-        return []
-    if isinstance(values, (str, Path, dt.date)):
-        return [values]
-    return list(values)
-
-
 def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None}
@@ -240,23 +203,3 @@ def _julian(date: dt.date) -> str | None:
         return calendar.julian(date).isoformat()
     except ValueError:  # outside the years where the 13-day lag holds
         return None
-
-
-def _json_ready(value: Any) -> Any:
-    """Plain JSON values: rounded finite floats (NaN/inf -> None), ISO dates, str paths."""
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        # + 0.0 turns -0.0 into 0.0, so tiny negatives print the same as zero
-        return round(float(value), JSON_DECIMALS) + 0.0 if math.isfinite(value) else None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return value

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from antaeus import api
 from antaeus.calibration.commands import register as register_calibration
@@ -71,7 +73,7 @@ def run_command(
         out = api.run(scenario, **options)
         sys.stdout.write(json.dumps(out.to_json_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
         return
-    with _DayProgress(scenario) as progress:
+    with _Progress(f"simulating {scenario}", "days", last="writing results") as progress:
         out = api.run(scenario, progress=progress, **options)
     written = [("Results", f"{out.store} (run {out.run_id})")] if out.store else []
     written += [("Plot", path) for path in out.plots]
@@ -79,6 +81,53 @@ def run_command(
     if not console.is_terminal:  # a file or a pipe: wide enough that no table is squeezed
         console.width = max(console.width, SUMMARY_WIDTH)
     render_summary(out.result, console, at=out.at, written=written, draws=out.draws)
+
+
+@app.command("explore")
+def explore_command(
+    scenario: ScenarioArg = api.DEFAULT_SCENARIO,
+    overlay: Annotated[Optional[list[str]], typer.Option(
+        "--overlay", help="Add a design point: the scenario with this overlay; repeat for several.")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option(
+        "--set", help="Add a design point: the scenario with this one change, dotted.path=value; repeat for several.")] = None,
+    design: Annotated[Optional[str], typer.Option(help="A design TOML file of named points (docs/explore.md).")] = None,
+    replications: Annotated[int, typer.Option(help="Runs per design point, paired across points.")] = 100,
+    agents: Annotated[int, typer.Option(help="Person-agents per run.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Ensemble seed: fixes every run of every point.")] = 0,
+    posterior: Annotated[bool, typer.Option("--posterior", help="Draw each replication's parameters from the committed posterior.")] = False,
+    workers: Annotated[Optional[int], typer.Option(help="Worker processes (default: one per core); never changes the result.")] = None,
+    executor: Annotated[str, typer.Option(help="local (a process pool) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="A Dask scheduler address (with --executor dask); default: a local cluster.")] = None,
+    store: Annotated[Optional[Path], typer.Option(help="The ensemble store, a folder (default: antaeus-results/ensembles/<scenario>-<digest>).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Run only what the store is missing.")] = False,
+    batch: Annotated[Optional[int], typer.Option(help="Runs per task (default: a few seconds of work); never changes the result.")] = None,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Do not draw the figures.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (docs/json.md) and nothing else.")] = False,
+    uncalibrated: UncalibratedOpt = False,
+) -> None:
+    """Run an ensemble: every design point for the same replications, outcome probabilities with intervals."""
+    from antaeus.experiments.explore import explore
+    from antaeus.report.explore_summary import render_exploration
+    options = dict(overlays=overlay or (), sets=set_ or (), design=design, replications=replications, agents=agents,
+                   seed=seed, posterior=posterior, workers=workers, executor=executor, scheduler=scheduler,
+                   store=store, resume=resume, batch=batch, plots=not no_plots, calibrated=not uncalibrated,
+                   command=shlex.join(["antaeus", *sys.argv[1:]]))
+    try:
+        if as_json:
+            ex = explore(scenario, **options)
+        else:
+            with _Progress(f"exploring {scenario}", "runs", last="summarising and plotting") as progress:
+                ex = explore(scenario, progress=progress, **options)
+    except KeyboardInterrupt:
+        _fail("interrupted; every finished task is stored: rerun the same command with --resume to continue")
+        raise typer.Exit(130) from None
+    if as_json:
+        sys.stdout.write(json.dumps(ex.to_json_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    render_exploration(ex, console, [("Store", ex.store.path)] + [("Plot", p) for p in ex.plots])
 
 
 @app.command("scenarios")
@@ -223,14 +272,17 @@ def validate_command(
     raise typer.Exit(validate_main(model, seeds=seeds, as_json=as_json))
 
 
-class _DayProgress:
-    """A Rich progress bar over simulated days on stderr; yields the engine's callback."""
+class _Progress:
+    """A Rich progress bar on stderr over a count of ``unit`` (days of a run, runs of an
+    ensemble), with the rate and the time left; yields the ``progress(done, total)`` callback."""
 
-    def __init__(self, scenario: str):
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("days"), TimeElapsedColumn(),
-                            console=Console(stderr=True), transient=True)
-        self.task = self.bar.add_task(f"simulating {scenario}", total=None)
+    def __init__(self, description: str, unit: str, last: str | None = None):
+        self.unit, self.last = unit, last
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
+                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task(description, total=None, rate="")
+        self.start: tuple[float, int] | None = None
 
     def __enter__(self):
         self.bar.__enter__()
@@ -240,9 +292,14 @@ class _DayProgress:
         return self.bar.__exit__(*exc)
 
     def advance(self, done: int, total: int) -> None:
-        if done == total:
-            self.bar.update(self.task, description="writing results")
-        self.bar.update(self.task, completed=done, total=total)
+        now = time.perf_counter()
+        if self.start is None:
+            self.start = (now, done)  # what was done before (--resume) does not count in the rate
+        elapsed = now - self.start[0]
+        rate = f"{(done - self.start[1]) / elapsed:.1f} {self.unit}/s" if elapsed > 0 and done > self.start[1] else ""
+        if done == total and self.last:
+            self.bar.update(self.task, description=self.last)
+        self.bar.update(self.task, completed=done, total=total, rate=rate)
 
 
 def _fail(message: str) -> None:

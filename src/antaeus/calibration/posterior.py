@@ -15,7 +15,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..engine import rng
+from ..experiments import seeds as seed_rule
 from ..engine.simulate import simulate
 from ..experiments.intervals import prediction_interval, rank
 from ..scenario import InputError, Scenario
@@ -55,10 +55,8 @@ class Posterior:
                 for j, p in enumerate(self.parameters)]
 
     def draw(self, k: int, seed: int) -> list[dict[str, float]]:
-        """k particles drawn by weight with counter-based uniforms (reproducible)."""
-        cdf = np.cumsum(self.weights)
-        u = rng.uniforms(seed, rng.STREAM_RESOLUTION, 0, k, 17)
-        rows = np.minimum(np.searchsorted(cdf, u * cdf[-1]), len(cdf) - 1)
+        """The particles of replications 0..k-1 of an ensemble with this seed (the seed rule)."""
+        rows = seed_rule.posterior_rows(self.weights, seed, range(k))
         return [dict(zip(self.parameters, map(float, self.particles[i]))) for i in rows]
 
 
@@ -152,7 +150,7 @@ def predictive_check(posterior: Posterior, scenario: Scenario, draws: int = 20, 
     samples: dict[str, list[float]] = {}
     observed: dict[str, float] = {}
     for i, values in enumerate(posterior.draw(draws, seed)):
-        result = simulate(with_parameters(scenario, values), seed * 100_003 + i, agents)
+        result = simulate(with_parameters(scenario, values), seed_rule.replication_seed(seed, i), agents)
         if not observed:
             observed = targets.observed_statistics(result)
         for k, value in targets.simulated_statistics(result, observed).items():

@@ -1,6 +1,7 @@
 """The model against the historical record over many runs: ``antaeus check history``.
 
-Each run of the scenario (seeds ``seed .. seed+runs-1``) is compared with every observation of
+Each run of the scenario (replications 0..runs-1 of the seed rule,
+:mod:`antaeus.experiments.seeds`) is compared with every observation of
 the record in use by :func:`antaeus.data.compare.compare_all`; the comparisons are then pooled
 per (observation, category) into the simulated median and 90% prediction interval (order
 statistics of the runs that produced a value, :mod:`antaeus.experiments.intervals`), beside
@@ -24,7 +25,9 @@ import numpy as np
 
 from antaeus.data.compare import Comparison, compare, compare_all, load_mapping
 from antaeus.data.record import Observation, observations
+from antaeus.experiments import seeds as seed_rule
 from antaeus.engine.simulate import simulate
+from antaeus.options import MAX_SEED, json_ready, several, whole_number
 from antaeus.scenario import InputError, Scenario, load_scenario
 
 from .intervals import coverage, prediction_interval
@@ -32,9 +35,7 @@ from .intervals import coverage, prediction_interval
 DEFAULT_RUNS = 20
 DEFAULT_AGENTS = 20_000
 DEFAULT_OUT = Path("antaeus-results") / "history-check"
-MAX_SEED = 2**63 - 1
 INTERVAL = 0.9  # the level of the prediction interval (experiments.intervals)
-JSON_DECIMALS = 6
 
 #: figure (and summary) families: record families drawn together, in the order of the table
 PANELS: dict[str, tuple[str, ...]] = {
@@ -168,7 +169,8 @@ class HistoryCheck:
     calibration_note: str
     runs: int
     agents: int
-    seeds: tuple[int, ...]
+    seed: int               # the ensemble seed
+    seeds: tuple[int, ...]  # the run seed of each replication (the seed rule)
     overlays: tuple[str, ...]
     sets: tuple[str, ...]
     rows: list[CheckRow]
@@ -202,10 +204,10 @@ class HistoryCheck:
     def to_json_dict(self) -> dict[str, Any]:
         """The document of ``antaeus check history --json`` (floats rounded to 6 decimals,
         dates as ISO strings, NaN as null)."""
-        return _json_ready({
+        return json_ready({
             "scenario": self.scenario, "calibrated": self.calibrated,
             "calibration_note": self.calibration_note, "runs": self.runs, "agents": self.agents,
-            "seeds": [self.seeds[0], self.seeds[-1]], "overlays": list(self.overlays),
+            "seed": self.seed, "seeds": list(self.seeds), "overlays": list(self.overlays),
             "sets": list(self.sets), "interval": {"level": INTERVAL, "coverage": coverage(self.runs, INTERVAL)},
             "rows": [r.to_json_dict() for r in self.rows],
             "summary": self.summary,
@@ -246,15 +248,14 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                   agents: int = DEFAULT_AGENTS, seed: int = 0, overlays: Iterable[str] = (),
                   sets: Iterable[str] = (), calibrated: bool = True,
                   progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
-    """Simulate ``runs`` runs (seeds ``seed`` .. ``seed+runs-1``) and hold each against the
+    """Simulate ``runs`` replications of ensemble seed ``seed`` and hold each against the
     record in use. Every option is checked before the first run: a mistake raises
     :class:`InputError` (or :class:`ScenarioError`) and costs no simulation."""
-    runs = _whole_number(runs, "--runs", 1, None, f"give 1 or more runs, e.g. {DEFAULT_RUNS} (the default)")
-    agents = _whole_number(agents, "--agents", 1, None,
+    runs = whole_number(runs, "--runs", 1, None, f"give 1 or more runs, e.g. {DEFAULT_RUNS} (the default)")
+    agents = whole_number(agents, "--agents", 1, None,
                            f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
-    seed = _whole_number(seed, "--seed", 0, MAX_SEED - (runs - 1),
-                         "give a seed from 0 such that seed + runs - 1 stays below 2**63")
-    overlays, sets = tuple(_several(overlays)), tuple(_several(sets))
+    seed = whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
+    overlays, sets = tuple(several(overlays)), tuple(several(sets))
     if isinstance(scenario, Scenario):
         if overlays or sets or not calibrated:
             raise InputError("overlays, --set values and --uncalibrated apply while loading", source="history_check()",
@@ -273,7 +274,7 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
     region_notes: dict[tuple[str, str], str] = {}
     recorded: set[str] = set()  # regions and fronts with a CA figure in the record
     first_day: dt.date | None = None
-    seeds = tuple(range(seed, seed + runs))
+    seeds = tuple(seed_rule.replication_seed(seed, i) for i in range(runs))
     for i, s in enumerate(seeds):
         result = simulate(resolved, s, agents)
         if first_day is None and result.dates:
@@ -320,7 +321,7 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                                        region_notes.get((region, category), "") or
                                        f"no record for {region}; national observed as reference"))
     return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
-                        getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seeds,
+                        getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seed, seeds,
                         overlays, sets, rows, ca_regions, bool(recorded))
 
 
@@ -380,40 +381,6 @@ def check_out_dir(out: str | Path) -> Path:
     return path
 
 
-def _whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or value < lo or (hi is not None and value > hi):
-        bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
-        raise InputError(f"must be a whole number {bound}, got {value!r}", source=option, hint=hint)
-    return int(value)
-
-
-def _several(values: Any) -> list:
-    if values is None:
-        return []
-    if isinstance(values, (str, Path)):
-        return [values]
-    return list(values)
-
-
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return round(float(value), JSON_DECIMALS) + 0.0 if math.isfinite(value) else None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 # ---------------------------------------------------------------------------- rendering
 
 
@@ -458,7 +425,7 @@ def render(check: HistoryCheck, console, plots: Iterable[Path] = ()) -> None:
 
     calibrated = f"calibrated ({check.calibration_note})" if check.calibrated else "not calibrated"
     console.print(f"History check of {check.scenario}: {check.runs} runs × {check.agents:,} agents, "
-                  f"seeds {check.seeds[0]}..{check.seeds[-1]}; {calibrated}"
+                  f"ensemble seed {check.seed}; {calibrated}"
                   + (f"; overlays {', '.join(check.overlays)}" if check.overlays else "")
                   + (f"; set {', '.join(check.sets)}" if check.sets else ""))
     table = Table(title="Observed against simulated (median and 90% interval over runs)")

@@ -1,0 +1,119 @@
+"""The design of an ensemble: its design points, each a set of changes to one scenario.
+
+The point ``factual`` (the scenario as it is) comes first, always. Each ``--overlay NAME``
+adds a point named after the overlay, each ``--set path=value`` a point named after the
+change, and a design file adds the points it names (docs/explore.md, "Design files")::
+
+    [[point]]
+    name = "moderates-act-early"
+    overlays = ["moderates-act"]
+    set = ["parties.srs.certainty_threshold=0.2"]
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ..scenario import InputError, Scenario, ScenarioError, load_scenario
+from ..scenario.loader import _leaf_paths, builtin_overlays
+
+FACTUAL = "factual"
+NAME = re.compile(r"[a-z0-9_-]{1,64}")
+#: a design file larger than this is not a design (checked before it is parsed)
+MAX_DESIGN_BYTES = 1_000_000
+MAX_POINTS = 200
+
+
+@dataclass(frozen=True)
+class DesignPoint:
+    name: str
+    overlays: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+
+    def keeps(self) -> tuple[str, ...]:
+        """The dotted paths this point sets itself: a posterior draw leaves them as they are."""
+        known = builtin_overlays()
+        paths = [leaf for ov in self.overlays for leaf in _leaf_paths(known[ov].patch)]
+        paths += [s.split("=", 1)[0].strip() for s in self.sets]
+        return tuple(sorted(set(paths)))
+
+
+def design_points(overlays: Iterable[str] = (), sets: Iterable[str] = (),
+                  design: str | Path | None = None) -> list[DesignPoint]:
+    """The factual, then a point per overlay, per --set value and per point of the design file."""
+    points = [DesignPoint(FACTUAL)]
+    points += [DesignPoint(ov, overlays=(ov,)) for ov in overlays]
+    points += [DesignPoint(s.strip(), sets=(s,)) for s in sets]
+    if design is not None:
+        points += read_design(design)
+    seen: set[str] = set()
+    for p in points:
+        if p.name in seen:
+            raise InputError(f"the design point '{p.name}' is given twice", source="--overlay/--set/--design",
+                             hint="name each point once (the factual is always the first point)")
+        seen.add(p.name)
+    if len(points) > MAX_POINTS:
+        raise InputError(f"{len(points)} design points, more than {MAX_POINTS}", source="--design",
+                         hint=f"split the design into ensembles of at most {MAX_POINTS} points")
+    return points
+
+
+def read_design(path: str | Path) -> list[DesignPoint]:
+    """The points of a design TOML file (checked: names, keys and types)."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise InputError("no such design file", source=source, hint="give the path of a design TOML file")
+    if path.stat().st_size > MAX_DESIGN_BYTES:
+        raise InputError(f"the design file is larger than {MAX_DESIGN_BYTES:,} bytes", source=source,
+                         hint="a design lists points with their overlays and --set values; keep it small")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line = re.search(r"line (\d+)", str(err))
+        raise ScenarioError(f"not valid TOML ({err})", source=source, line=int(line.group(1)) if line else None,
+                            hint="fix the TOML syntax") from None
+    extra = set(data) - {"point"}
+    if extra or not isinstance(data.get("point"), list) or not data["point"]:
+        raise InputError("a design file holds [[point]] tables and nothing else", source=source,
+                         field=", ".join(sorted(extra)) or "point",
+                         hint='write [[point]] tables, each with name = "...", and overlays = [...] or set = [...]')
+    out = []
+    for i, entry in enumerate(data["point"]):
+        where = f"point[{i}]"
+        if not isinstance(entry, dict):
+            raise InputError("is not a table", source=source, field=where, hint="write each point as a [[point]] table")
+        unknown = set(entry) - {"name", "overlays", "set"}
+        if unknown:
+            raise InputError(f"unknown key(s) {', '.join(sorted(unknown))}", source=source, field=where,
+                             hint="a point has name, overlays and set")
+        name = entry.get("name")
+        if not isinstance(name, str) or not NAME.fullmatch(name) or name == FACTUAL:
+            raise InputError(f"bad point name {name!r}", source=source, field=f"{where}.name",
+                             hint="give a name of 1-64 characters a-z, 0-9, _ or - (not 'factual', which is always there)")
+        overlays, sets = entry.get("overlays", []), entry.get("set", [])
+        for key, value in (("overlays", overlays), ("set", sets)):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError("must be a list of strings", source=source, field=f"{where}.{key}",
+                                 hint='write for example set = ["parties.srs.certainty_threshold=0.3"]')
+        if not overlays and not sets:
+            raise InputError("changes nothing", source=source, field=where,
+                             hint="give the point overlays = [...] or set = [...] (the factual is always run)")
+        out.append(DesignPoint(name, tuple(overlays), tuple(sets)))
+    return out
+
+
+def resolve(scenario: str | Path, points: list[DesignPoint], calibrated: bool) -> list[Scenario]:
+    """The resolved scenario of every point; an unknown overlay or path raises here, before any work."""
+    return [load_scenario(scenario, overlays=list(p.overlays), sets=list(p.sets), calibrated=calibrated)
+            for p in points]
+
+
+def scenario_hash(toml_text: str) -> str:
+    return hashlib.sha256(toml_text.encode()).hexdigest()[:16]
+

@@ -1,0 +1,154 @@
+"""Running an ensemble's runs on a ``concurrent.futures.Executor`` and keeping what each left.
+
+The runner knows nothing of processes or clusters: it submits tasks to an executor (a local
+process pool, or Dask's ``Client.get_executor()``; :mod:`antaeus.experiments.executors`) and
+writes each finished task's rows as one part of the ensemble store. A task is a batch of
+(point, replication) cells, replication-major, so that it lasts a few seconds; its runs depend
+only on their cells (the seed rule, :mod:`antaeus.experiments.seeds`), so the stored result is
+the same whatever the executor, the number of workers or the batch size.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import time
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+import pyarrow as pa
+
+from ..engine.result import Result
+from ..engine.simulate import simulate
+from ..scenario import Scenario
+from ..store.duckdb_store import weekly_days
+from ..store.ensemble_store import SCHEMAS, EnsembleStore
+from .outcomes import Change, changes_of_power, outcome_of, path_label
+
+#: how many capital soviets the fan charts follow (the regions of greatest capital weight)
+CAPITAL_SOVIETS = 2
+#: tasks in flight per worker: enough to keep every worker busy, few enough to bound memory
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass(frozen=True)
+class Task:
+    """A batch of cells and everything a worker needs to run them, with no file access."""
+
+    cells: tuple[tuple[int, int], ...]       # (point index, replication)
+    scenarios: dict[int, Scenario]           # point index -> resolved scenario
+    seeds: dict[int, int]                    # replication -> run seed
+    draws: dict[int, tuple[int, dict[str, float]]]  # replication -> (particle row, its values)
+    keep: dict[int, tuple[str, ...]]         # point index -> paths the point sets itself
+    agents: int
+
+
+def tasks_of(cells: list[tuple[int, int]], batch: int, scenarios: dict[int, Scenario], seeds: dict[int, int],
+             draws: dict[int, tuple[int, dict[str, float]]], keep: dict[int, tuple[str, ...]],
+             agents: int) -> list[Task]:
+    """Cells in replication-major order, cut into tasks of ``batch`` runs."""
+    ordered = sorted(cells, key=lambda c: (c[1], c[0]))
+    out = []
+    for i in range(0, len(ordered), batch):
+        chunk = tuple(ordered[i:i + batch])
+        points, reps = {p for p, _ in chunk}, {r for _, r in chunk}
+        out.append(Task(chunk, {p: scenarios[p] for p in points}, {r: seeds[r] for r in reps},
+                        {r: draws[r] for r in reps if r in draws}, {p: keep[p] for p in points}, agents))
+    return out
+
+
+def run_task(task: Task) -> dict[str, pa.Table]:
+    """Simulate a task's cells (in a worker) and return the rows of every store table."""
+    from ..calibration.abc import with_parameters
+
+    rows: dict[str, dict[str, list]] = {name: {f.name: [] for f in schema} for name, schema in SCHEMAS.items()}
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    for point, rep in task.cells:
+        scenario = task.scenarios[point]
+        particle = -1
+        if rep in task.draws:
+            particle, values = task.draws[rep]
+            kept = set(task.keep[point])
+            scenario = with_parameters(scenario, {p: v for p, v in values.items() if p not in kept})
+        started = time.perf_counter()
+        result = simulate(scenario, task.seeds[rep], task.agents, threads=1)
+        record_run(rows, result, scenario, point, rep, particle)
+        _append(rows["timing"], point, rep, runtime_s=time.perf_counter() - started, worker=worker)
+    return {name: pa.table(cols, schema=SCHEMAS[name]) for name, cols in rows.items()}
+
+
+def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scenario, point: int, rep: int,
+               particle: int) -> None:
+    """Append one run's rows: its outcome and path, its power log, observables, attempts
+    (decisions that acted) and weekly series for the fan charts."""
+    path = [Change(c.holder, c.route) for c in result.power_log]
+    first_soviet = next((c.date for c in result.power_log if c.holder.startswith("soviet_government")), None)
+    _append(rows["runs"], point, rep, seed=result.seed, particle=particle, outcome=outcome_of(path),
+            path=path_label(path), first_soviet=first_soviet, changes=changes_of_power(path))
+    won = {(d.date, d.action): d.actor for d in result.decisions if d.outcome == "success"}
+    action = {"insurrection": "insurrection", "soviet_transfer": "soviet_power", "coup": "coup"}
+    for step, c in enumerate(result.power_log):
+        _append(rows["power"], point, rep, step=step, date=c.date, holder=c.holder, route=c.route,
+                actor=won.get((c.date, action.get(c.route))), breadth=c.breadth)
+    for o in result.observables:
+        for party, share in o.simulated.items():
+            _append(rows["observables"], point, rep, id=o.id, party=party, simulated=share)
+    for d in result.decisions:
+        if d.acted:
+            _append(rows["decisions"], point, rep, date=d.date, actor=d.actor, action=d.action, p_true=d.p_true,
+                    p_perceived=d.p_perceived, threshold=d.threshold, outcome=d.outcome)
+    weeks = np.asarray(weekly_days(result.days), np.int64)
+    national = result.support[weeks].sum(axis=(1, 2))  # [W,P]
+    national = national / np.maximum(national.sum(axis=1, keepdims=True), 1e-300)
+    series = [("national_support", national)]
+    for r in capital_regions(scenario):
+        series.append((f"soviet:{r}", result.soviets[weeks, result.regions.index(r)]))
+    dates = [result.dates[i] for i in weeks]
+    for name, values in series:
+        for w, date in enumerate(dates):
+            for p, party in enumerate(result.parties):
+                _append(rows["series"], point, rep, series=name, date=date, party=party, value=float(values[w, p]))
+
+
+def capital_regions(scenario: Scenario) -> list[str]:
+    """The regions whose soviets the fan charts follow: those of greatest capital weight."""
+    ranked = sorted(((-spec.capital_weight, name) for name, spec in scenario.regions.items()
+                     if spec.capital_weight > 0))
+    return [name for _, name in ranked[:CAPITAL_SOVIETS]]
+
+
+def _append(columns: dict[str, list], point: int, rep: int, **values) -> None:
+    columns["point"].append(point)
+    columns["replication"].append(rep)
+    for k, v in values.items():
+        columns[k].append(v)
+
+
+def run_all(store: EnsembleStore, tasks: Iterable[Task], executor: Executor, workers: int,
+            progress: Callable[[int], None] | None = None) -> int:
+    """Submit the tasks (a bounded number in flight), store each finished one as a part, and
+    return the runs stored. An interrupt cancels what has not started; finished parts stay."""
+    pending = iter(tasks)
+    in_flight: dict = {}
+    stored = 0
+    limit = max(1, workers * IN_FLIGHT_PER_WORKER)
+    try:
+        while True:
+            while len(in_flight) < limit:
+                task = next(pending, None)
+                if task is None:
+                    break
+                in_flight[executor.submit(run_task, task)] = task
+            if not in_flight:
+                return stored
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = in_flight.pop(future)
+                store.write_part(future.result())
+                stored += len(task.cells)
+                if progress is not None:
+                    progress(len(task.cells))
+    finally:
+        for future in in_flight:
+            future.cancel()

@@ -1,0 +1,81 @@
+"""The executors an ensemble runs on: a local process pool, or a Dask cluster.
+
+Both are plain ``concurrent.futures.Executor`` objects to the runner. The local pool starts its
+workers with the *spawn* method (no forked Numba or thread state), gives each one Numba thread,
+and loads the compiled kernels in each worker before its first task. Dask's executor is
+``distributed.Client.get_executor()``; without a scheduler address a ``LocalCluster`` of one
+thread per worker process is started, and closed again at the end.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Iterator
+
+from ..scenario import InputError, Scenario
+
+EXECUTORS = ("local", "dask")
+#: seconds to wait for a Dask scheduler before calling it unreachable
+SCHEDULER_TIMEOUT_S = 5
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_ready(scenario: Scenario) -> None:
+    """Make a worker process ready: one Numba thread, the kernels loaded from the cache by a
+    run of a few days with a few agents (so the first task pays no compilation)."""
+    import numba
+
+    from ..engine.simulate import simulate
+
+    numba.set_num_threads(1)
+    simulate(scenario, 0, 50, until=scenario.scenario.start + dt.timedelta(days=2), threads=1)
+
+
+@contextlib.contextmanager
+def executor_for(kind: str, workers: int, scheduler: str | None, scenario: Scenario) -> Iterator[tuple[Executor, int]]:
+    """The executor of ``kind`` with its number of workers, closed on exit."""
+    if kind == "local":
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=worker_ready, initargs=(scenario,))
+        try:
+            yield pool, workers
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    with _dask_client(workers, scheduler) as client:
+        client.run(worker_ready, scenario)
+        yield client.get_executor(), max(1, sum(client.nthreads().values()))
+
+
+@contextlib.contextmanager
+def _dask_client(workers: int, scheduler: str | None):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        raise InputError("Dask's 'distributed' is not installed", source="--executor",
+                         hint="pip install distributed, or use --executor local") from None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        with cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError(f"no Dask scheduler answers at '{scheduler}' ({type(err).__name__}: {err})",
+                         source="--scheduler",
+                         hint="start one ('dask scheduler' and 'dask worker ADDRESS') or leave --scheduler out "
+                              "for a local cluster") from None
+    with client:
+        yield client

@@ -1,0 +1,198 @@
+"""A finished (or partly finished) ensemble, read from its store: tables, summaries and plots.
+
+``Exploration.open(store)`` reopens any ensemble store; ``antaeus.explore`` returns one. The
+tables are pandas DataFrames with the design point by name; every summary is computed from
+the stored runs, so reopening a store gives the same answers as the run that wrote it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..options import json_ready
+from ..store.ensemble_store import EnsembleStore
+from .intervals import prediction_interval
+from .outcomes import OUTCOMES, paired_difference, quantile_dates, variance_split, wilson
+
+SUMMARY = "summary.json"
+#: the most frequent paths kept per point in the summaries
+TOP_PATHS = 10
+
+
+class Exploration:
+    """An ensemble's results. Tables: :attr:`runs`, :attr:`outcomes`, :attr:`paths`,
+    :attr:`observables`, :attr:`first_soviet`, :attr:`power`, :attr:`decisions`, :attr:`series`;
+    :attr:`plots` lists the figures beside the store."""
+
+    def __init__(self, store: EnsembleStore):
+        self.store = store
+        self.plots: list[Path] = sorted((store.path / "plots").glob("*.png")) if (store.path / "plots").is_dir() else []
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Exploration":
+        return cls(EnsembleStore.open(path))
+
+    # ------------------------------------------------------------------ design
+    @property
+    def identity(self) -> dict[str, Any]:
+        return self.store.manifest["identity"]
+
+    @property
+    def points(self) -> list[str]:
+        return [p["name"] for p in self.identity["points"]]
+
+    @property
+    def posterior(self) -> bool:
+        return self.identity["posterior"] is not None
+
+    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame["point"] = pd.Categorical.from_codes(frame["point"].astype(int), categories=self.points)
+        return frame
+
+    # ------------------------------------------------------------------ raw tables
+    @cached_property
+    def runs(self) -> pd.DataFrame:
+        """One row per run: point, replication, seed, particle (-1 without --posterior),
+        outcome, path, first_soviet (date or NaT), changes."""
+        return self._named(self.store.table("runs"))
+
+    @cached_property
+    def power(self) -> pd.DataFrame:
+        return self._named(self.store.table("power"))
+
+    @cached_property
+    def decisions(self) -> pd.DataFrame:
+        return self._named(self.store.table("decisions"))
+
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        return self._named(self.store.table("series"))
+
+    # ------------------------------------------------------------------ summaries
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """Per point and outcome: runs, count, p with its Wilson 95% interval (lo, hi); beside
+        the factual, the paired difference and its Newcombe 95% interval (diff, diff_lo,
+        diff_hi); with --posterior, the outcome's variance from the parameters and from chance."""
+        runs = self.runs
+        factual = runs[runs["point"] == self.points[0]].set_index("replication")
+        rows = []
+        for point in self.points:
+            mine = runs[runs["point"] == point].set_index("replication")
+            paired = mine.index.intersection(factual.index)
+            for outcome in OUTCOMES:
+                hit = (mine["outcome"] == outcome).to_numpy()
+                n, k = hit.size, int(hit.sum())
+                lo, hi = wilson(k, n)
+                row = {"point": point, "outcome": outcome, "runs": n, "count": k,
+                       "p": k / n if n else np.nan, "lo": lo, "hi": hi}
+                if point != self.points[0]:
+                    diff = paired_difference((mine.loc[paired, "outcome"] == outcome).to_numpy(),
+                                             (factual.loc[paired, "outcome"] == outcome).to_numpy())
+                    row.update(diff=diff[0], diff_lo=diff[1], diff_hi=diff[2], paired=len(paired))
+                if self.posterior:
+                    row["var_parameters"], row["var_chance"] = variance_split(hit, mine["particle"].to_numpy())
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def paths(self) -> pd.DataFrame:
+        """Per point, the regime paths with their number of runs, most frequent first."""
+        counts = self.runs.groupby(["point", "path"], observed=True).size().rename("runs").reset_index()
+        counts["share"] = counts["runs"] / counts.groupby("point", observed=True)["runs"].transform("sum")
+        return counts.sort_values(["point", "runs", "path"], ascending=[True, False, True]).reset_index(drop=True)
+
+    @cached_property
+    def first_soviet(self) -> pd.DataFrame:
+        """Per point: the share of runs with a soviet government (Wilson 95% interval) and the
+        5%, 50% and 95% quantiles of the date it first took power."""
+        rows = []
+        for point in self.points:
+            dates = self.runs.loc[self.runs["point"] == point, "first_soviet"]
+            n = len(dates)
+            have = dates.dropna()
+            lo, hi = wilson(len(have), n)
+            q = quantile_dates(pd.Timestamp(d).toordinal() for d in have)
+            rows.append({"point": point, "runs": n, "with_soviet_government": len(have),
+                         "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi,
+                         **{k: dt.date.fromordinal(v) if v is not None else None
+                            for k, v in zip(("q05", "median", "q95"), q)}})
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def observables(self) -> pd.DataFrame:
+        """Per point, observable and party: the median share and the 90% prediction interval
+        over runs (order statistics, :mod:`antaeus.experiments.intervals`)."""
+        raw = self._named(self.store.table("observables"))
+        rows = []
+        for (point, oid, party), values in raw.groupby(["point", "id", "party"], observed=True)["simulated"]:
+            v = values.dropna().to_numpy()
+            if v.size == 0:
+                continue
+            lo, hi = prediction_interval(v, 0.9)
+            rows.append({"point": point, "id": oid, "party": party, "runs": v.size,
+                         "median": float(np.median(v)), "lo": lo, "hi": hi})
+        return pd.DataFrame(rows, columns=["point", "id", "party", "runs", "median", "lo", "hi"])
+
+    # ------------------------------------------------------------------ documents
+    def to_json_dict(self) -> dict[str, Any]:
+        """The document of ``antaeus explore --json`` (docs/json.md, "antaeus explore")."""
+        ident = self.identity
+        runs_per_point = self.runs.groupby("point", observed=False).size()
+        outcomes = []
+        for r in self.outcomes.to_dict("records"):
+            item = {k: r[k] for k in ("point", "outcome", "runs", "count", "p", "lo", "hi")}
+            if "diff" in r and r["point"] != self.points[0]:
+                item["vs_factual"] = {"diff": r["diff"], "lo": r["diff_lo"], "hi": r["diff_hi"], "paired": r["paired"]}
+            if self.posterior:
+                item["variance"] = {"parameters": r["var_parameters"], "chance": r["var_chance"]}
+            outcomes.append(item)
+        paths = self.paths.groupby("point", observed=True).head(TOP_PATHS)
+        return json_ready({
+            "scenario": ident["scenario"], "store": str(self.store.path), "seed": ident["seed"],
+            "replications": ident["replications"], "agents": ident["agents"], "posterior": self.posterior,
+            "calibrated": ident["calibrated"], "code_version": ident["code_version"],
+            "complete": not self.store.missing(),
+            "points": [{**{k: p[k] for k in ("name", "overlays", "sets")}, "runs": int(runs_per_point.get(p["name"], 0))}
+                       for p in ident["points"]],
+            "outcomes": outcomes,
+            "paths": [{"point": r["point"], "path": r["path"], "runs": r["runs"], "share": r["share"]}
+                      for r in paths.to_dict("records")],
+            "first_soviet_government": self.first_soviet.to_dict("records"),
+            "observables": self.observables.to_dict("records"),
+            "plots": [str(p) for p in self.plots],
+        })
+
+    def finish(self, plots: bool = True) -> None:
+        """Draw the plots and write ``summary.json`` beside the store (each file atomically)."""
+        if plots and len(self.runs):
+            from ..report.explore_plots import write_explore_plots
+            self.plots = write_explore_plots(self, self.store.path / "plots")
+        _write_atomic(self.store.path / SUMMARY, json.dumps(self.to_json_dict(), indent=1, allow_nan=False) + "\n")
+
+    def __repr__(self) -> str:
+        n = len(self.runs)
+        return (f"<Exploration of {self.identity['scenario']}: {len(self.points)} points × "
+                f"{self.identity['replications']} replications ({n} runs stored) in {self.store.path}>")
+
+    def _repr_html_(self) -> str:
+        table = self.outcomes.pivot(index="outcome", columns="point", values="p").reindex(index=list(OUTCOMES))
+        return f"<p>{self!r}</p>" + table.to_html(float_format=lambda x: f"{x:.1%}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex}-{path.name}")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,76 @@
+"""Checking and converting the options of the public API and the commands, in one place.
+
+Every function here raises :class:`antaeus.scenario.InputError` naming the option and a fix,
+so the command line turns a mistake into exit code 2 before any work starts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .engine import calendar
+from .scenario import InputError, Scenario
+
+#: decimals kept for floats in the JSON documents: enough for any share, stable to print
+JSON_DECIMALS = 6
+#: the stores keep seeds as BIGINT and the random streams read them as uint64
+MAX_SEED = 2**63 - 1
+
+
+def whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) -> int:
+    """``value`` as an int in [lo, hi] (hi None: no upper bound), else InputError on ``option``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or value < lo or (hi is not None and value > hi):
+        bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+        raise InputError(f"must be a whole number {bound}, got {value!r}", source=option, hint=hint)
+    return int(value)
+
+
+def date_in_window(value: dt.date | str, option: str, scenario: Scenario) -> dt.date:
+    """A Gregorian date inside the scenario's days, from a date or a YYYY-MM-DD string."""
+    start, end = scenario.scenario.start, scenario.scenario.end
+    hint = f"give a real Gregorian date as YYYY-MM-DD from {start} to {end}"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = calendar.parse_date(str(value))
+        except ValueError as err:
+            raise InputError(str(err), source=option, hint=hint) from None
+    if not start <= value <= end:
+        raise InputError(f"{value} lies outside the scenario's days ({start} to {end})",
+                         source=option, hint=hint)
+    return value
+
+
+def several(values: Any) -> list:
+    """One value or many: ``at="1917-10-01"`` means one date, not ten characters."""
+    if values is None:
+        return []
+    if isinstance(values, (str, Path, dt.date)):
+        return [values]
+    return list(values)
+
+
+def json_ready(value: Any) -> Any:
+    """Plain JSON values: rounded finite floats (NaN/inf -> None), ISO dates, str paths."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        # + 0.0 turns -0.0 into 0.0, so tiny negatives print the same as zero
+        return round(float(value), JSON_DECIMALS) + 0.0 if math.isfinite(value) else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value

@@ -1,0 +1,169 @@
+"""``antaeus explore``: determinism across executors, faults, the store and bad input."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from antaeus.experiments.explore import explore
+from antaeus.experiments.exploration import Exploration
+from antaeus.store.ensemble_store import TABLES
+
+#: small runs: the engine's cost here is its per-day work, the same at any size
+SMALL = dict(agents=300, seed=11, plots=False)
+RESULT_TABLES = [t for t in TABLES if t != "timing"]  # timing holds wall-clock seconds
+
+
+def antaeus(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
+    entry = Path(sys.executable).with_name("antaeus")
+    command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=600, **kw)
+
+
+def popen(*args: str, cwd: Path) -> subprocess.Popen:
+    entry = Path(sys.executable).with_name("antaeus")
+    return subprocess.Popen([str(entry), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def tables(path: Path) -> dict[str, pd.DataFrame]:
+    store = Exploration.open(path).store
+    return {t: store.table(t) for t in RESULT_TABLES}
+
+
+def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    for t in RESULT_TABLES:
+        pd.testing.assert_frame_equal(a[t], b[t], check_exact=True, obj=t)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """Factual and one overlay, 4 replications, one worker, one task."""
+    path = tmp_path_factory.mktemp("ens") / "reference"
+    explore("russia1917", overlays=["moderates-act"], replications=4, workers=1, batch=50, store=path, **SMALL)
+    return path
+
+
+def test_every_point_meets_the_same_seeds_and_every_run_is_stored_once(reference):
+    runs = Exploration.open(reference).runs
+    assert list(runs["point"].cat.categories) == ["factual", "moderates-act"]
+    assert len(runs) == 8 and not runs.duplicated(["point", "replication"]).any()
+    by_point = runs.pivot(index="replication", columns="point", values="seed")
+    assert (by_point["factual"] == by_point["moderates-act"]).all()
+    assert by_point["factual"].nunique() == 4
+
+
+@pytest.mark.parametrize("how", [dict(workers=2, batch=1), dict(workers=1, batch=1), dict(executor="dask", workers=2)],
+                         ids=["2-workers-batch-1", "1-worker-batch-1", "dask-local-cluster"])
+def test_the_result_is_the_same_whatever_the_executor_workers_or_batch(reference, tmp_path, how):
+    explore("russia1917", overlays=["moderates-act"], replications=4, store=tmp_path / "s", **SMALL, **how)
+    assert_same(tables(tmp_path / "s"), tables(reference))
+
+
+def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_promise(reference, tmp_path):
+    ex = Exploration.open(reference)
+    doc = ex.to_json_dict()
+    assert [p["name"] for p in doc["points"]] == ["factual", "moderates-act"]
+    assert all(p["runs"] == 4 for p in doc["points"])
+    cf = [o for o in doc["outcomes"] if o["point"] == "moderates-act"]
+    assert cf and all({"diff", "lo", "hi"} <= set(o["vs_factual"]) for o in cf)
+    assert all("vs_factual" not in o for o in doc["outcomes"] if o["point"] == "factual")
+    for o in doc["outcomes"]:
+        assert 0 <= o["lo"] <= o["p"] <= o["hi"] <= 1
+    assert sum(o["p"] for o in doc["outcomes"] if o["point"] == "factual") == pytest.approx(1.0)
+    assert {"path", "runs"} <= set(doc["paths"][0]) and doc["first_soviet_government"] and doc["observables"]
+    assert json.loads((reference / "summary.json").read_text())["outcomes"] == doc["outcomes"]
+    again = explore("russia1917", overlays=["moderates-act"], replications=4, workers=1, store=reference, **SMALL)
+    assert again.to_json_dict()["outcomes"] == doc["outcomes"]  # finished: nothing to run, the same answer
+
+
+def _parts_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+    return sum(pq.read_table(f).num_rows for f in (path / "parts").glob("[!.]*/runs.parquet"))
+
+
+def test_kill_9_then_resume_gives_every_run_once_and_the_uninterrupted_result(tmp_path):
+    args = ["explore", "--replications", "24", "--agents", "300", "--seed", "5", "--workers", "1", "--batch", "1",
+            "--no-plots", "--json"]
+    victim = popen(*args, "--store", "killed", cwd=tmp_path)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (tmp_path / "killed" / "parts").is_dir() or \
+            len([p for p in (tmp_path / "killed" / "parts").glob("[!.]*")]) < 3:
+        time.sleep(0.05)
+        assert time.time() < deadline, "no part was written"
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait()
+    stored = _parts_rows(tmp_path / "killed")
+    assert 3 <= stored < 24, "the kill came too late to test anything"
+    refused = antaeus(*args, "--store", "killed", cwd=tmp_path)
+    assert refused.returncode == 2 and "--resume" in refused.stderr
+    resumed = antaeus(*args, "--store", "killed", "--resume", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _parts_rows(tmp_path / "killed") == 24  # each replication written exactly once
+    straight = antaeus(*args, "--store", "straight", cwd=tmp_path)
+    assert straight.returncode == 0, straight.stderr
+    assert_same(tables(tmp_path / "killed"), tables(tmp_path / "straight"))
+    assert json.loads(resumed.stdout)["outcomes"] == json.loads(straight.stdout)["outcomes"]
+
+
+def test_two_processes_on_one_store_both_finish_and_nothing_is_lost(tmp_path):
+    args = ["explore", "--replications", "10", "--agents", "300", "--seed", "3", "--workers", "1", "--batch", "1",
+            "--no-plots", "--json", "--resume", "--store", "shared"]
+    first, second = popen(*args, cwd=tmp_path), popen(*args, cwd=tmp_path)
+    for p in (first, second):
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    alone = antaeus(*args[:-3], "--store", "alone", cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    assert_same(tables(tmp_path / "shared"), tables(tmp_path / "alone"))
+    assert len(Exploration.open(tmp_path / "shared").runs) == 10
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--overlay", "no-such-overlay"], "--overlay"),
+    (["--set", "parameters.no_such.thing=1"], "--set"),
+    (["--replications", "0"], "--replications"),
+    (["--replications", "100001"], "--replications"),
+    (["--agents", "1000000000000"], "--agents"),
+    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "--scheduler"),
+    (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler"),
+    (["--executor", "spark"], "--executor"),
+    (["--workers", "0"], "--workers"),
+])
+def test_bad_options_exit_2_naming_the_option_before_any_work(tmp_path, args, option):
+    out = antaeus("explore", "--replications", "2", "--agents", "300", *args, "--store", "s", cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    assert option in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def _snapshot(path: Path) -> dict[str, bytes]:
+    if path.is_file():
+        return {"": path.read_bytes()}
+    return {str(f.relative_to(path)): f.read_bytes() for f in sorted(path.rglob("*")) if f.is_file()}
+
+
+@pytest.mark.parametrize("make", ["file", "folder", "corrupt", "other-ensemble"])
+def test_a_store_that_is_not_this_ensembles_is_refused_and_left_unchanged(reference, tmp_path, make):
+    target = tmp_path / "target"
+    if make == "file":
+        target.write_bytes(b"DUCK\x00 not an ensemble store")
+    elif make == "folder":
+        target.mkdir()
+        (target / "notes.txt").write_text("my notes")
+    elif make == "corrupt":
+        target.mkdir()
+        (target / "manifest.json").write_text("{not json")
+    else:
+        target = reference
+    before = _snapshot(target)
+    out = antaeus("explore", "--replications", "2", "--agents", "300", "--store", str(target), cwd=tmp_path)
+    assert out.returncode == 2 and "--store" in out.stderr and "Traceback" not in out.stderr
+    assert _snapshot(target) == before
