@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+
+import pytest
 
 from antaeus.report import write_plots
 from antaeus.report.plots import region_groups
@@ -39,3 +42,16 @@ def test_region_groups():
     assert groups["Industrial & agrarian"] == [2, 5]  # unknown regions count as agrarian
     assert groups["Fronts & fleets"] == [3, 4]
     assert groups["All Russia"] == list(range(6))
+
+
+def test_a_full_disk_leaves_no_partial_png(tiny_result, tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    def full_disk(self, path, **kw):
+        Path(path).write_bytes(b"\x89PNG half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    with pytest.raises(OSError):
+        write_plots(tiny_result, tmp_path)
+    assert list(tmp_path.iterdir()) == []

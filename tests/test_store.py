@@ -1,11 +1,17 @@
 """The results store: row counts, several runs per store, no half-written runs."""
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import shutil
+
 import duckdb
 import numpy as np
 import pyarrow.compute as pc
 import pytest
 
+import antaeus
+from antaeus import InputError
 from antaeus.store import TABLES, read_runs, read_table, run_directory, write_run
 from antaeus.store import duckdb_store
 
@@ -134,3 +140,66 @@ def test_read_helpers_on_missing_store_and_bad_table(tmp_path, tiny_result):
     run_id = write_run(tiny_result, store, scenario_toml=TOML)
     with pytest.raises(ValueError):
         read_table(store, "runs; DROP TABLE runs", run_id)
+
+
+# ----------------------------------------------------------------- faults and foreign files
+
+
+def test_the_same_run_into_two_stores_in_one_folder_is_stored_in_both(tiny_result, tmp_path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    run_id = write_run(tiny_result, first, scenario_toml=TOML)
+    assert write_run(tiny_result, second, scenario_toml=TOML) == run_id
+    for store in (first, second):
+        assert [r["run_id"] for r in read_runs(store)] == [run_id]
+        assert read_table(store, "support_daily", run_id).num_rows > 0
+
+
+def test_a_failed_write_leaves_no_run_folder_and_no_rows(tiny_result, store, monkeypatch):
+    def broken(con, table, rows):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(duckdb_store, "_insert", broken)
+    with pytest.raises(OSError):
+        write_run(tiny_result, store, scenario_toml=TOML)
+    assert list((store.parent / "runs").iterdir()) == []  # no orphan folder, no temporary one
+    assert read_runs(store) == []
+
+
+def test_a_run_whose_folder_was_lost_after_its_commit_gets_it_back(tiny_result, store):
+    run_id = write_run(tiny_result, store, scenario_toml=TOML)
+    shutil.rmtree(run_directory(store, run_id))  # as if killed between the commit and the rename
+    assert write_run(tiny_result, store, scenario_toml=TOML) == run_id
+    assert read_table(store, "legitimacy_daily", run_id).num_rows == 30
+    assert len(read_runs(store)) == 1
+
+
+def _write_in_process(result, store, seed):
+    write_run(dataclasses.replace(result, seed=seed), store, scenario_toml=TOML)
+
+
+def test_two_processes_writing_one_store_both_finish(tiny_result, store):
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_write_in_process, args=(tiny_result, store, seed)) for seed in range(2, 8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    assert sorted(r["seed"] for r in read_runs(store)) == list(range(2, 8))
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all\n", "duckdb-other"])
+def test_a_foreign_file_is_refused_before_anything_and_left_unchanged(tiny_result, tmp_path, content):
+    target = tmp_path / "foreign.db"
+    if content == "duckdb-other":
+        with duckdb.connect(str(target)) as con:
+            con.execute("CREATE TABLE accounts (id INTEGER)")
+    else:
+        target.write_bytes(content)
+    before = target.read_bytes()
+    with pytest.raises(InputError, match="not an antaeus store"):
+        write_run(tiny_result, target, scenario_toml=TOML)
+    with pytest.raises(InputError, match="not an antaeus store"):
+        antaeus.run("russia1917", agents=100, until="1917-03-10", store=target)
+    assert target.read_bytes() == before
+    assert not (tmp_path / "runs").exists()

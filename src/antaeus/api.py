@@ -22,7 +22,7 @@ from .engine.simulate import simulate
 from .report.plots import write_plots
 from .report.summary import decision_summary, final_membership, support_rows
 from .scenario import InputError, Scenario, load_scenario
-from .store import DEFAULT_STORE_PATH, run_directory, write_run
+from .store import DEFAULT_STORE_PATH, check_store, run_directory, write_run
 
 DEFAULT_SCENARIO = "russia1917"
 DEFAULT_AGENTS = 100_000
@@ -184,6 +184,7 @@ def _store_path(store: str | Path | None) -> Path | None:
                 raise InputError(f"'{parent}' is a file, so no store can go under it",
                                  source="--store", hint=hint)
             break
+    check_store(path)  # a foreign file is refused now, before the simulation, and left as it was
     return path
 
 

@@ -16,6 +16,7 @@ from statistics import NormalDist
 import numpy as np
 
 from ..experiments import seeds as seed_rule
+from ..files import save_figure
 from ..engine.simulate import simulate
 from ..experiments.intervals import prediction_interval, rank
 from ..scenario import InputError, Scenario
@@ -190,7 +191,7 @@ def write_posterior_plots(posterior: Posterior, out_dir: Path) -> list[Path]:
     fig.suptitle(f"Posterior marginals (generation {posterior.generation}); x range = prior")
     fig.tight_layout()
     marginals = out_dir / "posterior_marginals.png"
-    fig.savefig(marginals)
+    save_figure(fig, marginals)
 
     fig = Figure(figsize=(1.6 * k, 1.6 * k), dpi=80)
     FigureCanvasAgg(fig)
@@ -208,5 +209,5 @@ def write_posterior_plots(posterior: Posterior, out_dir: Path) -> list[Path]:
             if a == k - 1:
                 ax.set_xlabel(posterior.parameters[b].rsplit(".", 1)[-1], fontsize=6)
     pairs = out_dir / "posterior_pairs.png"
-    fig.savefig(pairs)
+    save_figure(fig, pairs)
     return [marginals, pairs]

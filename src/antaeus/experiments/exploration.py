@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..files import write_text_atomic
 from ..options import json_ready
 from ..store.ensemble_store import EnsembleStore
 from .intervals import prediction_interval
@@ -177,7 +176,7 @@ class Exploration:
         if plots and len(self.runs):
             from ..report.explore_plots import write_explore_plots
             self.plots = write_explore_plots(self, self.store.path / "plots")
-        _write_atomic(self.store.path / SUMMARY, json.dumps(self.to_json_dict(), indent=1, allow_nan=False) + "\n")
+        write_text_atomic(self.store.path / SUMMARY, json.dumps(self.to_json_dict(), indent=1, allow_nan=False) + "\n")
 
     def __repr__(self) -> str:
         n = len(self.runs)
@@ -188,11 +187,3 @@ class Exploration:
         table = self.outcomes.pivot(index="outcome", columns="point", values="p").reindex(index=list(OUTCOMES))
         return f"<p>{self!r}</p>" + table.to_html(float_format=lambda x: f"{x:.1%}")
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex}-{path.name}")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -13,8 +13,6 @@ name and renamed, so a full disk never leaves a partial PNG.
 """
 from __future__ import annotations
 
-import os
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..experiments.outcomes import OUTCOMES
+from ..files import save_figure
 from .plots import PARTY_COLOURS
 
 DPI = 100
@@ -42,14 +41,7 @@ def write_explore_plots(exploration, out_dir: Path) -> list[Path]:
                "fans.png": _fans(exploration), "first_soviet.png": _first_soviet(exploration)}
     written = []
     for name, fig in figures.items():
-        path = out_dir / name
-        tmp = out_dir / f".tmp-{os.getpid()}-{uuid.uuid4().hex}-{name}"
-        try:
-            fig.savefig(tmp, format="png")
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        written.append(path)
+        written.append(save_figure(fig, out_dir / name))
     return written
 
 

@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from antaeus.experiments.history_check import CheckRow, HistoryCheck
+from antaeus.files import save_figure
 
 DPI = 100
 ROLE_COLOURS = {True: "#2f6db5", False: "#d95f02"}
@@ -45,7 +46,7 @@ def write_history_plots(check: HistoryCheck, out_dir: str | Path) -> list[Path]:
     for name, fig in figures.items():
         path = out_dir / FILES[name]
         FigureCanvasAgg(fig)
-        fig.savefig(path, dpi=DPI)
+        save_figure(fig, path, dpi=DPI)
         paths.append(path)
     return paths
 

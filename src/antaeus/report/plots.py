@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from antaeus.engine.result import Result
+from antaeus.files import save_figure
 
 DPI = 100
 
@@ -146,4 +147,4 @@ def _date_axis(ax) -> None:
 
 def _save(fig: Figure, path: Path) -> None:
     FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=DPI)
+    save_figure(fig, path, dpi=DPI)

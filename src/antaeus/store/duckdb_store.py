@@ -5,21 +5,26 @@ are small and are what experiments compare across many runs, so they live in one
 queryable database; the full daily arrays are large and read one run at a time, so
 they go to Parquet under ``<store dir>/runs/<run_id>/``.
 
-Crash safety: the Parquet files of a run are written first (temp name, then
-``os.replace``), then every table row of the run is inserted in ONE transaction. A
-process killed midway therefore loses at most the run in flight; the tables never
-hold half a run (at worst an orphaned Parquet folder without a ``runs`` row is left).
+Crash safety: the Parquet files of a run are written into a hidden temporary folder, then
+every table row of the run is inserted in ONE transaction, then the folder is renamed into
+place. A process killed midway therefore loses at most the run in flight: the tables never
+hold half a run, and no run folder appears without its rows (a temporary folder may stay; the
+next write clears those of dead processes). Were a process killed between the commit and the
+rename, the next write of the same run puts its folder back.
 
-DuckDB allows one writing process per file: parallel experiments should hand their
-Results to a single writer.
+DuckDB allows one writing process per file: a second writer waits for the lock (up to
+``LOCK_WAIT_S``) instead of failing. Ensembles use their own store
+(:mod:`antaeus.store.ensemble_store`), which many workers write to at once.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -28,6 +33,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from antaeus.engine.result import Result
+from antaeus.files import temporary_name, write_atomic
+from antaeus.scenario import InputError
 
 DEFAULT_STORE_PATH = Path("antaeus-results") / "antaeus.duckdb"
 
@@ -74,34 +81,121 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
     ``scenario_toml`` is the fully resolved scenario, so the run can be reproduced
     from the store alone; ``command`` is the command line that produced it. The run id is
     derived from the run's inputs; since a seed fixes the result bit for bit, storing the
-    same run again changes nothing and returns the same id.
+    same run again changes nothing and returns the same id. Stores that share a folder share
+    its ``runs/`` folder: the same run's files are the same bytes, so whichever store wrote
+    them first, both find them. A file that is not an antaeus store is refused
+    (:func:`check_store`) and left as it was.
     """
     store_path = Path(store_path)
+    check_store(store_path)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id(result, scenario_toml)
-    if store_path.exists() and any(r["run_id"] == run_id for r in read_runs(store_path)):
-        return run_id
     run_dir = run_directory(store_path, run_id)
-
+    stored = _has_run(store_path, run_id)
+    if stored and run_dir.is_dir():
+        return run_id
+    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale(run_dir.parent)
+    tmp = temporary_name(run_dir)
     try:
-        run_dir.mkdir(parents=True)
-        _write_parquet(support_daily_table(result), run_dir / "support_daily.parquet")
-        _write_parquet(legitimacy_daily_table(result), run_dir / "legitimacy_daily.parquet")
-        tables = _run_tables(result, run_id, scenario_toml=scenario_toml, command=command)
-        with duckdb.connect(str(store_path)) as con:
-            _ensure_schema(con)
-            con.begin()
-            try:
-                for name, table in tables.items():
-                    _insert(con, name, table)
-                con.commit()
-            except BaseException:
-                con.rollback()
+        tmp.mkdir()
+        _write_parquet(support_daily_table(result), tmp / "support_daily.parquet")
+        _write_parquet(legitimacy_daily_table(result), tmp / "legitimacy_daily.parquet")
+        if not stored:
+            tables = _run_tables(result, run_id, scenario_toml=scenario_toml, command=command)
+            with _connect(store_path) as con:
+                _ensure_schema(con)
+                con.begin()
+                try:
+                    for name, table in tables.items():
+                        _insert(con, name, table)
+                    con.commit()
+                except BaseException:
+                    con.rollback()
+                    raise
+        try:
+            os.rename(tmp, run_dir)
+        except OSError:
+            if not run_dir.is_dir():  # not the same run's files from another store in this folder
                 raise
-    except BaseException:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return run_id
+
+
+def check_store(store_path: str | Path) -> None:
+    """Refuse, writing nothing, a store path that holds anything but an antaeus store: a
+    folder, a file that is not a DuckDB database, or a database with other tables."""
+    path = Path(store_path)
+    hint = f"give a new file name or an antaeus store, such as {DEFAULT_STORE_PATH}"
+    if path.is_dir():
+        raise InputError(f"'{path}' is a folder, not a database file", source="--store", hint=hint)
+    if not path.exists():
+        return
+    try:
+        with _connect(path, read_only=True) as con:
+            tables = {r[0] for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+            columns = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'runs'").fetchall()}
+    except duckdb.Error:
+        raise InputError(f"'{path}' is not a DuckDB database, so not an antaeus store; it was left as it was",
+                         source="--store", hint=hint) from None
+    if tables and not (tables <= set(_SCHEMA) and {"run_id", "scenario_toml"} <= columns):
+        raise InputError(f"'{path}' is a DuckDB database with other tables ({', '.join(sorted(tables)[:5])}), "
+                         "not an antaeus store; it was left as it was", source="--store", hint=hint)
+
+
+#: how long a writer waits for another process's lock on the store before giving up
+LOCK_WAIT_S = 120.0
+
+
+@contextlib.contextmanager
+def _connect(store_path: Path, read_only: bool = False):
+    """A connection to the store, waiting while another process holds it (DuckDB allows one
+    writing process per file; runs are written in short transactions, so the wait is short)."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    delay = 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(store_path), read_only=read_only)
+            break
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _has_run(store_path: Path, run_id: str) -> bool:
+    if not store_path.exists():
+        return False
+    with _connect(store_path, read_only=True) as con:
+        if not _has_table(con, "runs"):
+            return False
+        return bool(con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0])
+
+
+def _clear_stale(folder: Path) -> None:
+    """Remove temporary run folders left by processes that no longer run."""
+    for item in folder.glob(".tmp-*"):
+        pid = item.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def new_run_id(result: Result, scenario_toml: str) -> str:
@@ -134,12 +228,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
     """Write beside the target, then rename: readers never see a half-written file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp))
 
 
 # --------------------------------------------------------------------- Arrow tables
@@ -290,7 +379,7 @@ def read_runs(store_path: str | Path) -> list[dict]:
     store_path = Path(store_path)
     if not store_path.exists():
         return []
-    with duckdb.connect(str(store_path), read_only=True) as con:
+    with _connect(store_path, read_only=True) as con:
         if not _has_table(con, "runs"):
             return []
         cur = con.execute("SELECT * FROM runs ORDER BY created_utc, run_id")
@@ -305,7 +394,7 @@ def read_table(store_path: str | Path, table: str, run_id: str) -> pa.Table:
         return pq.read_table(run_directory(store_path, run_id) / f"{table}.parquet")
     if table not in _SCHEMA:  # the name goes into SQL: only known tables
         raise ValueError(f"unknown table {table!r}; known: {TABLES + PARQUET_TABLES}")
-    with duckdb.connect(str(store_path), read_only=True) as con:
+    with _connect(Path(store_path), read_only=True) as con:
         rel = con.sql(f"SELECT * FROM {table} WHERE run_id = ?", params=[run_id])
         to_arrow = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table
         return to_arrow()
