@@ -153,7 +153,8 @@ def test_export_refuses_a_posterior_fitted_to_another_model(tmp_path):
 
 def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch):
     from antaeus import api
-    from antaeus.calibration.default import committed_particles, export
+    from antaeus.calibration.default import export
+    from antaeus.scenario.loader import committed_particles
     from antaeus.scenario import loader
 
     posterior = synthetic_posterior(tmp_path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from antaeus.experiments.explore import explore
+from antaeus import explore
 from antaeus.experiments.exploration import Exploration
 from antaeus.store.ensemble_store import TABLES
 
@@ -84,6 +84,21 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
     assert again.to_json_dict()["outcomes"] == doc["outcomes"]  # finished: nothing to run, the same answer
 
 
+def test_from_a_juncture_the_factual_is_the_straight_one_and_a_change_acts_only_after(reference, tmp_path):
+    explore("russia1917", overlays=["moderates-act"], replications=3, workers=1, from_="1917-07-01",
+            store=tmp_path / "j", **SMALL)
+    branched, straight = tables(tmp_path / "j"), tables(reference)
+    for t in RESULT_TABLES:
+        mine = branched[t][branched[t]["point"] == 0].reset_index(drop=True)
+        theirs = straight[t][(straight[t]["point"] == 0) & (straight[t]["replication"] < 3)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True, obj=t)
+    series = branched["series"]
+    before = series[pd.to_datetime(series["date"]) < "1917-07-01"]
+    factual, changed = (before[before["point"] == p].drop(columns="point").reset_index(drop=True) for p in (0, 1))
+    pd.testing.assert_frame_equal(factual, changed, check_exact=True)
+    assert Exploration.open(tmp_path / "j").to_json_dict()["from"] == "1917-07-01"
+
+
 def _parts_rows(path: Path) -> int:
     import pyarrow.parquet as pq
     return sum(pq.read_table(f).num_rows for f in (path / "parts").glob("[!.]*/runs.parquet"))
@@ -136,6 +151,8 @@ def test_two_processes_on_one_store_both_finish_and_nothing_is_lost(tmp_path):
     (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler"),
     (["--executor", "spark"], "--executor"),
     (["--workers", "0"], "--workers"),
+    (["--from", "1916-01-01"], "--from"),
+    (["--from", "1917-02-30"], "--from"),
 ])
 def test_bad_options_exit_2_naming_the_option_before_any_work(tmp_path, args, option):
     out = antaeus("explore", "--replications", "2", "--agents", "300", *args, "--store", "s", cwd=tmp_path)

@@ -50,6 +50,11 @@ EXAMPLE_VALUES = {
     "membership.recruit": dict(
         members=np.array([24000.0, 100000.0]), supporters=np.array([2e6, 1e6]),
         rates=np.array([0.03, 0.02]), join_share=0.04, independent=0.002, attrition=0.005),
+    "power.settle": dict(
+        actor="bolsheviks", action="insurrection", success=True, day=200, cooldown_days=14.0,
+        parties=["bolsheviks", "left_srs", "srs"], platforms=np.array([[0.9, 0.9, 0.8, 1.0], [0.8, 1.0, 0.6, 0.9],
+                                                                       [0.5, 0.9, 0.5, 0.4]]),
+        insurgents=[0, 1], moderates=[2], params=mechanisms.power.Params()),
     "membership.reach": dict(
         base=np.array([[0.5, 0.1], [0.3, 0.0]]), members=np.array([24000.0, 100000.0]), scale=3e5),
 }

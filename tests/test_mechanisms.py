@@ -104,12 +104,14 @@ class Town:
                    radical=np.zeros((self.L, self.P), np.int32), sums=np.zeros((self.L, 5)),
                    active=np.zeros(self.L, np.int32), onsets=np.zeros(self.L, np.int32),
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
-        step.advance(seed, day, chunk, step.theta(p), self.locale_start, self.locale_region, self.locale_group,
-                     self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
-                     self.attachment, self.active, self.fatigue, self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure, self.march_demand, self.policy,
-                     self.platforms, self.available, self.governing, self.log_reach, self.region_mean, self.repression,
-                     self.busy, self.prev_active, -1, -1, out["party"], out["radical"], out["sums"],
-                     out["active"], out["onsets"], out["loyal"], out["leaning"])
+        step.advance(seed, day, chunk, step.theta(p),
+                     step.Locales(self.locale_start, self.locale_region, self.locale_group),
+                     step.People(self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
+                                 self.attachment, self.active, self.fatigue, self.march_demand),
+                     step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
+                                self.policy, self.platforms, self.available, self.governing, self.log_reach,
+                                self.region_mean, self.repression, self.busy, self.prev_active, -1, -1),
+                     step.Counts(**out))
         return out
 
     def start_at(self, demand: float):

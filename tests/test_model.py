@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from antaeus.engine import calendar
+from antaeus.core import calendar
 from antaeus.engine.simulate import simulate
 from antaeus.scenario import load_scenario
 
@@ -83,7 +83,7 @@ def test_march_demands_spread_about_the_group():
     """People's March demands scatter about their group's by ``demands.spread``, and today's
     demands start at them."""
     from antaeus.engine.population import layout, populate
-    from antaeus.calibration.abc import with_parameters
+    from antaeus.scenario.loader import with_parameters
     s = load_scenario("russia1917")
     lay = layout(s, 20_000)
     groups = list(s.groups)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from antaeus.engine import rng
+from antaeus.core import rng
 from antaeus.mechanisms import influence
 from antaeus.models import ModelInputError
 from antaeus.models import bounded_confidence as bc

@@ -8,7 +8,7 @@ import pytest
 from numba import njit
 from pydantic import ValidationError
 
-from antaeus.engine import rng
+from antaeus.core import rng
 from antaeus.models import civil_violence as cv
 from antaeus.models.civil_violence import kernels as K
 from antaeus.models.civil_violence.claims import CLAIMS

@@ -53,6 +53,10 @@ def test_wilson_interval_matches_its_formula_at_known_points():
     assert wilson(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
     assert wilson(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
     assert wilson(10, 10)[1] == 1.0
+    for n in (1, 7, 10, 1000, 12345):
+        for k in {0, 1, n // 2, n - 1, n}:
+            lo, hi = wilson(k, n)
+            assert 0.0 <= lo <= k / n <= hi <= 1.0, (k, n)
 
 
 def test_paired_difference_is_zero_for_identical_runs_and_tighter_when_pairs_agree():

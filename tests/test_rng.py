@@ -1,4 +1,4 @@
-"""The counter-based random streams (antaeus.engine.rng).
+"""The counter-based random streams (antaeus.core.rng).
 
 Every draw is a pure function of (seed, stream, day, index, draw): same key, same number;
 any change of key, a different number; and the numbers look like U(0,1) and N(0,1).
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from antaeus.engine import rng
+from antaeus.core import rng
 
 N = 1_000_000
 

@@ -25,11 +25,10 @@ from antaeus.scenario import (
     free_parameters,
     load_scenario,
 )
-from antaeus.api import DEFAULT_SCENARIO, RunOutput, run, scenario_toml
+from antaeus.api import DEFAULT_SCENARIO, RunOutput, explore, run, scenario_toml
 from antaeus.engine.result import Decision, Observable, PowerChange, Result
 from antaeus.engine.simulate import simulate
 from antaeus.store import DEFAULT_STORE_PATH, read_runs, read_table
-from antaeus.experiments.explore import explore
 from antaeus.experiments.exploration import Exploration
 
 __version__ = _version("antaeus")

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-KERNEL_PACKAGES = ("engine", "mechanisms", "models")
+KERNEL_PACKAGES = ("core", "engine", "mechanisms", "models")
 
 
 def source_digest(package: Path = PACKAGE) -> str:

@@ -7,18 +7,23 @@ engine starts, so a mistake costs no simulation time and leaves the store untouc
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
-import tomli_w
 
-from .engine import calendar
+from .core import calendar
 from .experiments import seeds as seed_rule
+from .scenario.loader import committed_particles, scenario_toml, with_parameters
 from .options import MAX_SEED, date_in_window, json_ready, several, whole_number
 from .engine.result import Result
 from .engine.simulate import simulate
+from .experiments.exploration import Exploration
+from .experiments.explore import explore as explore_ensemble
+from .report.explore_plots import write_explore_plots
 from .report.plots import write_plots
 from .report.summary import decision_summary, final_membership, support_rows
 from .scenario import InputError, Scenario, load_scenario
@@ -64,14 +69,6 @@ class RunOutput:
             **({"posterior_draws": len(self.draws), "ensemble": ensemble_observables(self.draws)}
                if self.draws else {}),
         })
-
-
-def scenario_toml(scenario: Scenario) -> str:
-    """The resolved scenario as TOML that loads back to an equal Scenario.
-
-    TOML has no null, so unset optional fields are left out; they load back as unset.
-    """
-    return tomli_w.dumps(_drop_none(scenario.model_dump(mode="python")))
 
 
 def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
@@ -132,13 +129,29 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     return RunOutput(resolved, result, at_dates, run_ids[0], store_path, figures, draws)
 
 
+@functools.wraps(explore_ensemble)
+def explore(scenario: str | Path = DEFAULT_SCENARIO, *, plots: bool = True, **options) -> Exploration:
+    """Run an ensemble (``antaeus explore``), draw its figures beside the store (``plots``) and
+    return its :class:`~antaeus.experiments.exploration.Exploration`. Every other option is that
+    of :func:`antaeus.experiments.explore.explore`; docs/explore.md describes them all."""
+    exploration = explore_ensemble(scenario, **options)
+    if plots and len(exploration.runs):
+        exploration.plots = write_explore_plots(exploration, exploration.store.path / "plots")
+        exploration.write_summary()
+    return exploration
+
+
+_inner = inspect.signature(explore_ensemble).parameters
+explore.__signature__ = inspect.signature(explore_ensemble).replace(parameters=[
+    *[p for name, p in _inner.items() if name not in ("progress", "command")],
+    inspect.Parameter("plots", inspect.Parameter.KEYWORD_ONLY, default=True, annotation="bool"),
+    _inner["progress"], _inner["command"]])
+
+
 def posterior_scenarios(resolved: Scenario, k: int, seed: int, keep: Iterable[str] = ()) -> list[Scenario]:
     """k copies of the scenario, each with its calibrated parameters drawn from the committed
     posterior by the seed rule (replication i draws ``experiments.seeds.posterior_rows``); paths in ``keep``
     (set by the user) stay."""
-    from .calibration.abc import with_parameters
-    from .calibration.default import committed_particles
-
     committed = committed_particles(resolved.scenario.name)
     if committed is None:
         raise InputError(f"scenario '{resolved.scenario.name}' has no calibrated posterior", source="--posterior-draws",
@@ -189,14 +202,6 @@ def _store_path(store: str | Path | None) -> Path | None:
 
 
 # ------------------------------------------------------------------------ conversion
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_drop_none(v) for v in value]
-    return value
 
 
 def _julian(date: dt.date) -> str | None:

@@ -95,6 +95,7 @@ def explore_command(
     agents: Annotated[int, typer.Option(help="Person-agents per run.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Ensemble seed: fixes every run of every point.")] = 0,
     posterior: Annotated[bool, typer.Option("--posterior", help="Draw each replication's parameters from the committed posterior.")] = False,
+    from_: Annotated[Optional[str], typer.Option("--from", help="A juncture, YYYY-MM-DD: every point continues the factual's state of that day.")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes (default: one per core); never changes the result.")] = None,
     executor: Annotated[str, typer.Option(help="local (a process pool) or dask.")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="A Dask scheduler address (with --executor dask); default: a local cluster.")] = None,
@@ -106,18 +107,17 @@ def explore_command(
     uncalibrated: UncalibratedOpt = False,
 ) -> None:
     """Run an ensemble: every design point for the same replications, outcome probabilities with intervals."""
-    from antaeus.experiments.explore import explore
     from antaeus.report.explore_summary import render_exploration
     options = dict(overlays=overlay or (), sets=set_ or (), design=design, replications=replications, agents=agents,
-                   seed=seed, posterior=posterior, workers=workers, executor=executor, scheduler=scheduler,
+                   seed=seed, posterior=posterior, from_=from_, workers=workers, executor=executor, scheduler=scheduler,
                    store=store, resume=resume, batch=batch, plots=not no_plots, calibrated=not uncalibrated,
                    command=shlex.join(["antaeus", *sys.argv[1:]]))
     try:
         if as_json:
-            ex = explore(scenario, **options)
+            ex = api.explore(scenario, **options)
         else:
             with _Progress(f"exploring {scenario}", "runs", last="summarising and plotting") as progress:
-                ex = explore(scenario, progress=progress, **options)
+                ex = api.explore(scenario, progress=progress, **options)
     except KeyboardInterrupt:
         _fail("interrupted; every finished task is stored: rerun the same command with --resume to continue")
         raise typer.Exit(130) from None

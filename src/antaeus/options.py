@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import calendar
+from .core import calendar
 from .scenario import InputError, Scenario
 
 #: decimals kept for floats in the JSON documents: enough for any share, stable to print

@@ -34,7 +34,7 @@ import numpy as np
 from ..data.record import data_version
 from ..engine.simulate import simulate
 from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
-from ..scenario.loader import model_version
+from ..scenario.loader import model_version, with_parameters
 from ..store import DEFAULT_STORE_PATH
 from . import targets
 from .budget import Budget, parse_budget
@@ -84,18 +84,6 @@ def natural_values(parameters, ranges: dict[str, tuple[float, float]]) -> dict[s
 
 def database_path(store: str | Path, scenario: str, budget: Budget) -> Path:
     return Path(store).parent / "calibration" / f"{scenario}-{budget.label}.db"
-
-
-def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """The scenario with some free parameters replaced (validated, so bounds still hold)."""
-    data = scenario.model_dump(mode="python")
-    for path, value in values.items():
-        node = data
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = float(value)
-    return Scenario.model_validate(data)
 
 
 def particle_seed(values: dict[str, float], base: int) -> int:

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import tomli_w
 
 from ..data.record import data_version
@@ -63,11 +62,3 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
     return [toml, table]
 
 
-def committed_particles(scenario_name: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
-    """The exported particles of a built-in scenario: (paths, particles [n,k], weights [n])."""
-    f = loader.posterior_folder() / f"{scenario_name}.csv"
-    if not f.is_file():
-        return None
-    rows = list(csv.reader(f.read_text().splitlines()))
-    header, body = rows[0], np.array(rows[1:], float)
-    return header[:-1], body[:, :-1], body[:, -1] / body[:, -1].sum()

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from antaeus.scenario.errors import InputError, ScenarioError
+from antaeus.core.errors import InputError, ScenarioError
 
 COLUMNS = ("id", "version", "in_use", "section", "date", "date_julian", "date_end", "constituency",
            "grouping", "value", "unit", "total", "status", "source", "note")

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..mechanisms import decisions as rule
 from ..scenario.schema import Scenario
-from . import rng
+from ..core import rng
 from .result import Decision
 from .world import World
 

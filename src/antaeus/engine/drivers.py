@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 
 from ..mechanisms import war
-from ..scenario.schema import Scenario, Series
+from ..scenario.schema import Scenario
 from .world import World
 
 SETTINGS = ("urban", "rural", "front")

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..scenario.schema import ISSUES, Scenario
-from . import rng
+from ..core import rng
 
 
 @dataclass

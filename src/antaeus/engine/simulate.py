@@ -5,28 +5,333 @@ Daily order (docs/odd.md, "Process overview and scheduling"):
 influence, legitimacy, party choice, mobilisation (one fused kernel); 4. soviet re-elections;
 5. membership and reach; 6. strategic actors read, decide, and power is resolved;
 7. observation.
+
+A :class:`Run` holds what changes (:class:`State`: the people, the world, yesterday's carry-over
+and the recorders) apart from what the scenario fixes (:class:`Conditions`). Random draws are
+keyed by (seed, day, ...), so the state at the start of a day is the whole of a run's position:
+:meth:`Run.snapshot` serialises it, and :meth:`Run.resume` continues it, under the same scenario
+(bit for bit the straight run) or under another one (a counterfactual from that day on).
 """
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numba
 import numpy as np
 
+from ..core import calendar
+from ..core.errors import InputError
 from ..mechanisms import membership as member_rule
+from ..mechanisms import power as power_rule
 from ..mechanisms import soviets as soviet_rule
-from ..scenario.errors import InputError
 from ..scenario.params import free_parameters
 from ..scenario.schema import Scenario
-from . import calendar, drivers, events, observe, step
+from . import drivers, events, observe, step
 from .actors import Actors, Forces
-from .population import layout, populate, region_totals
+from .population import Agents, layout, populate, region_totals
 from .result import PowerChange, Result
 from .world import World
 
 OBSERVATION_KINDS = set(observe.FAMILY)
+
+
+def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until: dt.date | None = None,
+             threads: int | None = None, chunk: int = 64,
+             progress: Callable[[int, int], None] | None = None) -> Result:
+    """Run a scenario. ``agents`` people-agents stand for the whole population; ``threads``
+    and ``chunk`` (locales per parallel work item) change speed, never the result."""
+    _check_agents(agents)
+    if until is not None:
+        _check_day(until, scenario, "until")
+    with _threads(threads):
+        run = Run.start(scenario, seed, agents, until=until, chunk=chunk)
+        run.advance(run.days, progress)
+        return run.result()
+
+
+# ------------------------------------------------------------------------------ the state
+
+
+@dataclass
+class Records:
+    """What a run records each day (the arrays of :class:`Result`) and the logs it keeps."""
+
+    support: np.ndarray      # [D,R,G,P]
+    active: np.ndarray       # [D,R,G]
+    onsets: np.ndarray       # [D,R,G]
+    members: np.ndarray      # [D,P]
+    soviets: np.ndarray      # [D,R,P]
+    legitimacy: np.ndarray   # [D,R]
+    demands: np.ndarray      # [D,R,4]
+    leaning: np.ndarray      # [D,R,G]
+    observables: list = field(default_factory=list)
+    power_log: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, D: int, R: int, G: int, P: int) -> "Records":
+        return cls(np.zeros((D, R, G, P)), np.zeros((D, R, G)), np.zeros((D, R, G)), np.zeros((D, P)),
+                   np.zeros((D, R, P)), np.zeros((D, R)), np.zeros((D, R, 4)), np.zeros((D, R, G)))
+
+
+@dataclass
+class State:
+    """Everything that changes during a run, at the start of day ``day``: what a snapshot holds."""
+
+    seed: int
+    agents: int              # the agents asked for (the layout is rebuilt from it)
+    end: dt.date             # the last day of the run
+    day: int                 # the next day to simulate (0 = the first)
+    people: Agents
+    world: World
+    prev_active: np.ndarray  # [L] people active yesterday, per locale
+    region_mean: np.ndarray  # [R,5] yesterday's mean demands and legitimacy per region
+    support_now: np.ndarray  # [R,G,P] yesterday's support (the breadth of a change of power on an event day)
+    records: Records
+    runtime_s: float = 0.0
+
+
+@dataclass
+class Conditions:
+    """What the scenario fixes for every day of a run: derived once, never changed."""
+
+    theta: np.ndarray
+    exposure: np.ndarray       # [G,4]
+    setting: np.ndarray        # [R] index into drivers.SETTINGS
+    base_drivers: np.ndarray
+    busy: np.ndarray           # [D,R,G] the season's cost of action, for the groups it binds
+    march: np.ndarray          # [R,3] the conditions the March demands answer
+    march_policy: np.ndarray   # [4] what it left unmet the March legitimacy answers
+    renewal: np.ndarray        # [R] days between a soviet's re-elections
+    constituent: np.ndarray    # [G] bool: groups that elect soviets
+    delegates: np.ndarray      # [R] congress delegates' weight
+    recruitment: np.ndarray    # [P]
+    joins: np.ndarray          # [G] the share of a group's supporters that counts towards membership
+    splitter: int
+    split_parent: int
+    schedule: dict
+    region_of_cell: np.ndarray
+
+    @classmethod
+    def of(cls, s: Scenario, dates: list[dt.date], w: World) -> "Conditions":
+        R, G = len(w.regions), len(w.groups)
+        exposure = np.array([[g.exposure.bread, g.exposure.war, g.exposure.land, g.exposure.power]
+                             for g in s.groups.values()])
+        setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
+        base_drivers = drivers.tabulate(s, dates)
+        field_groups = np.array([g.field_work for g in s.groups.values()], np.float64)
+        busy = (s.parameters.mobilisation.field_work_cost * drivers.field_work(s, dates)[:, setting, None]
+                * field_groups[None, None, :])
+        sp = s.parameters.soviets  # the army's committees renew at their own pace
+        front = setting == drivers.SETTINGS.index("front")
+        delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
+                              for reg in s.regions.values()])
+        delegates *= np.where(front, sp.army_delegation, 1.0)  # the congress's norms
+        splitter = next((i for i, p in enumerate(s.parties.values()) if p.action == "split" and p.split_from), -1)
+        schedule: dict[dt.date, list] = {}
+        for name, e in s.events.items():
+            if e.enabled:
+                schedule.setdefault(e.date, []).append((name, e))
+        return cls(
+            theta=step.theta(s.parameters), exposure=exposure, setting=setting, base_drivers=base_drivers,
+            busy=busy, march=np.ascontiguousarray(base_drivers[0][setting]),
+            march_policy=np.array(s.government.policy.as_tuple()),
+            renewal=np.where(front, sp.army_reelection_days, sp.reelection_days),
+            constituent=np.array([g.soviet_constituency for g in s.groups.values()]), delegates=delegates,
+            recruitment=np.array([p.recruitment_rate for p in s.parties.values()]),
+            joins=np.array([g.joins for g in s.groups.values()]),
+            splitter=splitter,
+            split_parent=w.index(s.parties[w.parties[splitter]].split_from) if splitter >= 0 else -1,
+            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G))
+
+
+# -------------------------------------------------------------------------------- a run
+
+
+class Run:
+    """One run of a scenario, advanced day by day; its state can be saved and continued."""
+
+    def __init__(self, scenario: Scenario, state: State, chunk: int = 64):
+        s = scenario
+        self.s, self.state, self.chunk = s, state, chunk
+        self.dates = calendar.days(s.scenario.start, state.end)
+        self.lay = layout(s, state.agents)
+        w = state.world
+        if (int(self.lay.locale_start[-1]) != state.people.hardship.size or w.parties != list(s.parties)
+                or w.regions != list(s.regions) or w.groups != list(s.groups)):
+            raise InputError(f"scenario '{s.scenario.name}' has another population, parties or regions than the "
+                             "snapshot's run", source="--from",
+                             hint="branch only into scenarios that keep the population, parties and regions")
+        w.offensive_deadline = events.offensive_deadline(s)
+        self.c = Conditions.of(s, self.dates, w)
+        self.actors = Actors(s, w, state.seed)
+        self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group)
+        self.counts = step.new_counts(self.lay.locales, len(w.parties))
+        self.region_agents = np.maximum(self.lay.cell_agents.sum(axis=1), 1)
+
+    @property
+    def days(self) -> int:
+        return len(self.dates)
+
+    @classmethod
+    def start(cls, scenario: Scenario, seed: int, agents: int, *, until: dt.date | None = None,
+              chunk: int = 64) -> "Run":
+        s = scenario
+        end = until or s.scenario.end
+        lay = layout(s, agents)
+        people = populate(s, lay, seed)
+        w = World.initial(s)
+        R, G, P = len(w.regions), len(w.groups), len(w.parties)
+        D = len(calendar.days(s.scenario.start, end))
+        region_agents = np.maximum(lay.cell_agents.sum(axis=1), 1)
+        state = State(seed=seed, agents=agents, end=end, day=0, people=people, world=w,
+                      prev_active=np.zeros(lay.locales, np.int32),
+                      region_mean=region_totals(lay, people, R) / region_agents[:, None],  # the drawn people's own
+                      support_now=np.zeros((R, G, P)), records=Records.empty(D, R, G, P))
+        run = cls(s, state, chunk)
+        run.log_power(run.dates[0], "imperial_government", "inherited", "the February days have begun")
+        return run
+
+    def snapshot(self) -> bytes:
+        """The whole state at the start of the next day, serialised (to store or to send)."""
+        return pickle.dumps(self.state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def resume(cls, scenario: Scenario, snapshot: bytes, chunk: int = 64) -> "Run":
+        """Continue a snapshot under ``scenario``: the snapshot's own scenario gives the straight
+        run bit for bit; another one changes only what happens from the snapshot's day on."""
+        state = pickle.loads(snapshot)
+        if scenario.scenario.start > state.end or not isinstance(state, State):
+            raise InputError("the snapshot does not belong to this scenario's window", source="--from",
+                             hint="branch into scenarios with the same start and end")
+        return cls(scenario, state, chunk)
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.dates[0]).days
+
+    # ---------------------------------------------------------------------- the days
+    def advance(self, to: int, progress: Callable[[int, int], None] | None = None) -> "Run":
+        """Simulate the days from the state's next day up to (not including) day ``to``."""
+        started = time.perf_counter()
+        for d in range(self.state.day, to):
+            self._day(d)
+            self.state.day = d + 1
+            if progress is not None:
+                progress(d + 1, self.days)
+        self.state.runtime_s += time.perf_counter() - started
+        return self
+
+    def _day(self, d: int) -> None:
+        s, st, c, lay = self.s, self.state, self.c, self.lay
+        w, people, rec = st.world, st.people, st.records
+        date = self.dates[d]
+        R, G, P = len(w.regions), len(w.groups), len(w.parties)
+        weight = lay.weight
+        # 1. scheduled events
+        for name, e in c.schedule.get(date, ()):
+            events.apply(e, s, w, people, lay, lambda h, r, note: self.log_power(date, h, r, note or name))
+        events.collapse_of_offensive(w, d, people, lay)
+        # 2. drivers
+        today_drivers = drivers.today(c.base_drivers, d, c.setting, w, s.parameters.war)
+        # 3. every person
+        out = self.counts
+        for arr in (out.party, out.radical, out.sums):
+            arr.fill(0)
+        reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
+        today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
+                           w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
+                           w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent)
+        step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
+        st.prev_active[:] = out.active
+        support_now = _cells(out.party, lay.cell_locale_start).reshape(R, G, P) * weight
+        st.support_now = support_now
+        radical_now = _cells(out.radical, lay.cell_locale_start).reshape(R, G, P) * weight
+        active_cells = _cells(out.active, lay.cell_locale_start).reshape(R, G) * weight
+        onset_cells = _cells(out.onsets, lay.cell_locale_start).reshape(R, G) * weight
+        loyal_cells = _cells(out.loyal, lay.cell_locale_start).reshape(R, G) * weight
+        sums = _cells(out.sums, lay.cell_locale_start)
+        region_sums = np.zeros((R, 5))
+        np.add.at(region_sums, c.region_of_cell, sums)
+        st.region_mean = region_sums / self.region_agents[:, None]
+        # 4. soviets
+        w.soviets = soviet_rule.reelect(w.soviets, support_now[:, c.constituent, :].sum(axis=1), c.renewal)
+        # 5. membership (reach follows it in tomorrow's party choice)
+        ms = s.parameters.membership
+        w.members = member_rule.recruit(w.members, (support_now * c.joins[None, :, None]).sum(axis=(0, 1)),
+                                        c.recruitment, ms.join_share, ms.independent_rate, ms.attrition)
+        # 6. strategic actors and power
+        forces = Forces(radical_now, loyal_cells, support_now, float(out.leaning.sum()) * weight)
+        rec.decisions.extend(self.actors.decide(
+            w, forces, d, date, self.log_power,
+            lambda actor, action, success: self._settle(actor, action, success, date, d)))
+        # 7. observation
+        for name, e in c.schedule.get(date, ()):
+            if e.kind in OBSERVATION_KINDS:
+                rec.observables.extend(observe.observe(e, s, support_now, w.soviets, c.delegates,
+                                                       w.parties, w.regions, w.groups))
+        rec.support[d] = support_now
+        rec.active[d] = active_cells
+        rec.onsets[d] = onset_cells
+        rec.members[d] = w.members
+        rec.soviets[d] = w.soviets
+        rec.legitimacy[d] = st.region_mean[:, 4]
+        rec.demands[d] = st.region_mean[:, :4]
+        rec.leaning[d] = _cells(out.leaning, lay.cell_locale_start).reshape(R, G) * weight
+
+    def _settle(self, actor: str, action: str, success: bool, date: dt.date, d: int) -> None:
+        """Apply an attempt's outcome (:func:`antaeus.mechanisms.power.settle`) to the world."""
+        w, people = self.state.world, self.state.people
+        insurgents = self.actors.allies(w, w.index(actor)) if action == "insurrection" and success else []
+        out = power_rule.settle(actor, action, success, d, self.s.parameters.power,
+                                self.s.parameters.decisions.cooldown_days, w.parties, w.platforms,
+                                insurgents, self.actors.moderates)
+        if out.splits:
+            w.available[w.index(actor)] = True
+        if out.cooldown_until is not None:
+            w.cooldown[actor] = out.cooldown_until
+            if actor != "army_command":
+                p = w.index(actor)
+                w.base_reach[p] *= out.reach_kept
+                w.members[p] *= out.members_kept
+        if out.legitimacy_shock:
+            events.shock_legitimacy(people, [slice(0, people.legitimacy.size)], out.legitimacy_shock)
+        if out.route is not None:
+            w.last_change = d
+            w.holder, w.ruling = out.holder, out.ruling
+            w.policy[:] = out.policy
+            if out.repression_factor != 1.0:
+                w.repression *= out.repression_factor
+            self.log_power(date, w.holder, out.route)
+
+    def log_power(self, date: dt.date, holder: str, route: str, note: str = "") -> None:
+        st, w = self.state, self.state.world
+        total = st.support_now.sum()
+        bloc = [w.index(p) for p in w.ruling]
+        breadth = float(st.support_now[:, :, bloc].sum() / total) if (bloc and total) else float("nan")
+        st.records.power_log.append(PowerChange(date, holder, route, breadth, note))
+
+    # ---------------------------------------------------------------------- the result
+    def result(self) -> Result:
+        s, st, rec, w = self.s, self.state, self.state.records, self.state.world
+        d = st.day
+        return Result(
+            scenario=s.scenario.name, seed=st.seed, agents=int(self.lay.locale_start[-1]), dates=self.dates[:d],
+            parties=w.parties, regions=w.regions, groups=w.groups,
+            activities=[g.activity for g in s.groups.values()],
+            support=rec.support[:d], active=rec.active[:d], onsets=rec.onsets[:d], membership=rec.members[:d],
+            soviets=rec.soviets[:d], legitimacy=rec.legitimacy[:d], demands=rec.demands[:d],
+            leaning=rec.leaning[:d], observables=list(rec.observables), power_log=list(rec.power_log),
+            decisions=list(rec.decisions), parameters={p.path: p.value for p in free_parameters(s)},
+            group_activity={g: spec.activity for g, spec in s.groups.items()},
+            runtime_s=st.runtime_s, calibrated=s.scenario.calibrated,
+            calibration_note=s.scenario.calibration_note)
+
+
+# ------------------------------------------------------------------------------ helpers
 
 
 def _cells(per_locale: np.ndarray, cell_locale_start: np.ndarray) -> np.ndarray:
@@ -45,193 +350,28 @@ def _governing(w: World) -> np.ndarray:
     return mask
 
 
-def simulate(scenario: Scenario, seed: int = 0, agents: int = 100_000, *, until: dt.date | None = None,
-             threads: int | None = None, chunk: int = 64,
-             progress: Callable[[int, int], None] | None = None) -> Result:
-    """Run a scenario. ``agents`` people-agents stand for the whole population; ``threads``
-    and ``chunk`` (locales per parallel work item) change speed, never the result."""
+def _check_agents(agents: int) -> None:
     if agents < 1:
         raise InputError(f"agents must be a positive whole number, not {agents}", source="agents",
                          hint="give at least 1 agent (the default is 100000)")
-    if until is not None and not scenario.scenario.start <= until <= scenario.scenario.end:
-        raise InputError(f"{until} lies outside the scenario ({scenario.scenario.start} to {scenario.scenario.end})",
-                         source="until", hint="choose a date inside the scenario's window")
-    before = numba.get_num_threads()
-    if threads:
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    try:
-        return _simulate(scenario, seed, agents, until, chunk, progress)
-    finally:
-        numba.set_num_threads(before)
 
 
-def _simulate(scenario, seed, agents, until, chunk, progress) -> Result:
-    started = time.perf_counter()
-    s = scenario
-    end = until or s.scenario.end
-    dates = calendar.days(s.scenario.start, end)
-    lay = layout(s, agents)
-    people = populate(s, lay, seed)
-    w = World.initial(s)
-    actors = Actors(s, w, seed)
-    P, R, G = len(w.parties), len(w.regions), len(w.groups)
-    L = lay.locales
-    region_of_cell = np.repeat(np.arange(R), G)
-    weight = lay.weight
-    th = step.theta(s.parameters)
-    exposure = np.array([[g.exposure.bread, g.exposure.war, g.exposure.land, g.exposure.power]
-                         for g in s.groups.values()])
-    setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
-    base_drivers = drivers.tabulate(s, dates)
-    field_groups = np.array([g.field_work for g in s.groups.values()], np.float64)
-    busy = (s.parameters.mobilisation.field_work_cost * drivers.field_work(s, dates)[:, setting, None]
-            * field_groups[None, None, :])  # [D,R,G]: the season's cost of action, for the groups it binds
-    march = np.ascontiguousarray(base_drivers[0][setting])  # the conditions the March demands answer
-    march_policy = np.array(s.government.policy.as_tuple())  # what it left unmet the March legitimacy answers
-    sp = s.parameters.soviets  # the army's committees renew at their own pace
-    front = setting == drivers.SETTINGS.index("front")
-    renewal = np.where(front, sp.army_reelection_days, sp.reelection_days)
-    constituent = np.array([g.soviet_constituency for g in s.groups.values()])
-    delegates = np.array([sum(reg.population.get(g, 0.0) for g in s.groups if s.groups[g].soviet_constituency)
-                          for reg in s.regions.values()])
-    delegates *= np.where(front, sp.army_delegation, 1.0)  # the congress's norms
-    recruitment = np.array([p.recruitment_rate for p in s.parties.values()])
-    joins = np.array([g.joins for g in s.groups.values()])  # the share of a group's supporters that counts towards membership
-    splitter = next((i for i, p in enumerate(s.parties.values()) if p.action == "split" and p.split_from), -1)
-    split_parent = w.index(s.parties[w.parties[splitter]].split_from) if splitter >= 0 else -1
-    w.offensive_deadline = events.offensive_deadline(s)
-    schedule: dict[dt.date, list] = {}
-    for name, e in s.events.items():
-        if e.enabled:
-            schedule.setdefault(e.date, []).append((name, e))
+def _check_day(date: dt.date, scenario: Scenario, source: str) -> None:
+    if not scenario.scenario.start <= date <= scenario.scenario.end:
+        raise InputError(f"{date} lies outside the scenario ({scenario.scenario.start} to {scenario.scenario.end})",
+                         source=source, hint="choose a date inside the scenario's window")
 
-    D = len(dates)
-    rec_support = np.zeros((D, R, G, P))
-    rec_active = np.zeros((D, R, G))
-    rec_onsets = np.zeros((D, R, G))
-    rec_members = np.zeros((D, P))
-    rec_soviets = np.zeros((D, R, P))
-    rec_legit = np.zeros((D, R))
-    rec_demands = np.zeros((D, R, 4))
-    rec_leaning = np.zeros((D, R, G))
-    observables, power_log, decisions = [], [], []
 
-    out_party = np.zeros((L, P), np.int32)
-    out_radical = np.zeros((L, P), np.int32)
-    out_sums = np.zeros((L, 5), np.float64)
-    out_active = np.zeros(L, np.int32)
-    out_onsets = np.zeros(L, np.int32)
-    out_loyal = np.zeros(L, np.int32)
-    out_leaning = np.zeros(L, np.float64)
-    prev_active = np.zeros(L, np.int32)
-    region_agents = np.maximum(lay.cell_agents.sum(axis=1), 1)
-    region_mean = region_totals(lay, people, R) / region_agents[:, None]  # the first day's: the drawn people's own
-    support_now = np.zeros((R, G, P))
-    radical_now = np.zeros((R, G, P))
+class _threads:
+    """Use ``threads`` Numba threads inside the block (None: leave them as they are)."""
 
-    def log_power(date, holder, route, note=""):
-        total = support_now.sum()
-        bloc = [w.index(p) for p in w.ruling]
-        breadth = float(support_now[:, :, bloc].sum() / total) if (bloc and total) else float("nan")
-        power_log.append(PowerChange(date, holder, route, breadth, note))
+    def __init__(self, threads: int | None):
+        self.threads = threads
 
-    log_power(dates[0], "imperial_government", "inherited", "the February days have begun")
-    pw = s.parameters.power
-    for d, date in enumerate(dates):
-        # 1. scheduled events
-        for name, e in schedule.get(date, ()):
-            events.apply(e, s, w, people, lay, lambda h, r, note: log_power(date, h, r, note or name))
-        events.collapse_of_offensive(w, d, people, lay)
-        # 2. drivers
-        today = drivers.today(base_drivers, d, setting, w, s.parameters.war)
-        # 3. every person
-        for arr in (out_party, out_radical, out_sums):
-            arr.fill(0)
-        reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
-        log_reach = np.log(reach + 0.01)
-        step.advance(seed, d + 1, chunk, th, lay.locale_start, lay.locale_region, lay.locale_group,
-                     people.hardship, people.risk_aversion, people.threshold, people.demand,
-                     people.legitimacy, people.party, people.attachment, people.active, people.fatigue,
-                     today, march, s.government.legitimacy, march_policy, exposure, people.march_demand, w.policy, w.platforms, w.available,
-                     _governing(w), log_reach,
-                     region_mean, w.repression, busy[d], prev_active, splitter, split_parent,
-                     out_party, out_radical, out_sums, out_active, out_onsets,
-                     out_loyal, out_leaning)
-        prev_active[:] = out_active
-        support_now = _cells(out_party, lay.cell_locale_start).reshape(R, G, P) * weight
-        radical_now = _cells(out_radical, lay.cell_locale_start).reshape(R, G, P) * weight
-        active_cells = _cells(out_active, lay.cell_locale_start).reshape(R, G) * weight
-        onset_cells = _cells(out_onsets, lay.cell_locale_start).reshape(R, G) * weight
-        loyal_cells = _cells(out_loyal, lay.cell_locale_start).reshape(R, G) * weight
-        sums = _cells(out_sums, lay.cell_locale_start)
-        region_sums = np.zeros((R, 5))
-        np.add.at(region_sums, region_of_cell, sums)
-        region_mean = region_sums / region_agents[:, None]
-        # 4. soviets
-        w.soviets = soviet_rule.reelect(w.soviets, support_now[:, constituent, :].sum(axis=1), renewal)
-        # 5. membership (reach follows it in tomorrow's party choice)
-        ms = s.parameters.membership
-        w.members = member_rule.recruit(w.members, (support_now * joins[None, :, None]).sum(axis=(0, 1)), recruitment,
-                                        ms.join_share, ms.independent_rate, ms.attrition)
-        # 6. strategic actors and power
-        forces = Forces(radical_now, loyal_cells, support_now, float(out_leaning.sum()) * weight)
+    def __enter__(self):
+        self.before = numba.get_num_threads()
+        if self.threads:
+            numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
 
-        def outcome(actor, action, success, date=date, d=d):
-            if action == "split":
-                if success:
-                    w.available[w.index(actor)] = True
-                return
-            if not success:
-                w.cooldown[actor] = d + int(s.parameters.decisions.cooldown_days)
-                if actor != "army_command":
-                    p = w.index(actor)
-                    w.base_reach[p] *= 1.0 - pw.failure_reach_loss
-                    w.members[p] *= 1.0 - pw.failure_member_loss
-                else:
-                    events.shock_legitimacy(people, [slice(0, people.legitimacy.size)], pw.failed_coup_shock)
-                return
-            w.last_change = d
-            if action == "coup":
-                w.holder, w.ruling = "military_government", ()
-                w.policy[:] = (0.0, 0.0, 0.2, 0.0)
-                w.repression *= pw.coup_repression
-                log_power(date, w.holder, "coup")
-            elif action == "insurrection":
-                bloc = actors.allies(w, w.index(actor))
-                w.ruling = tuple(w.parties[q] for q in bloc)
-                w.holder = "soviet_government:" + "+".join(w.ruling)
-                w.policy[:] = w.platforms[bloc].mean(axis=0)
-                log_power(date, w.holder, "insurrection")
-            else:  # soviet_power
-                w.ruling = tuple(w.parties[q] for q in actors.moderates)
-                w.holder = "soviet_government:" + "+".join(w.ruling)
-                w.policy[:] = np.maximum(w.platforms[actors.moderates].mean(axis=0), (0.6, 0.7, 0.5, 1.0))
-                log_power(date, w.holder, "soviet_transfer")
-
-        decisions.extend(actors.decide(w, forces, d, date, log_power, outcome))
-        # 7. observation
-        for name, e in schedule.get(date, ()):
-            if e.kind in OBSERVATION_KINDS:
-                observables.extend(observe.observe(e, s, support_now, w.soviets, delegates,
-                                                   w.parties, w.regions, w.groups))
-        rec_support[d] = support_now
-        rec_active[d] = active_cells
-        rec_onsets[d] = onset_cells
-        rec_members[d] = w.members
-        rec_soviets[d] = w.soviets
-        rec_legit[d] = region_mean[:, 4]
-        rec_demands[d] = region_mean[:, :4]
-        rec_leaning[d] = _cells(out_leaning, lay.cell_locale_start).reshape(R, G) * weight
-        if progress is not None:
-            progress(d + 1, D)
-
-    return Result(
-        scenario=s.scenario.name, seed=seed, agents=int(lay.locale_start[-1]), dates=dates,
-        parties=w.parties, regions=w.regions, groups=w.groups, activities=[g.activity for g in s.groups.values()],
-        support=rec_support, active=rec_active, onsets=rec_onsets, membership=rec_members,
-        soviets=rec_soviets, legitimacy=rec_legit, demands=rec_demands, leaning=rec_leaning,
-        observables=observables, power_log=power_log,
-        decisions=decisions, parameters={p.path: p.value for p in free_parameters(s)},
-        group_activity={g: spec.activity for g, spec in s.groups.items()},
-        runtime_s=time.perf_counter() - started, calibrated=s.scenario.calibrated,
-        calibration_note=s.scenario.calibration_note)
+    def __exit__(self, *exc):
+        numba.set_num_threads(self.before)

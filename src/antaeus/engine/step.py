@@ -7,11 +7,13 @@ agent's index, so the result is the same for any thread count or chunk size.
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 from numba import njit, prange
 
 from ..mechanisms import demands, influence, legitimacy, mobilisation, support
-from . import rng
+from ..core import rng
 
 # Positions of the scalar parameters in the ``theta`` vector handed to the kernel.
 THETA = (
@@ -32,25 +34,54 @@ def theta(parameters) -> np.ndarray:
     return np.array([getattr(getattr(parameters, m), f) for m, f in THETA], np.float64)
 
 
-@njit(parallel=True, cache=True)
-def advance(seed, day, chunk, th,
-            locale_start, locale_region, locale_group,
-            hardship, risk, threshold, demand, legit, party, attachment, active, fatigue,
-            drivers, march, march_legitimacy, march_policy, exposure, march_demand, policy, platforms, available, governing, log_reach,
-            region_mean, repression, busy, prev_active, splitter, split_parent,
-            out_party, out_radical, out_sums, out_active, out_onsets,
-            out_loyal, out_leaning):
-    """Advance every person by one day; write per-locale counts into the ``out_*`` arrays.
+#: The kernel's inputs and outputs as named bundles (Numba takes named tuples of arrays and
+#: scalars as arguments): the locales, the people, today's conditions, and the per-locale counts.
+Locales = namedtuple("Locales", "start region group")
+People = namedtuple("People", "hardship risk threshold demand legitimacy party attachment active fatigue march_demand")
+Today = namedtuple("Today", "drivers march march_legitimacy march_policy exposure policy platforms "
+                            "available governing log_reach region_mean repression busy prev_active splitter split_parent")
+Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning")
 
-    drivers [R,3] bread, war, land; march [R,3] the same on the first day (the conditions the March demands
-    already answer); march_legitimacy the government's starting legitimacy; march_policy [4] the March
-    government's policy (what it left unmet in a person's March demands, the March legitimacy already answers);
-    exposure [G,4] (bread, war, land, power); march_demand [N,4] uint8, each person's March demands in 255ths; policy [4];
-    platforms [P,4]; available [P] bool; governing [P] bool (in the government); log_reach [P,R]; region_mean [R,5] (four demands
-    and legitimacy, yesterday); repression [R]; busy [R,G] today's cost of action from the field calendar
-    (field_work_cost times the season's load, for the groups bound to it); prev_active [L] (people active yesterday); fatigue [N] each
-    person's running mean of their own days in action (updated here).
+
+def people_of(agents) -> People:
+    """The kernel's view of :class:`antaeus.engine.population.Agents` (the same arrays)."""
+    return People(agents.hardship, agents.risk_aversion, agents.threshold, agents.demand, agents.legitimacy,
+                  agents.party, agents.attachment, agents.active, agents.fatigue, agents.march_demand)
+
+
+def new_counts(locales: int, parties: int) -> Counts:
+    return Counts(np.zeros((locales, parties), np.int32), np.zeros((locales, parties), np.int32),
+                  np.zeros((locales, 5), np.float64), np.zeros(locales, np.int32), np.zeros(locales, np.int32),
+                  np.zeros(locales, np.int32), np.zeros(locales, np.float64))
+
+
+@njit(parallel=True, cache=True)
+def advance(seed, day, chunk, th, locales, people, today, out):
+    """Advance every person by one day; write per-locale counts into ``out`` (:data:`Counts`).
+
+    ``locales``: agent offsets [L+1] and each locale's region and group. ``people``: the per-agent
+    arrays of :class:`~antaeus.engine.population.Agents` (``fatigue`` is each person's running mean
+    of their own days in action, updated here; ``march_demand`` [N,4] uint8, each person's March
+    demands in 255ths). ``today``: drivers [R,3] bread, war, land; march [R,3] the same on the first
+    day (the conditions the March demands already answer); march_legitimacy the government's
+    starting legitimacy; march_policy [4] the March government's policy (what it left unmet in a
+    person's March demands, the March legitimacy already answers); exposure [G,4] (bread, war,
+    land, power); policy [4]; platforms [P,4]; available [P] bool; governing [P] bool (in the
+    government); log_reach [P,R]; region_mean [R,5] (four demands and legitimacy, yesterday);
+    repression [R]; busy [R,G] today's cost of action from the field calendar (field_work_cost
+    times the season's load, for the groups bound to it); prev_active [L] (people active
+    yesterday); splitter, split_parent: the party that can split and its parent (-1: none).
     """
+    locale_start, locale_region, locale_group = locales.start, locales.region, locales.group
+    hardship, risk, threshold, demand = people.hardship, people.risk, people.threshold, people.demand
+    legit, party, attachment, active = people.legitimacy, people.party, people.attachment, people.active
+    fatigue, march_demand = people.fatigue, people.march_demand
+    drivers, march, march_legitimacy, march_policy = today.drivers, today.march, today.march_legitimacy, today.march_policy
+    exposure, policy, platforms, available = today.exposure, today.policy, today.platforms, today.available
+    governing, log_reach, region_mean, repression = today.governing, today.log_reach, today.region_mean, today.repression
+    busy, prev_active, splitter, split_parent = today.busy, today.prev_active, today.splitter, today.split_parent
+    out_party, out_radical, out_sums, out_active = out.party, out.radical, out.sums, out.active
+    out_onsets, out_loyal, out_leaning = out.onsets, out.loyal, out.leaning
     rate, gain, pgain = th[0], th[1], th[2]
     eps, mu, w_link = th[3], th[4], th[5]
     l_rate, l_anchor, l_weight = th[6], th[7], th[8]

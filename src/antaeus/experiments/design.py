@@ -114,6 +114,22 @@ def resolve(scenario: str | Path, points: list[DesignPoint], calibrated: bool) -
             for p in points]
 
 
+def check_branchable(scenarios: list[Scenario], points: list[DesignPoint]) -> None:
+    """With --from every point continues the factual's state, so it must keep the factual's
+    window, population, parties, regions and groups; a point that changes them is refused."""
+    factual = scenarios[0]
+
+    def frame(s: Scenario):
+        return (s.scenario.start, s.scenario.end, list(s.parties), list(s.groups), s.agents_per_locale,
+                {r: dict(spec.population) for r, spec in s.regions.items()})
+
+    for point, s in zip(points[1:], scenarios[1:]):
+        if frame(s) != frame(factual):
+            raise InputError(f"the point '{point.name}' changes the window, population, parties, regions or "
+                             "groups, so it cannot continue the factual's state", source="--from",
+                             hint="leave --from out for this point, or change only what acts from that date on")
+
+
 def scenario_hash(toml_text: str) -> str:
     return hashlib.sha256(toml_text.encode()).hexdigest()[:16]
 

@@ -9,6 +9,7 @@ the same whatever the executor, the number of workers or the batch size.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import time
@@ -20,8 +21,9 @@ import numpy as np
 import pyarrow as pa
 
 from ..engine.result import Result
-from ..engine.simulate import simulate
+from ..engine.simulate import Run, simulate
 from ..scenario import Scenario
+from ..scenario.loader import with_parameters
 from ..store.duckdb_store import weekly_days
 from ..store.ensemble_store import SCHEMAS, EnsembleStore
 from .outcomes import Change, changes_of_power, outcome_of, path_label
@@ -42,40 +44,65 @@ class Task:
     draws: dict[int, tuple[int, dict[str, float]]]  # replication -> (particle row, its values)
     keep: dict[int, tuple[str, ...]]         # point index -> paths the point sets itself
     agents: int
+    branch: dt.date | None = None            # --from: every point continues the factual from this day
 
 
 def tasks_of(cells: list[tuple[int, int]], batch: int, scenarios: dict[int, Scenario], seeds: dict[int, int],
              draws: dict[int, tuple[int, dict[str, float]]], keep: dict[int, tuple[str, ...]],
-             agents: int) -> list[Task]:
-    """Cells in replication-major order, cut into tasks of ``batch`` runs."""
-    ordered = sorted(cells, key=lambda c: (c[1], c[0]))
-    out = []
-    for i in range(0, len(ordered), batch):
-        chunk = tuple(ordered[i:i + batch])
-        points, reps = {p for p, _ in chunk}, {r for _, r in chunk}
-        out.append(Task(chunk, {p: scenarios[p] for p in points}, {r: seeds[r] for r in reps},
-                        {r: draws[r] for r in reps if r in draws}, {p: keep[p] for p in points}, agents))
+             agents: int, branch: dt.date | None = None) -> list[Task]:
+    """Cells in replication-major order, cut into tasks of about ``batch`` runs. With a branch
+    date a task holds whole replications, so each runs the factual up to the date once."""
+    by_rep: dict[int, list[tuple[int, int]]] = {}
+    for cell in sorted(cells, key=lambda c: (c[1], c[0])):
+        by_rep.setdefault(cell[1], []).append(cell)
+    units = list(by_rep.values()) if branch is not None else [[c] for cs in by_rep.values() for c in cs]
+    out, chunk = [], []
+    for unit in units:
+        chunk.extend(unit)
+        if len(chunk) >= batch:
+            out.append(_task(chunk, scenarios, seeds, draws, keep, agents, branch))
+            chunk = []
+    if chunk:
+        out.append(_task(chunk, scenarios, seeds, draws, keep, agents, branch))
     return out
+
+
+def _task(cells, scenarios, seeds, draws, keep, agents, branch) -> Task:
+    points, reps = {p for p, _ in cells} | ({0} if branch is not None else set()), {r for _, r in cells}
+    return Task(tuple(cells), {p: scenarios[p] for p in points}, {r: seeds[r] for r in reps},
+                {r: draws[r] for r in reps if r in draws}, {p: keep[p] for p in points}, agents, branch)
 
 
 def run_task(task: Task) -> dict[str, pa.Table]:
     """Simulate a task's cells (in a worker) and return the rows of every store table."""
-    from ..calibration.abc import with_parameters
-
     rows: dict[str, dict[str, list]] = {name: {f.name: [] for f in schema} for name, schema in SCHEMAS.items()}
     worker = f"{socket.gethostname()}:{os.getpid()}"
+    snapshots: dict[int, bytes] = {}  # replication -> the factual's state on the branch day
     for point, rep in task.cells:
-        scenario = task.scenarios[point]
-        particle = -1
-        if rep in task.draws:
-            particle, values = task.draws[rep]
-            kept = set(task.keep[point])
-            scenario = with_parameters(scenario, {p: v for p, v in values.items() if p not in kept})
         started = time.perf_counter()
-        result = simulate(scenario, task.seeds[rep], task.agents, threads=1)
+        scenario, particle = _scenario_of(task, point, rep)
+        if task.branch is None:
+            result = simulate(scenario, task.seeds[rep], task.agents, threads=1)
+        else:
+            if rep not in snapshots:
+                factual = Run.start(_scenario_of(task, 0, rep)[0], task.seeds[rep], task.agents)
+                snapshots[rep] = factual.advance(factual.day_of(task.branch)).snapshot()
+            branch = Run.resume(scenario, snapshots[rep])
+            result = branch.advance(branch.days).result()
         record_run(rows, result, scenario, point, rep, particle)
         _append(rows["timing"], point, rep, runtime_s=time.perf_counter() - started, worker=worker)
     return {name: pa.table(cols, schema=SCHEMAS[name]) for name, cols in rows.items()}
+
+
+def _scenario_of(task: Task, point: int, rep: int) -> tuple[Scenario, int]:
+    """A point's scenario in a replication: with the replication's posterior particle, if
+    drawn, except where the point sets a path itself."""
+    scenario = task.scenarios[point]
+    if rep not in task.draws:
+        return scenario, -1
+    particle, values = task.draws[rep]
+    kept = set(task.keep[point])
+    return with_parameters(scenario, {p: v for p, v in values.items() if p not in kept}), particle
 
 
 def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scenario, point: int, rep: int,

@@ -159,6 +159,7 @@ class Exploration:
         return json_ready({
             "scenario": ident["scenario"], "store": str(self.store.path), "seed": ident["seed"],
             "replications": ident["replications"], "agents": ident["agents"], "posterior": self.posterior,
+            "from": ident.get("from"),
             "calibrated": ident["calibrated"], "code_version": ident["code_version"],
             "complete": not self.store.missing(),
             "points": [{**{k: p[k] for k in ("name", "overlays", "sets")}, "runs": int(runs_per_point.get(p["name"], 0))}
@@ -171,11 +172,8 @@ class Exploration:
             "plots": [str(p) for p in self.plots],
         })
 
-    def finish(self, plots: bool = True) -> None:
-        """Draw the plots and write ``summary.json`` beside the store (each file atomically)."""
-        if plots and len(self.runs):
-            from ..report.explore_plots import write_explore_plots
-            self.plots = write_explore_plots(self, self.store.path / "plots")
+    def write_summary(self) -> None:
+        """Write ``summary.json`` (the ``--json`` document) beside the store, atomically."""
         write_text_atomic(self.store.path / SUMMARY, json.dumps(self.to_json_dict(), indent=1, allow_nan=False) + "\n")
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ Every option is checked before anything is simulated or written.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import math
@@ -18,9 +19,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .._kernel_cache import source_digest
-from ..options import MAX_SEED, several, whole_number
+from ..options import MAX_SEED, date_in_window, several, whole_number
 from ..scenario import InputError, Scenario
-from ..scenario.loader import builtin_scenarios
+from ..scenario.loader import builtin_scenarios, committed_particles, posterior_folder, scenario_toml
 from ..store.ensemble_store import EnsembleStore
 from . import design as design_module
 from . import seeds as seed_rule
@@ -48,13 +49,16 @@ TASK_SECONDS = 3.0
 
 def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = (), sets: Iterable[str] = (),
             design: str | Path | None = None, replications: int = DEFAULT_REPLICATIONS,
-            agents: int = DEFAULT_AGENTS, seed: int = 0, posterior: bool = False,
+            agents: int = DEFAULT_AGENTS, seed: int = 0, posterior: bool = False, from_: dt.date | str | None = None,
             workers: int | None = None, executor: str = "local", scheduler: str | None = None,
             store: str | Path | None = None, resume: bool = False, batch: int | None = None,
-            plots: bool = True, calibrated: bool = True,
+            calibrated: bool = True,
             progress: Callable[[int, int], None] | None = None, command: str | None = None) -> Exploration:
-    """Run an ensemble (or finish one with ``resume=True``) and return its :class:`Exploration`.
+    """Run an ensemble (or finish one with ``resume=True``), write its ``summary.json`` and
+    return its :class:`Exploration` (``antaeus.explore`` adds the plots).
 
+    ``from_`` (``--from``): run the factual of each replication up to that date once, and continue
+    every point from its state then, so a change acts only from that date on (a juncture).
     ``progress(done, total)`` is called as runs finish. ``store`` is a folder; by default
     ``antaeus-results/ensembles/<scenario>-<digest of the ensemble>``, so that the same call
     finds its own store again. Raises :class:`InputError` (or :class:`ScenarioError`) for any
@@ -84,8 +88,13 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         raise InputError(f"{len(points)} points × {replications:,} replications = {runs:,} runs, more than "
                          f"{MAX_RUNS:,}", source="--replications", hint="run fewer replications or fewer points")
     scenarios = design_module.resolve(scenario, points, calibrated)
+    branch = None
+    if from_ is not None:
+        branch = date_in_window(from_, "--from", scenarios[0])
+        design_module.check_branchable(scenarios, points)
     draws = _posterior_draws(scenarios[0], seed, replications) if posterior else {}
-    manifest = _manifest(scenario, points, scenarios, replications, agents, seed, posterior, draws, calibrated, command)
+    manifest = _manifest(scenario, points, scenarios, replications, agents, seed, posterior, draws, calibrated,
+                         branch, command)
     path = Path(store) if store is not None else DEFAULT_FOLDER / f"{_safe(scenarios[0].scenario.name)}-{_identity_digest(manifest)}"
     existing = EnsembleStore.check(path, manifest, resume=resume)
     missing = existing.missing() if existing is not None else [(p, r) for p in range(len(points)) for r in range(replications)]
@@ -96,7 +105,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         batch = batch or _auto_batch(agents, len(missing), workers)
         seeds = {r: seed_rule.replication_seed(seed, r) for r in range(replications)}
         keep = {i: p.keeps() for i, p in enumerate(points)}
-        tasks = tasks_of(missing, batch, dict(enumerate(scenarios)), seeds, draws, keep, agents)
+        tasks = tasks_of(missing, batch, dict(enumerate(scenarios)), seeds, draws, keep, agents, branch)
         done = [len(existing.cells) - len(missing) if existing else 0]
         total = len(points) * replications
         if progress is not None:
@@ -111,7 +120,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
             target = EnsembleStore.prepare(path, manifest, resume=resume)
             run_all(target, tasks, pool, n_workers, advance)
     exploration = Exploration(EnsembleStore.open(path))
-    exploration.finish(plots=plots)
+    exploration.write_summary()
     return exploration
 
 
@@ -119,8 +128,6 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
 
 
 def _posterior_draws(factual: Scenario, seed: int, replications: int) -> dict[int, tuple[int, dict[str, float]]]:
-    from ..calibration.default import committed_particles
-
     committed = committed_particles(factual.scenario.name) if factual.scenario.name in builtin_scenarios() else None
     if committed is None:
         raise InputError(f"scenario '{factual.scenario.name}' has no committed posterior", source="--posterior",
@@ -131,19 +138,17 @@ def _posterior_draws(factual: Scenario, seed: int, replications: int) -> dict[in
     return {r: (int(row), {p: float(v) for p, v in zip(paths, particles[row])}) for r, row in enumerate(rows)}
 
 
-def _manifest(scenario, points, scenarios, replications, agents, seed, posterior, draws, calibrated, command) -> dict:
-    from ..api import scenario_toml
-
+def _manifest(scenario, points, scenarios, replications, agents, seed, posterior, draws, calibrated, branch,
+              command) -> dict:
     posterior_digest = None
     if posterior:
-        from ..scenario.loader import posterior_folder
         posterior_digest = hashlib.sha256((posterior_folder() / f"{scenarios[0].scenario.name}.csv").read_bytes()).hexdigest()[:16]
     identity = {
         "scenario": str(scenario), "calibrated": calibrated,
         "points": [{**dataclasses.asdict(p), "scenario_hash": design_module.scenario_hash(scenario_toml(s))}
                    for p, s in zip(points, scenarios)],
         "replications": replications, "agents": agents, "seed": seed,
-        "posterior": posterior_digest, "code_version": source_digest(), "outcomes": sorted(OUTCOMES),
+        "posterior": posterior_digest, "from": branch.isoformat() if branch else None, "code_version": source_digest(), "outcomes": sorted(OUTCOMES),
     }
     manifest = {
         "format": "antaeus-ensemble", "format_version": 1, "identity": identity,

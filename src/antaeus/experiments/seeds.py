@@ -7,7 +7,7 @@ each counterfactual run is paired with its factual run (Law 2015, *Simulation Mo
 Analysis*, 5th ed., §11.2). With ``--posterior``, the posterior particle a replication uses is
 drawn by the same rule, so it too is shared by every point.
 
-The seeds are hashes of the counter-based generator of :mod:`antaeus.engine.rng` (SplitMix64's
+The seeds are hashes of the counter-based generator of :mod:`antaeus.core.rng` (SplitMix64's
 finaliser over a (seed, stream, day, index) counter), on streams of their own.
 ``antaeus run --seed <run seed>`` reruns any replication alone.
 """
@@ -17,7 +17,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..engine import rng
+from ..core import rng
 
 #: Streams of the seed rule. They lie far above the engine's stream ids (1, 2, ...) so that a
 #: mechanism's stream never meets them.

@@ -8,6 +8,9 @@ holder's support on the day is logged, since a narrow seizure sets new contradic
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..params import param
@@ -24,3 +27,53 @@ class Params(BaseModel):
     failed_coup_shock: float = param(0.15, 0.0, 1.0, "legitimacy", "legitimacy lost by the government after a failed coup (it looks complicit)")
     consolidation_days: float = param(21.0, 0.0, 120.0, "days", "days after a change of power before anyone may contest it again")
     coup_repression: float = param(2.0, 1.0, 5.0, "multiplier", "repressive capacity multiplier under a military government")
+
+
+#: the policy (peace, land, bread, soviet power) a military government pursues: no peace, no
+#: land, a little bread, no soviets. A documented guess, not yet a declared parameter.
+MILITARY_POLICY = (0.0, 0.0, 0.2, 0.0)
+#: the least a broad soviet government concedes on each demand when the soviets' moderate
+#: majority takes power: the soviets' own programme of 1917. A documented guess, as above.
+TRANSFER_FLOOR = (0.6, 0.7, 0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What an attempt's outcome does to the world (applied by the engine)."""
+
+    route: str | None = None               # the route of a change of power; None if power stayed
+    holder: str | None = None              # the new holder (with a route)
+    ruling: tuple[str, ...] = ()           # the parties of the new government (with a route)
+    policy: tuple[float, ...] | None = None  # the new government's policy (with a route)
+    repression_factor: float = 1.0         # on every region's repressive capacity
+    cooldown_until: int | None = None      # a failed actor may not try again before this day
+    reach_kept: float = 1.0                # the share of its reach a failed party keeps
+    members_kept: float = 1.0              # the share of its members a failed party keeps
+    legitimacy_shock: float = 0.0          # legitimacy every person loses (a failed coup)
+    splits: bool = False                   # a faction became a party of its own
+
+
+def settle(actor: str, action: str, success: bool, day: int, params: Params, cooldown_days: float,
+           parties: list[str], platforms: np.ndarray, insurgents: list[int], moderates: list[int]) -> Settlement:
+    """The outcome of one attempt. A success of an insurrection puts the insurgent bloc
+    (``insurgents``, indices into ``parties``) in power with its platforms' mean as policy; a
+    transfer puts the moderate socialists (``moderates``) in power with at least the soviets'
+    programme; a coup installs a military government that represses harder. A failure costs a
+    party reach and members and stops the actor for ``cooldown_days``; a failed coup also
+    discredits the government (Tilly 1978, ch. 7)."""
+    if action == "split":
+        return Settlement(splits=bool(success))
+    if not success:
+        if actor == "army_command":
+            return Settlement(cooldown_until=day + int(cooldown_days), legitimacy_shock=params.failed_coup_shock)
+        return Settlement(cooldown_until=day + int(cooldown_days), reach_kept=1.0 - params.failure_reach_loss,
+                          members_kept=1.0 - params.failure_member_loss)
+    if action == "coup":
+        return Settlement("coup", "military_government", (), MILITARY_POLICY, params.coup_repression)
+    bloc = insurgents if action == "insurrection" else moderates
+    ruling = tuple(parties[q] for q in bloc)
+    policy = platforms[bloc].mean(axis=0)
+    if action != "insurrection":
+        policy = np.maximum(policy, TRANSFER_FLOOR)
+    route = "insurrection" if action == "insurrection" else "soviet_transfer"
+    return Settlement(route, "soviet_government:" + "+".join(ruling), ruling, tuple(float(x) for x in policy))

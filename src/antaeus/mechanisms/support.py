@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 from pydantic import BaseModel, ConfigDict
 
-from ..engine import rng
+from ..core import rng
 from ..params import param
 
 NAME = "support"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from antaeus.scenario.errors import InputError
+from antaeus.core.errors import InputError
 
 
 class ModelInputError(InputError, ValueError):

@@ -23,7 +23,7 @@ pointers and takes its mean from prefix sums: O(N) per step after an O(N log N) 
 sparse graph (``graph=(indptr, indices)``, CSR) costs O(edges) per step instead.
 
 Random pairs for Deffuant come from the project's counter-based generator
-(:mod:`antaeus.engine.rng`): encounter ``t`` draws from the key (seed, STREAM_DEFFUANT, 0, t),
+(:mod:`antaeus.core.rng`): encounter ``t`` draws from the key (seed, STREAM_DEFFUANT, 0, t),
 so a seed fixes the run bit for bit.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from antaeus.engine import rng
+from antaeus.core import rng
 from antaeus.mechanisms import influence
 
 from . import ModelInputError

@@ -27,7 +27,7 @@ splits their support equally between them, so the outcome never depends on party
 
 Every step is synchronous: voters choose, metrics are recorded, then all parties adapt to
 the same election. Random draws (voter ideal points, starting positions, hunters' headings
-and turns) are counter-based (``antaeus.engine.rng``): each is a pure function of the seed,
+and turns) are counter-based (``antaeus.core.rng``): each is a pure function of the seed,
 what it is for, the step and the party or voter index, so a seed fixes the run bit for bit.
 
 The 1917 model's party-choice kernel (``antaeus.mechanisms.support.utility``) is not reused
@@ -45,7 +45,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..engine import rng
+from ..core import rng
 from . import ModelInputError
 from .claims import Claim, Outcome
 
@@ -55,7 +55,7 @@ CITATION = ("Laver (2005) APSR 99(2): 263-281; Laver & Sergenti (2011) Party Com
 
 RULES = ("sticker", "aggregator", "hunter", "predator")
 
-#: Counter-based RNG stream of this model (``antaeus.engine.rng`` numbers the 1917 model's
+#: Counter-based RNG stream of this model (``antaeus.core.rng`` numbers the 1917 model's
 #: streams 1, 2, 3, ...; this model keeps well clear of them). The ``day`` field says what a
 #: draw is for: 0 voter ideal points, 1 starting positions, 2 hunters' first headings,
 #: 3 + t hunters' turns after the election of step t.

@@ -16,7 +16,8 @@ def render_exploration(ex, console: Console, written=()) -> None:
     n = ident["replications"]
     spread = "parameters drawn from the posterior per replication" if ex.posterior else "posterior median"
     console.print(f"[bold]{ident['scenario']}[/bold]: {len(ex.points)} points × {n:,} replications × "
-                  f"{ident['agents']:,} agents, seed {ident['seed']} ({spread}); paired on common random numbers")
+                  f"{ident['agents']:,} agents, seed {ident['seed']} ({spread}); paired on common random numbers"
+                  + (f"; every point continues the factual from {ident['from']}" if ident.get("from") else ""))
     table = Table(title="Outcome probability, Wilson 95% interval; Δ: paired difference from the factual, Newcombe 95%")
     table.add_column("outcome")
     for point in ex.points:

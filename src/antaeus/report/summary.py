@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from antaeus.engine import calendar
+from antaeus.core import calendar
 from antaeus.engine.result import Observable, Result
 
 #: the constituency name of the whole country in support rows

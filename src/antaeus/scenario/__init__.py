@@ -1,5 +1,5 @@
 """Scenario layer: schema, loader, patches and the built-in scenarios and overlays."""
-from .errors import InputError, ScenarioError
+from ..core.errors import InputError, ScenarioError
 from .loader import builtin_overlays, builtin_scenarios, load_scenario
 from .params import ParameterInfo, free_parameters
 from .schema import Scenario

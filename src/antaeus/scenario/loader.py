@@ -6,6 +6,7 @@ found, the field and a fix. Nothing downstream reads a file: it gets the frozen 
 from __future__ import annotations
 
 import copy
+import csv
 import difflib
 import hashlib
 import re
@@ -15,9 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import tomli_w
 from pydantic import ValidationError
 
-from .errors import ScenarioError
+from ..core.errors import ScenarioError
 from .schema import Scenario
 
 BUILTIN = resources.files("antaeus.scenario") / "builtin"
@@ -115,9 +118,10 @@ def posterior_folder():
 
 def model_version(name: str) -> str:
     """A digest of what a calibration of a built-in scenario is valid for: the scenario's TOML
-    and the source of the engine and the mechanisms. Any change to them changes the digest."""
+    and the source of the ground floor (random streams, calendar), the engine and the
+    mechanisms. Any change to them changes the digest."""
     digest = hashlib.sha256((BUILTIN / f"{name}.toml").read_bytes())
-    for package in ("antaeus.engine", "antaeus.mechanisms"):
+    for package in ("antaeus.core", "antaeus.engine", "antaeus.mechanisms"):
         folder = resources.files(package)
         for f in sorted((f for f in folder.iterdir() if f.name.endswith(".py")), key=lambda f: f.name):
             digest.update(f.name.encode() + f.read_bytes())
@@ -257,3 +261,41 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
         node[parts[-1]] = _parse_value(raw)
         origin[key] = ("--set", None)
     return _validate(full, origin, default)
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """The resolved scenario as TOML that loads back to an equal Scenario.
+
+    TOML has no null, so unset optional fields are left out; they load back as unset.
+    """
+    return tomli_w.dumps(_drop_none(scenario.model_dump(mode="python")))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """The scenario with some free parameters replaced (validated, so bounds still hold)."""
+    data = scenario.model_dump(mode="python")
+    for path, value in values.items():
+        node = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[part]
+        node[parts[-1]] = float(value)
+    return Scenario.model_validate(data)
+
+
+def committed_particles(scenario_name: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """The exported particles of a built-in scenario: (paths, particles [n,k], weights [n])."""
+    f = posterior_folder() / f"{scenario_name}.csv"
+    if not f.is_file():
+        return None
+    rows = list(csv.reader(f.read_text().splitlines()))
+    header, body = rows[0], np.array(rows[1:], float)
+    return header[:-1], body[:, :-1], body[:, -1] / body[:, -1].sum()

@@ -12,7 +12,7 @@ moves, changes state or leaves the lattice, so rule A reads C and A in O(1) and 
 no active in sight costs O(1). Vision sets exclude the agent's own cell and are symmetric,
 so "c sees a" equals "a sees c".
 
-Random numbers are counter-based: a draw is ``antaeus.engine.rng.uniform(seed, stream, tick,
+Random numbers are counter-based: a draw is ``antaeus.core.rng.uniform(seed, stream, tick,
 slot, draw)``, computed here with the tick's part of the key hoisted out of the agent loop.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
-from ...engine.rng import _GOLDEN, _INV52, _mix
+from ...core.rng import _GOLDEN, _INV52, _mix
 from ...mechanisms.mobilisation import arrest_probability, grievance, is_active
 
 #: The per-agent kernels are compiled without Numba's reference counting (``_nrt=False``):
@@ -101,7 +101,7 @@ def offsets(shape: str, radius: float, width: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------------
-# random draws (bit for bit antaeus.engine.rng.uniform)
+# random draws (bit for bit antaeus.core.rng.uniform)
 # ----------------------------------------------------------------------------------------------
 @njit(cache=True)
 def tick_key(seed, stream, tick):
