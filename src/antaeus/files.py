@@ -8,13 +8,36 @@ dead processes can be recognised and cleared.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import Callable
 
+TEMPORARY = ".tmp-"
+
 
 def temporary_name(path: Path) -> Path:
-    return path.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex}-{path.name}")
+    return path.with_name(f"{TEMPORARY}{os.getpid()}-{uuid.uuid4().hex}-{path.name}")
+
+
+def clear_stale(folder: Path) -> None:
+    """Remove the temporary files and folders in ``folder`` left by processes that no longer run."""
+    if not folder.is_dir():
+        return
+    for item in folder.glob(f"{TEMPORARY}*"):
+        pid = item.name[len(TEMPORARY):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:

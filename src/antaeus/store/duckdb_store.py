@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from antaeus.engine.result import Result
-from antaeus.files import temporary_name, write_atomic
+from antaeus.files import clear_stale, temporary_name, write_atomic
 from antaeus.scenario import InputError
 
 DEFAULT_STORE_PATH = Path("antaeus-results") / "antaeus.duckdb"
@@ -95,7 +95,7 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
     if stored and run_dir.is_dir():
         return run_id
     run_dir.parent.mkdir(parents=True, exist_ok=True)
-    _clear_stale(run_dir.parent)
+    clear_stale(run_dir.parent)
     tmp = temporary_name(run_dir)
     try:
         tmp.mkdir()
@@ -178,24 +178,6 @@ def _has_run(store_path: Path, run_id: str) -> bool:
         if not _has_table(con, "runs"):
             return False
         return bool(con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0])
-
-
-def _clear_stale(folder: Path) -> None:
-    """Remove temporary run folders left by processes that no longer run."""
-    for item in folder.glob(".tmp-*"):
-        pid = item.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(item, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def new_run_id(result: Result, scenario_toml: str) -> str:

@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..files import TEMPORARY, clear_stale
 from ..scenario import InputError
 
 FORMAT = "antaeus-ensemble"
@@ -54,7 +55,6 @@ TABLES = tuple(SCHEMAS)
 #: the columns that order each table's rows when read (after point and replication)
 ORDER = {"runs": (), "power": ("step",), "observables": ("id", "party"), "decisions": ("date", "actor"),
          "series": ("series", "date", "party"), "timing": ()}
-_TMP = ".tmp-"
 
 
 def _refuse(path: Path, problem: str, hint: str) -> InputError:
@@ -111,7 +111,7 @@ class EnsembleStore:
             existing.clear_stale()
             return existing
         path.mkdir(parents=True, exist_ok=True)
-        tmp = path / f"{_TMP}{os.getpid()}-{uuid.uuid4().hex}.json"
+        tmp = path / f"{TEMPORARY}{os.getpid()}-{uuid.uuid4().hex}.json"
         tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         try:
             os.link(tmp, path / MANIFEST)  # fails if another process made the store first
@@ -152,7 +152,7 @@ class EnsembleStore:
         """Write one task's tables as a part, atomically (a temporary folder, then a rename)."""
         parts = self.path / PARTS
         name = uuid.uuid4().hex
-        tmp = parts / f"{_TMP}{os.getpid()}-{name}"
+        tmp = parts / f"{TEMPORARY}{os.getpid()}-{name}"
         tmp.mkdir(parents=True)
         try:
             for table, schema in SCHEMAS.items():
@@ -166,16 +166,8 @@ class EnsembleStore:
 
     def clear_stale(self) -> None:
         """Remove temporary folders and files left by processes that no longer run."""
-        for folder in (self.path, self.path / PARTS):
-            if not folder.is_dir():
-                continue
-            for item in folder.iterdir():
-                if not item.name.startswith(_TMP):
-                    continue
-                pid = item.name[len(_TMP):].split("-", 1)[0]
-                if pid.isdigit() and _alive(int(pid)):
-                    continue
-                shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
+        clear_stale(self.path)
+        clear_stale(self.path / PARTS)
 
     # ------------------------------------------------------------------ reading
     def table(self, name: str):
@@ -191,7 +183,7 @@ class EnsembleStore:
 
     def _query(self, sql: str, tables: tuple[str, ...]):
         parts = self.path / PARTS
-        has_parts = parts.is_dir() and any(not p.name.startswith(_TMP) for p in parts.iterdir())
+        has_parts = parts.is_dir() and any(not p.name.startswith(TEMPORARY) for p in parts.iterdir())
         con = duckdb.connect()
         try:
             for t in dict.fromkeys(tables):
@@ -232,16 +224,6 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         raise _refuse(path, f"was written in store format {manifest.get('format_version')!r}, "
                       f"this antaeus reads {FORMAT_VERSION}", "rerun the ensemble into a new --store")
     return manifest
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _quote(text: str) -> str:
