@@ -80,6 +80,11 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
     assert sum(o["p"] for o in doc["outcomes"] if o["point"] == "factual") == pytest.approx(1.0)
     assert {"path", "runs"} <= set(doc["paths"][0]) and doc["first_soviet_government"] and doc["observables"]
     assert json.loads((reference / "summary.json").read_text())["outcomes"] == doc["outcomes"]
+    state = ex.state
+    assert len(state) == 8 and state["stored"].all() and (state["particle"] == -1).all()
+    assert (state.sort_values(["point", "replication"])["seed"].to_numpy() == ex.runs["seed"].to_numpy()).all()
+    html = ex._repr_html_()  # what a notebook shows: the outcome table
+    assert "<table" in html and "moderates-act" in html and "soviet_insurrection" in html
     again = explore("russia1917", overlays=["moderates-act"], replications=4, workers=1, store=reference, **SMALL)
     assert again.to_json_dict()["outcomes"] == doc["outcomes"]  # finished: nothing to run, the same answer
 
@@ -203,3 +208,42 @@ def test_a_store_that_is_not_this_ensembles_is_refused_and_left_unchanged(refere
     out = antaeus("explore", "--replications", "2", "--agents", "300", "--store", str(target), cwd=tmp_path)
     assert out.returncode == 2 and "--store" in out.stderr and "Traceback" not in out.stderr
     assert _snapshot(target) == before
+
+
+def test_with_posterior_every_point_of_a_replication_draws_the_same_particle(tmp_path):
+    ex = explore("russia1917", overlays=["moderates-act"], sets=["parties.srs.certainty_threshold=0.4"],
+                 replications=3, posterior=True, workers=1, store=tmp_path / "p", **SMALL)
+    runs = ex.runs
+    assert list(runs["point"].cat.categories) == ["factual", "moderates-act", "parties.srs.certainty_threshold=0.4"]
+    by_point = runs.pivot(index="replication", columns="point", values="particle")
+    assert (by_point.nunique(axis=1) == 1).all() and (by_point.to_numpy() >= 0).all()
+    assert {"var_parameters", "var_chance"} <= set(ex.outcomes.columns)
+    assert all("variance" in o for o in ex.to_json_dict()["outcomes"])
+
+
+@pytest.mark.parametrize("text, field", [
+    ('[[point]]\nname = "Bad Name"\noverlays = ["moderates-act"]\n', "point[0].name"),
+    ('[[point]]\nname = "factual"\noverlays = ["moderates-act"]\n', "point[0].name"),
+    ('[[point]]\nname = "a"\noverlays = ["moderates-act"]\ncolour = "red"\n', "point[0]"),
+    ('[[point]]\nname = "a"\n', "point[0]"),
+    ('[[point]]\nname = "a"\nset = "parties.srs.certainty_threshold=0.4"\n', "point[0].set"),
+    ('[points]\nname = "a"\n', "points"),
+    ('[[point]]\nname = "a"\noverlays = ["no-such-overlay"]\n', "--overlay"),
+    ('[[point]]\nname = "a"\nset = ["parties.nobody.x=1"]\n', "--set"),
+    ('[[point]\nname = "a"\n', "line 1"),
+])
+def test_a_bad_design_file_exits_2_naming_the_field(tmp_path, text, field):
+    (tmp_path / "design.toml").write_text(text)
+    out = antaeus("explore", "--design", "design.toml", "--replications", "2", "--store", "s", cwd=tmp_path)
+    assert out.returncode == 2 and field in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_design_file_adds_its_named_points(tmp_path):
+    (tmp_path / "design.toml").write_text(
+        '[[point]]\nname = "both"\noverlays = ["moderates-act", "early-land-reform"]\n'
+        'set = ["parties.srs.certainty_threshold=0.3"]\n')
+    ex = explore("russia1917", design=tmp_path / "design.toml", replications=2, workers=1, store=tmp_path / "s", **SMALL)
+    point = ex.identity["points"][1]
+    assert point["name"] == "both" and point["overlays"] == ["moderates-act", "early-land-reform"]
+    assert point["sets"] == ["parties.srs.certainty_threshold=0.3"] and len(ex.runs) == 4

@@ -57,6 +57,17 @@ class Exploration:
         frame["point"] = pd.Categorical.from_codes(frame["point"].astype(int), categories=self.points)
         return frame
 
+    @property
+    def state(self) -> pd.DataFrame:
+        """Every (point, replication) of the design with its run seed, its posterior particle
+        (-1 without --posterior) and whether a finished part holds it (``stored``)."""
+        m = self.store.manifest
+        done = self.store.done()
+        particles = m.get("particles") or [-1] * len(m["seeds"])
+        rows = [{"point": p, "replication": r, "seed": m["seeds"][r], "particle": particles[r],
+                 "stored": (p, r) in done} for p, r in self.store.cells]
+        return self._named(pd.DataFrame(rows, columns=["point", "replication", "seed", "particle", "stored"]))
+
     # ------------------------------------------------------------------ raw tables
     @cached_property
     def runs(self) -> pd.DataFrame:
