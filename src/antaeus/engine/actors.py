@@ -6,7 +6,7 @@ decision record reports (MODEL.md §3, steps 7-9).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class Forces:
     loyal: np.ndarray     # [R,G] quiet people who still grant the government legitimacy
     support: np.ndarray   # [R,G,P]
     leaning: float        # supporters of the split's parent who belong to the splitting faction (expected)
+    memo: dict = field(default_factory=dict)  # forces already summed today (the same sum for every actor)
 
 
 class Actors:
@@ -46,11 +47,22 @@ class Actors:
         weight = self.capital_weight if regions_mask is None else self.capital_weight * regions_mask
         return float(np.einsum("r,g,rg->", weight, self.armed, people_rg))
 
+    def _loyal(self, f: Forces, front_only: bool = False) -> float:
+        key = ("loyal", front_only)
+        if key not in f.memo:
+            f.memo[key] = self._force(f.loyal, self.front if front_only else None)
+        return f.memo[key]
+
     def _defence(self, f: Forces, w: World) -> float:
-        return self._force(f.loyal) + self.s.army_command.loyal_reserve * w.loyal_reserve_factor
+        return self._loyal(f) + self.s.army_command.loyal_reserve * w.loyal_reserve_factor
 
     def _radical(self, f: Forces, parties) -> float:
-        return self._force(f.radical[:, :, list(parties)].sum(axis=2)) if len(parties) else 0.0
+        key = ("radical", tuple(parties))
+        if not key[1]:
+            return 0.0
+        if key not in f.memo:
+            f.memo[key] = self._force(f.radical[:, :, list(key[1])].sum(axis=2))
+        return f.memo[key]
 
     # -- the contest for each action ------------------------------------------------------
     def allies(self, w: World, p: int) -> list[int]:
@@ -66,7 +78,7 @@ class Actors:
     def true_odds(self, actor: str, w: World, f: Forces) -> float:
         dp = self.s.parameters.decisions
         if actor == "army_command":
-            attack = self._force(f.loyal, self.front) + self.s.army_command.loyal_reserve * w.loyal_reserve_factor
+            attack = self._loyal(f, front_only=True) + self.s.army_command.loyal_reserve * w.loyal_reserve_factor
             return rule.true_log_odds(attack, self._radical(f, range(len(w.parties))), None, dp)
         p = w.index(actor)
         spec = self.s.parties[actor]

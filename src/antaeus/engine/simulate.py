@@ -247,13 +247,16 @@ class Run:
                            w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent)
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         st.prev_active[:] = out.active
-        support_now = _cells(out.party, lay.cell_locale_start).reshape(R, G, P) * weight
+        # the counts of every locale summed into region-group cells at once (integers: exact),
+        # and the real-valued sums likewise (a column's cumulative sum is the same with others beside it)
+        counts = _cells(np.concatenate((out.party, out.radical, out.active[:, None], out.onsets[:, None],
+                                        out.loyal[:, None]), axis=1), lay.cell_locale_start)
+        reals = _cells(np.concatenate((out.sums, out.leaning[:, None]), axis=1), lay.cell_locale_start)
+        support_now = counts[:, :P].reshape(R, G, P) * weight
         st.support_now = support_now
-        radical_now = _cells(out.radical, lay.cell_locale_start).reshape(R, G, P) * weight
-        active_cells = _cells(out.active, lay.cell_locale_start).reshape(R, G) * weight
-        onset_cells = _cells(out.onsets, lay.cell_locale_start).reshape(R, G) * weight
-        loyal_cells = _cells(out.loyal, lay.cell_locale_start).reshape(R, G) * weight
-        sums = _cells(out.sums, lay.cell_locale_start)
+        radical_now = counts[:, P:2 * P].reshape(R, G, P) * weight
+        active_cells, onset_cells, loyal_cells = (counts[:, 2 * P + k].reshape(R, G) * weight for k in range(3))
+        sums = reals[:, :5]
         region_sums = np.zeros((R, 5))
         np.add.at(region_sums, c.region_of_cell, sums)
         st.region_mean = region_sums / self.region_agents[:, None]
@@ -280,7 +283,7 @@ class Run:
         rec.soviets[d] = w.soviets
         rec.legitimacy[d] = st.region_mean[:, 4]
         rec.demands[d] = st.region_mean[:, :4]
-        rec.leaning[d] = _cells(out.leaning, lay.cell_locale_start).reshape(R, G) * weight
+        rec.leaning[d] = reals[:, 5].reshape(R, G) * weight
 
     def _settle(self, actor: str, action: str, success: bool, date: dt.date, d: int) -> None:
         """Apply an attempt's outcome (:func:`antaeus.mechanisms.power.settle`) to the world."""
