@@ -67,6 +67,15 @@ def test_the_result_is_the_same_whatever_the_executor_workers_or_batch(reference
     assert_same(tables(tmp_path / "s"), tables(reference))
 
 
+def test_the_same_code_runs_on_a_dask_scheduler_given_by_address(reference, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        explore("russia1917", overlays=["moderates-act"], replications=4, executor="dask",
+                scheduler=cluster.scheduler_address, store=tmp_path / "s", **SMALL)
+    assert_same(tables(tmp_path / "s"), tables(reference))
+
+
 def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_promise(reference, tmp_path):
     ex = Exploration.open(reference)
     doc = ex.to_json_dict()
