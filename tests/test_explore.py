@@ -256,3 +256,15 @@ def test_a_design_file_adds_its_named_points(tmp_path):
     point = ex.identity["points"][1]
     assert point["name"] == "both" and point["overlays"] == ["moderates-act", "early-land-reform"]
     assert point["sets"] == ["parties.srs.certainty_threshold=0.3"] and len(ex.runs) == 4
+
+
+def test_the_command_prints_the_outcome_table_and_draws_the_figures(tmp_path):
+    out = antaeus("explore", "--overlay", "moderates-act", "--replications", "3", "--agents", "300",
+                  "--workers", "1", "--store", "s", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Outcome probability" in out.stdout and "moderates-act" in out.stdout and "Δ" in out.stdout
+    assert "First soviet government, factual" in out.stdout and "Most frequent paths" in out.stdout
+    for name in ("outcomes.png", "paths.png", "fans.png", "first_soviet.png"):
+        png = tmp_path / "s" / "plots" / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000, name
+    assert not list((tmp_path / "s").rglob(".tmp-*"))

@@ -9,6 +9,8 @@ from ..experiments.outcomes import OUTCOMES
 
 #: paths listed per point in the terminal
 PATHS_SHOWN = 3
+#: up to this many design points the outcome table has a column per point, beyond it a row per point
+POINTS_AS_COLUMNS = 4
 
 
 def render_exploration(ex, console: Console, written=()) -> None:
@@ -18,23 +20,22 @@ def render_exploration(ex, console: Console, written=()) -> None:
     console.print(f"[bold]{ident['scenario']}[/bold]: {len(ex.points)} points × {n:,} replications × "
                   f"{ident['agents']:,} agents, seed {ident['seed']} ({spread}); paired on common random numbers"
                   + (f"; every point continues the factual from {ident['from']}" if ident.get("from") else ""))
-    table = Table(title="Outcome probability, Wilson 95% interval; Δ: paired difference from the factual, Newcombe 95%")
-    table.add_column("outcome")
-    for point in ex.points:
-        table.add_column(point, justify="right")
     out = ex.outcomes
-    for outcome in OUTCOMES:
-        rows = out[out["outcome"] == outcome].set_index("point")
-        if rows["count"].sum() == 0:
-            continue
-        cells = []
+    shown = [o for o in OUTCOMES if out.loc[out["outcome"] == o, "count"].sum() > 0]
+    cell = {(r["point"], r["outcome"]): _cell(r, r["point"] != ex.points[0]) for r in out.to_dict("records")}
+    table = Table(title="Outcome probability, Wilson 95% interval; Δ: paired difference from the factual, Newcombe 95%")
+    if len(ex.points) <= POINTS_AS_COLUMNS:
+        table.add_column("outcome")
         for point in ex.points:
-            r = rows.loc[point]
-            cell = f"{r['p']:.1%} [{r['lo']:.1%}, {r['hi']:.1%}]"
-            if point != ex.points[0]:
-                cell += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
-            cells.append(cell)
-        table.add_row(outcome.replace("_", " "), *cells)
+            table.add_column(point, justify="right")
+        for outcome in shown:
+            table.add_row(outcome.replace("_", " "), *(cell[(point, outcome)] for point in ex.points))
+    else:  # many points: a row each, so the table keeps to the terminal's width
+        table.add_column("point")
+        for outcome in shown:
+            table.add_column(outcome.replace("_", " "), justify="right")
+        for point in ex.points:
+            table.add_row(point, *(cell[(point, outcome)] for outcome in shown))
     console.print(table)
     if ex.posterior:
         _render_variance(ex, console)
@@ -54,6 +55,13 @@ def render_exploration(ex, console: Console, written=()) -> None:
         console.print(f"{label}: {value}")
 
 
+def _cell(r: dict, paired: bool) -> str:
+    text = f"{r['p']:.1%} [{r['lo']:.1%}, {r['hi']:.1%}]"
+    if paired:
+        text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
+    return text
+
+
 def _render_variance(ex, console: Console) -> None:
     out = ex.outcomes
     table = Table(title="Where the spread comes from: variance of each outcome over runs, from the parameters "
@@ -62,8 +70,12 @@ def _render_variance(ex, console: Console) -> None:
     table.add_column("outcome")
     table.add_column("parameters", justify="right")
     table.add_column("chance", justify="right")
+    table.add_column("parameters' share", justify="right")
     for r in out[out["count"] > 0].to_dict("records"):
-        table.add_row(str(r["point"]), r["outcome"].replace("_", " "), _share(r["var_parameters"]), _share(r["var_chance"]))
+        total = r["var_parameters"] + r["var_chance"]
+        share = f"{r['var_parameters'] / total:.0%}" if total > 0 else "n/a"
+        table.add_row(str(r["point"]), r["outcome"].replace("_", " "), _share(r["var_parameters"]),
+                      _share(r["var_chance"]), share)
     console.print(table)
 
 
