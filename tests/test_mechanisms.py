@@ -558,6 +558,20 @@ def test_kernel_support_respects_reconsider_rate_and_availability():
     assert t.day(p)["party"].sum(axis=0)[1] == 0            # an unavailable party wins nobody
 
 
+def test_kernel_attachment_starts_at_the_reset_and_grows_by_the_gain():
+    near, far = (0.9, 0.5, 0.5, 0.5), (0.1, 0.5, 0.5, 0.5)
+    t, p = _choice_town([far, near], attachment_reset=0.25, attachment_gain=0.2)
+    t.day(p)
+    changed = t.party == 1
+    assert changed.mean() > 0.9 and np.all(t.attachment[changed] == np.float32(0.25))  # a new loyalty starts weak
+    assert np.all(t.attachment[~changed] == np.float32(min(1.0, 0.5 + 0.2)))          # staying strengthens it
+    t.day(p, day=2)
+    assert np.all(t.attachment[changed & (t.party == 1)] == np.float32(np.float32(0.25) + 0.2))
+    t.day(p, day=3)
+    t.day(p, day=4)
+    assert t.attachment.max() <= 1.0                                                   # capped at 1
+
+
 def test_incumbency_rewards_or_punishes_the_parties_in_government():
     assert support.incumbency(0.8, True, 4.0) == pytest.approx(1.2)
     assert support.incumbency(0.2, True, 4.0) == pytest.approx(-1.2)
@@ -909,3 +923,50 @@ def test_congress_observable_is_delegate_weighted():
     army = (r.soviets[d][front] * delegates[front, None]).sum(axis=0) / delegates[front].sum()
     heavy = soviets.congress(r.soviets[d], delegates)
     assert np.abs(expected - army).sum() > np.abs(heavy - army).sum()
+
+
+# -- the constants of power and war, declared as parameters ------------------------------------
+def test_settle_puts_the_declared_policies_in_power():
+    from antaeus.mechanisms import power
+
+    p = power.Params(military_bread=0.35, transfer_land=0.9)
+    plat = np.array([[0.9, 0.9, 0.8, 1.0], [0.5, 0.4, 0.5, 0.3], [0.4, 0.5, 0.6, 0.2]])
+    coup = power.settle("army_command", "coup", True, 100, p, 60.0, ["b", "m", "s"], plat, [], [1, 2])
+    assert coup.route == "coup" and coup.policy == (0.0, 0.0, 0.35, 0.0) and coup.repression_factor == 2.0
+    moved = power.settle("m", "soviet_power", True, 100, p, 60.0, ["b", "m", "s"], plat, [], [1, 2])
+    assert moved.route == "soviet_transfer" and moved.ruling == ("m", "s")
+    assert moved.policy == pytest.approx((0.6, 0.9, 0.55, 1.0))  # the floor where it binds, the mean above it
+    rising = power.settle("b", "insurrection", True, 100, p, 60.0, ["b", "m", "s"], plat, [0], [1, 2])
+    assert rising.ruling == ("b",) and rising.policy == pytest.approx(tuple(plat[0]))
+    failed = power.settle("b", "insurrection", False, 100, p, 60.0, ["b", "m", "s"], plat, [], [1, 2])
+    assert failed.route is None and failed.cooldown_until == 160 and failed.reach_kept == pytest.approx(0.6)
+
+
+def test_the_insurgent_bloc_takes_parties_from_the_declared_power_plank():
+    from antaeus.engine.actors import Actors
+    from antaeus.engine.world import World
+
+    for cut, joins in ((0.8, True), (0.99, False)):
+        s = load_scenario("russia1917", sets=[f"parameters.power.ally_power_cut={cut}"])
+        w = World.initial(s)
+        left = w.index("left_srs")
+        w.available[left], w.platforms[left, 3] = True, 0.9
+        assert (left in Actors(s, w, 0).allies(w, w.index("bolsheviks"))) is joins
+
+
+def test_a_separate_peace_and_a_failed_offensive_act_by_their_declared_sizes():
+    from antaeus.engine import events
+    from antaeus.engine.population import layout, populate
+    from antaeus.engine.world import World
+
+    s = load_scenario("russia1917", overlays=["separate-peace"], sets=["parameters.war.peace_reserve_gain=2.5"])
+    lay = layout(s, 400)
+    people, w = populate(s, lay, 1), World.initial(s)
+    events.apply(s.events["separate_peace"], s, w, people, lay, lambda *a: None)
+    assert w.loyal_reserve_factor == 2.5
+    people.legitimacy[:] = 0.8
+    w.offensive = (10, 20, 0.3)
+    events.collapse_of_offensive(w, 20, people, lay, 0.4)
+    assert np.all(people.legitimacy == np.float32(0.8))                           # not yet: it runs to day 20
+    events.collapse_of_offensive(w, 21, people, lay, 0.4)
+    assert np.allclose(people.legitimacy, 0.8 - 0.4 * 0.3)                         # the day after, it has failed

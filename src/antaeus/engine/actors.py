@@ -68,7 +68,8 @@ class Actors:
     def allies(self, w: World, p: int) -> list[int]:
         """The insurgent bloc: the party and every available party as radical on power."""
         return [q for q in range(len(w.parties))
-                if q == p or (w.available[q] and w.platforms[q, 3] >= 0.8 and q not in self.moderates)]
+                if q == p or (w.available[q] and w.platforms[q, 3] >= self.s.parameters.power.ally_power_cut
+                              and q not in self.moderates)]
 
     def cooperation(self, w: World) -> float:
         """Base cooperation kept by a party that turned (Q1 of MODEL.md): 0 when none."""

@@ -77,7 +77,7 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
         w.war_relief = max(w.war_relief, event.magnitude)
         w.policy[0] = 1.0
         w.grain_loss += wp.peace_grain_loss
-        w.loyal_reserve_factor *= 1.5
+        w.loyal_reserve_factor *= wp.peace_reserve_gain
         if "middle_strata" in w.groups:
             shock_legitimacy(agents, group_slices(lay, n_groups, w.groups.index("middle_strata")),
                              wp.peace_patriot_shock)
@@ -87,10 +87,10 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
     # soviet_congress and municipal_election change nothing by themselves: they are observed.
 
 
-def collapse_of_offensive(w: World, day: int, agents: Agents, lay: Layout) -> None:
-    """The day after an offensive ends it has failed: half its size is lost in legitimacy."""
+def collapse_of_offensive(w: World, day: int, agents: Agents, lay: Layout, shock: float) -> None:
+    """The day after an offensive ends it has failed: ``shock`` times its size is lost in legitimacy."""
     if w.offensive is not None and day == w.offensive[1] + 1:
-        shock_legitimacy(agents, region_slices(lay, len(w.groups), range(len(w.regions))), 0.5 * w.offensive[2])
+        shock_legitimacy(agents, region_slices(lay, len(w.groups), range(len(w.regions))), shock * w.offensive[2])
 
 
 def offensive_deadline(s: Scenario) -> int | None:

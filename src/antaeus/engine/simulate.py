@@ -234,7 +234,7 @@ class Run:
         # 1. scheduled events
         for name, e in c.schedule.get(date, ()):
             events.apply(e, s, w, people, lay, lambda h, r, note: self.log_power(date, h, r, note or name))
-        events.collapse_of_offensive(w, d, people, lay)
+        events.collapse_of_offensive(w, d, people, lay, s.parameters.war.offensive_failure_shock)
         # 2. drivers
         today_drivers = drivers.today(c.base_drivers, d, c.setting, w, s.parameters.war)
         # 3. every person

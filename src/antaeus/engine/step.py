@@ -26,7 +26,7 @@ THETA = (
     ("decisions", "power_demand_cut"), ("decisions", "loyalty_cut"), ("mobilisation", "cop_ratio"),
     ("support", "overshoot_weight"), ("support", "incumbency_weight"),
     ("mobilisation", "fatigue_weight"), ("mobilisation", "fatigue_days"), ("mobilisation", "rejoin_share"),
-    ("mobilisation", "field_work_cost"),
+    ("mobilisation", "field_work_cost"), ("support", "attachment_gain"), ("support", "attachment_reset"),
 )
 
 
@@ -90,6 +90,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     power_cut, loyal_cut, cop_ratio, overshoot = th[17], th[18], th[19], th[20]
     w_gov = th[21]
     f_weight, f_days, rejoin = th[22], th[23], th[24]
+    a_gain, a_reset = th[26], th[27]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -158,10 +159,10 @@ def advance(seed, day, chunk, th, locales, people, today, out):
                         if u > best_u:
                             best, best_u = p, u
                     if best == current:
-                        attachment[i] = min(1.0, attachment[i] + 0.1)
+                        attachment[i] = min(1.0, attachment[i] + a_gain)
                     else:
                         party[i] = best
-                        attachment[i] = 0.3
+                        attachment[i] = a_reset
                 p = party[i]
                 out_party[l, p] += 1
                 # mobilisation: Epstein's rule with a Granovetter cascade term and fatigue

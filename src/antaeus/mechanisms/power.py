@@ -27,14 +27,16 @@ class Params(BaseModel):
     failed_coup_shock: float = param(0.15, 0.0, 1.0, "legitimacy", "legitimacy lost by the government after a failed coup (it looks complicit)")
     consolidation_days: float = param(21.0, 0.0, 120.0, "days", "days after a change of power before anyone may contest it again")
     coup_repression: float = param(2.0, 1.0, 5.0, "multiplier", "repressive capacity multiplier under a military government")
-
-
-#: the policy (peace, land, bread, soviet power) a military government pursues: no peace, no
-#: land, a little bread, no soviets. A documented guess, not yet a declared parameter.
-MILITARY_POLICY = (0.0, 0.0, 0.2, 0.0)
-#: the least a broad soviet government concedes on each demand when the soviets' moderate
-#: majority takes power: the soviets' own programme of 1917. A documented guess, as above.
-TRANSFER_FLOOR = (0.6, 0.7, 0.5, 1.0)
+    ally_power_cut: float = param(0.8, 0.0, 1.0, "platform", "soviet-power plank from which an available party that is not "
+                                  "a moderate socialist joins the insurgent bloc")
+    military_peace: float = param(0.0, 0.0, 1.0, "policy", "a military government's policy on peace")
+    military_land: float = param(0.0, 0.0, 1.0, "policy", "a military government's policy on land")
+    military_bread: float = param(0.2, 0.0, 1.0, "policy", "a military government's policy on bread")
+    military_power: float = param(0.0, 0.0, 1.0, "policy", "a military government's policy on soviet power")
+    transfer_peace: float = param(0.6, 0.0, 1.0, "policy", "the least a soviet government by transfer concedes on peace")
+    transfer_land: float = param(0.7, 0.0, 1.0, "policy", "the least a soviet government by transfer concedes on land")
+    transfer_bread: float = param(0.5, 0.0, 1.0, "policy", "the least a soviet government by transfer concedes on bread")
+    transfer_power: float = param(1.0, 0.0, 1.0, "policy", "the least a soviet government by transfer concedes on soviet power")
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,13 @@ def settle(actor: str, action: str, success: bool, day: int, params: Params, coo
         return Settlement(cooldown_until=day + int(cooldown_days), reach_kept=1.0 - params.failure_reach_loss,
                           members_kept=1.0 - params.failure_member_loss)
     if action == "coup":
-        return Settlement("coup", "military_government", (), MILITARY_POLICY, params.coup_repression)
+        military = (params.military_peace, params.military_land, params.military_bread, params.military_power)
+        return Settlement("coup", "military_government", (), military, params.coup_repression)
     bloc = insurgents if action == "insurrection" else moderates
     ruling = tuple(parties[q] for q in bloc)
     policy = platforms[bloc].mean(axis=0)
     if action != "insurrection":
-        policy = np.maximum(policy, TRANSFER_FLOOR)
+        policy = np.maximum(policy, (params.transfer_peace, params.transfer_land, params.transfer_bread,
+                                     params.transfer_power))
     route = "insurrection" if action == "insurrection" else "soviet_transfer"
     return Settlement(route, "soviet_government:" + "+".join(ruling), ruling, tuple(float(x) for x in policy))

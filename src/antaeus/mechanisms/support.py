@@ -40,6 +40,10 @@ class Params(BaseModel):
                                      source="retrospective voting: Key (1966), Fiorina (1981); the moderate socialists "
                                             "shared the coalition's failures (the essay; Galili 1989); size from a coarse scan "
                                             "(0, 2, 4) against the calibration targets, docs/odd.md §11")
+    attachment_gain: float = param(0.1, 0.0, 1.0, "attachment", "attachment a person gains each time they reconsider and "
+                                   "stay with their party (capped at 1)")
+    attachment_reset: float = param(0.3, 0.0, 1.0, "attachment", "attachment of a person to the party they have just "
+                                    "changed to (a new loyalty starts weak)")
 
 
 @njit(inline="always", cache=True)

@@ -24,6 +24,10 @@ class Params(BaseModel):
     passivity_penalty: float = param(0.08, 0.0, 0.5, "bread shortfall", "added bread shortfall once an offensive date passes without one")
     peace_grain_loss: float = param(0.1, 0.0, 0.5, "bread shortfall", "added bread shortfall after a separate peace (lost grain regions)")
     peace_patriot_shock: float = param(0.2, 0.0, 1.0, "legitimacy", "legitimacy lost among the propertied classes (middle_strata) after a separate peace")
+    peace_reserve_gain: float = param(1.5, 1.0, 3.0, "multiplier", "loyal reserve of the government after a separate peace, "
+                                      "as a multiple of the one before (troops freed from the front)")
+    offensive_failure_shock: float = param(0.5, 0.0, 1.0, "legitimacy per unit of offensive", "legitimacy every person "
+                                           "loses the day after an offensive ends, per unit of its magnitude (it has failed)")
 
 
 def offensive_burden(day: int, start: int, end: int, magnitude: float, tail: float) -> float:
