@@ -89,6 +89,14 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
     assert sum(o["p"] for o in doc["outcomes"] if o["point"] == "factual") == pytest.approx(1.0)
     assert {"path", "runs"} <= set(doc["paths"][0]) and doc["first_soviet_government"] and doc["observables"]
     assert json.loads((reference / "summary.json").read_text())["outcomes"] == doc["outcomes"]
+    majority = ex.soviet_majority("petrograd", ["bolsheviks", "left_srs"]).set_index("point")
+    series = ex.series
+    bloc = series[(series["series"] == "soviet:petrograd") & series["party"].isin(["bolsheviks", "left_srs"])]
+    held = bloc.groupby(["point", "replication", "date"], observed=True)["value"].sum()
+    assert majority.loc["factual", "with_majority"] == (held.loc["factual"] > 0.5).groupby("replication").any().sum()
+    assert {"soviet:moscow", "soviet:petrograd"} <= set(series["series"])  # every region's soviet is kept
+    with pytest.raises(ValueError, match="no weekly series"):
+        ex.soviet_majority("atlantis", ["bolsheviks"])
     state = ex.state
     assert len(state) == 8 and state["stored"].all() and (state["particle"] == -1).all()
     assert (state.sort_values(["point", "replication"])["seed"].to_numpy() == ex.runs["seed"].to_numpy()).all()

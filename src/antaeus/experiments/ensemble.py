@@ -28,7 +28,7 @@ from ..store.duckdb_store import weekly_days
 from ..store.ensemble_store import SCHEMAS, EnsembleStore
 from .outcomes import Change, changes_of_power, outcome_of, path_label
 
-#: how many capital soviets the fan charts follow (the regions of greatest capital weight)
+#: how many capital soviets the figures follow (the regions of greatest capital weight)
 CAPITAL_SOVIETS = 2
 #: tasks in flight per worker: enough to keep every worker busy, few enough to bound memory
 IN_FLIGHT_PER_WORKER = 2
@@ -129,8 +129,7 @@ def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scena
     national = result.support[weeks].sum(axis=(1, 2))  # [W,P]
     national = national / np.maximum(national.sum(axis=1, keepdims=True), 1e-300)
     series = [("national_support", national)]
-    for r in capital_regions(scenario):
-        series.append((f"soviet:{r}", result.soviets[weeks, result.regions.index(r)]))
+    series += [(f"soviet:{r}", result.soviets[weeks, i]) for i, r in enumerate(result.regions)]
     dates = [result.dates[i] for i in weeks]
     for name, values in series:
         for w, date in enumerate(dates):
@@ -139,7 +138,7 @@ def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scena
 
 
 def capital_regions(scenario: Scenario) -> list[str]:
-    """The regions whose soviets the fan charts follow: those of greatest capital weight."""
+    """The regions whose soviets the figures follow: those of greatest capital weight."""
     ranked = sorted(((-spec.capital_weight, name) for name, spec in scenario.regions.items()
                      if spec.capital_weight > 0))
     return [name for _, name in ranked[:CAPITAL_SOVIETS]]

@@ -49,6 +49,15 @@ class Exploration:
         return [p["name"] for p in self.identity["points"]]
 
     @property
+    def capital_soviets(self) -> list[str]:
+        """The regions whose soviets the figures follow (the greatest capital weights)."""
+        kept = self.store.manifest.get("capital_soviets")
+        if kept is not None:
+            return list(kept)
+        names = sorted(x for x in self.series["series"].unique() if x.startswith("soviet:"))
+        return [n.split(":", 1)[1] for n in names[:2]]
+
+    @property
     def posterior(self) -> bool:
         return self.identity["posterior"] is not None
 
@@ -134,6 +143,27 @@ class Exploration:
             q = quantile_dates(pd.Timestamp(d).toordinal() for d in have)
             rows.append({"point": point, "runs": n, "with_soviet_government": len(have),
                          "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi,
+                         **{k: dt.date.fromordinal(v) if v is not None else None
+                            for k, v in zip(("q05", "median", "q95"), q)}})
+        return pd.DataFrame(rows)
+
+    def soviet_majority(self, region: str, parties: list[str] | tuple[str, ...], share: float = 0.5) -> pd.DataFrame:
+        """Per point: in how many runs ``parties`` together first held more than ``share`` of the
+        delegates of ``region``'s soviet, and the 5%, 50% and 95% quantiles of that date (read
+        from the weekly series, so to the week)."""
+        s = self.series
+        mine = s[(s["series"] == f"soviet:{region}") & s["party"].isin(list(parties))]
+        if not s.empty and mine.empty:
+            raise ValueError(f"no weekly series of the soviet of {region!r}; kept: "
+                             f"{sorted(x for x in s['series'].unique() if x.startswith('soviet:'))}")
+        held = mine.groupby(["point", "replication", "date"], observed=True)["value"].sum().reset_index()
+        first = held[held["value"] > share].groupby(["point", "replication"], observed=True)["date"].min()
+        rows = []
+        for point in self.points:
+            n = int((self.runs["point"] == point).sum())
+            dates = first.loc[point] if point in first.index.get_level_values(0) else pd.Series(dtype=object)
+            q = quantile_dates(pd.Timestamp(d).toordinal() for d in dates)
+            rows.append({"point": point, "runs": n, "with_majority": len(dates),
                          **{k: dt.date.fromordinal(v) if v is not None else None
                             for k, v in zip(("q05", "median", "q95"), q)}})
         return pd.DataFrame(rows)

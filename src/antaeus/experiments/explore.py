@@ -25,7 +25,7 @@ from ..scenario.loader import builtin_scenarios, committed_particles, posterior_
 from ..store.ensemble_store import EnsembleStore
 from . import design as design_module
 from . import seeds as seed_rule
-from .ensemble import run_all, tasks_of
+from .ensemble import capital_regions, run_all, tasks_of
 from .executors import EXECUTORS, default_workers, executor_for, worker_ready
 from .exploration import Exploration
 from .outcomes import OUTCOMES
@@ -42,7 +42,7 @@ WORKER_BASE_BYTES = 400 * 2**20
 #: memory per person-agent while a run is in flight: the people arrays and their temporaries
 BYTES_PER_AGENT = 128
 #: disk per stored run at the default recorders (measured on russia1917, rounded up; docs/explore.md)
-STORE_BYTES_PER_RUN = 16_000
+STORE_BYTES_PER_RUN = 32_000
 #: a task lasts about this long, so that the executor's overhead per task stays small
 TASK_SECONDS = 3.0
 
@@ -157,6 +157,7 @@ def _manifest(scenario, points, scenarios, replications, agents, seed, posterior
                      "the same for every point",
         "seeds": [seed_rule.replication_seed(seed, r) for r in range(replications)],
         "particles": [draws[r][0] for r in range(replications)] if draws else None,
+        "capital_soviets": capital_regions(scenarios[0]),
     }
     return json.loads(json.dumps(manifest))  # as it reads back from the store: lists, not tuples
 

@@ -130,7 +130,8 @@ def _regime_colour(label: str) -> str:
 def _fans(ex) -> Figure:
     series = ex.series
     points = ex.points[:MAX_POINTS_DRAWN]
-    names = sorted(series["series"].unique(), key=lambda s: (s != "national_support", s))
+    names = ["national_support"] + [f"soviet:{r}" for r in ex.capital_soviets]
+    series = series[series["series"].isin(names)]
     national = series[(series["series"] == "national_support") & (series["point"] == ex.points[0])]
     parties = list(national.groupby("party")["value"].mean().sort_values(ascending=False).index[:FAN_PARTIES])
     fig = _figure(4.2 * max(1, len(parties)), 2.8 * max(1, len(names)))
