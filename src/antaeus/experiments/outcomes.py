@@ -9,7 +9,7 @@ Newcombe's score interval for paired proportions (Newcombe 1998, Statistics in M
 17:2635-2650, method 10). With parameters drawn from the posterior, the spread of an outcome
 over the runs splits into a part from the parameters and a part from chance by a one-way
 random-effects analysis of variance over the drawn particles (Searle, Casella & McCulloch 1992,
-*Variance Components*, §3.5).
+*Variance Components*, ch. 3, the one-way classification).
 """
 from __future__ import annotations
 
