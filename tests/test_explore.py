@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 from antaeus import explore
+from antaeus import run as antaeus_run
+from antaeus.experiments.outcomes import Change, path_label
 from antaeus.experiments.exploration import Exploration
 from antaeus.store.ensemble_store import TABLES
 
@@ -236,6 +238,12 @@ def test_with_posterior_every_point_of_a_replication_draws_the_same_particle(tmp
     assert (by_point.nunique(axis=1) == 1).all() and (by_point.to_numpy() >= 0).all()
     assert {"var_parameters", "var_chance"} <= set(ex.outcomes.columns)
     assert all("variance" in o for o in ex.to_json_dict()["outcomes"])
+    # draw i of `antaeus run --posterior-draws` is replication i of the ensemble: seed and particle
+    draws = antaeus_run("russia1917", seed=SMALL["seed"], agents=SMALL["agents"], posterior_draws=2, store=None).draws
+    factual = runs[runs["point"] == "factual"].set_index("replication")
+    for i, result in enumerate(draws):
+        assert result.seed == factual.loc[i, "seed"]
+        assert path_label([Change(c.holder, c.route) for c in result.power_log]) == factual.loc[i, "path"]
 
 
 @pytest.mark.parametrize("text, field", [
