@@ -561,10 +561,13 @@ def test_kernel_support_respects_reconsider_rate_and_availability():
 def test_kernel_attachment_starts_at_the_reset_and_grows_by_the_gain():
     near, far = (0.9, 0.5, 0.5, 0.5), (0.1, 0.5, 0.5, 0.5)
     t, p = _choice_town([far, near], attachment_reset=0.25, attachment_gain=0.2)
+    t.party[::2] = 1                                    # half already support the party they will choose
+    stayers = t.party == 1
     t.day(p)
-    changed = t.party == 1
-    assert changed.mean() > 0.9 and np.all(t.attachment[changed] == np.float32(0.25))  # a new loyalty starts weak
-    assert np.all(t.attachment[~changed] == np.float32(min(1.0, 0.5 + 0.2)))          # staying strengthens it
+    changed = (t.party == 1) & ~stayers
+    assert changed.sum() > 0.45 * t.n and np.all(t.attachment[changed] == np.float32(0.25))  # a new loyalty starts weak
+    assert stayers.sum() == t.n // 2 and np.all(t.party[stayers] == 1)
+    assert np.all(t.attachment[stayers] == np.float32(0.5 + 0.2))                           # staying strengthens it
     t.day(p, day=2)
     assert np.all(t.attachment[changed & (t.party == 1)] == np.float32(np.float32(0.25) + 0.2))
     t.day(p, day=3)
