@@ -65,6 +65,8 @@ def throughput(agents: int, runs: int, workers: int) -> dict:
 
 
 def main() -> None:
+    from antaeus.files import write_text_atomic
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--agents", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=200)
@@ -88,7 +90,7 @@ def main() -> None:
                 print(f"speed-up {base['workers']} -> {e['workers']} workers: {e['runs_per_s'] / base['runs_per_s']:.2f}x")
     folder = Path("bench-results")
     folder.mkdir(exist_ok=True)
-    (folder / "ensemble.json").write_text(json.dumps(out, indent=2) + "\n")
+    write_text_atomic(folder / "ensemble.json", json.dumps(out, indent=2) + "\n")
 
 
 if __name__ == "__main__":

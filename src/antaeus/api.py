@@ -137,7 +137,7 @@ def explore(scenario: str | Path = DEFAULT_SCENARIO, *, plots: bool = True, **op
     exploration = explore_ensemble(scenario, **options)
     if plots and len(exploration.runs):
         exploration.plots = write_explore_plots(exploration, exploration.store.path / "plots")
-        exploration.write_summary()
+    exploration.write_summary()
     return exploration
 
 
@@ -189,15 +189,13 @@ def _store_path(store: str | Path | None) -> Path | None:
         return None
     path = Path(store)
     hint = f"give a database file path such as {DEFAULT_STORE_PATH}"
-    if path.is_dir():
-        raise InputError("is a folder, not a database file", source="--store", hint=hint)
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
                 raise InputError(f"'{parent}' is a file, so no store can go under it",
                                  source="--store", hint=hint)
             break
-    check_store(path)  # a foreign file is refused now, before the simulation, and left as it was
+    check_store(path)  # a folder or a foreign file is refused now, before the simulation, and left as it was
     return path
 
 

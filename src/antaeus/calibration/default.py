@@ -14,6 +14,7 @@ from pathlib import Path
 import tomli_w
 
 from ..data.record import data_version
+from ..files import write_atomic, write_text_atomic
 from ..scenario import InputError, loader
 from .posterior import Posterior
 
@@ -50,15 +51,18 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
     }
     summary = {row["parameter"]: {k: v for k, v in row.items() if k != "parameter"} for row in posterior.summary()}
     toml = out_dir / f"{scenario_name}.toml"
-    toml.write_text(
-        "# Calibrated default of the built-in scenario (written by 'antaeus posterior --export').\n"
-        + tomli_w.dumps({"provenance": provenance, "median": posterior.median(), "summary": summary}))
+    write_text_atomic(toml, "# Calibrated default of the built-in scenario (written by 'antaeus posterior --export').\n"
+                      + tomli_w.dumps({"provenance": provenance, "median": posterior.median(), "summary": summary}))
     table = out_dir / f"{scenario_name}.csv"
-    with table.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow([*posterior.parameters, "weight"])
-        for row, w in zip(posterior.particles, posterior.weights):
-            writer.writerow([repr(float(x)) for x in row] + [repr(float(w))])
+
+    def write_particles(tmp: Path) -> None:
+        with tmp.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow([*posterior.parameters, "weight"])
+            for row, w in zip(posterior.particles, posterior.weights):
+                writer.writerow([repr(float(x)) for x in row] + [repr(float(w))])
+
+    write_atomic(table, write_particles)
     return [toml, table]
 
 

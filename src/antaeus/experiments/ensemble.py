@@ -130,11 +130,17 @@ def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scena
     national = national / np.maximum(national.sum(axis=1, keepdims=True), 1e-300)
     series = [("national_support", national)]
     series += [(f"soviet:{r}", result.soviets[weeks, i]) for i, r in enumerate(result.regions)]
-    dates = [result.dates[i] for i in weeks]
+    # whole columns at once: one row per (series, week, party), in that order
+    cells = len(weeks) * len(result.parties)
+    columns = rows["series"]
+    dates = np.repeat(np.asarray(result.dates, dtype="datetime64[D]")[weeks], len(result.parties))
     for name, values in series:
-        for w, date in enumerate(dates):
-            for p, party in enumerate(result.parties):
-                _append(rows["series"], point, rep, series=name, date=date, party=party, value=float(values[w, p]))
+        columns["point"].extend([point] * cells)
+        columns["replication"].extend([rep] * cells)
+        columns["series"].extend([name] * cells)
+        columns["date"].extend(dates.tolist())
+        columns["party"].extend(result.parties * len(weeks))
+        columns["value"].extend(np.asarray(values, np.float64).ravel().tolist())
 
 
 def capital_regions(scenario: Scenario) -> list[str]:

@@ -6,7 +6,6 @@ the stored runs, so reopening a store gives the same answers as the run that wro
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +18,7 @@ from ..files import write_text_atomic
 from ..options import json_ready
 from ..store.ensemble_store import EnsembleStore
 from .intervals import prediction_interval
-from .outcomes import OUTCOMES, paired_difference, quantile_dates, variance_split, wilson
+from .outcomes import OUTCOMES, date_quantiles, paired_difference, variance_split, wilson
 
 SUMMARY = "summary.json"
 #: the most frequent paths kept per point in the summaries
@@ -86,14 +85,17 @@ class Exploration:
 
     @cached_property
     def power(self) -> pd.DataFrame:
+        """Every change of power of every run: step, date, holder, route, actor, breadth."""
         return self._named(self.store.table("power"))
 
     @cached_property
     def decisions(self) -> pd.DataFrame:
+        """Every attempt (a decision that acted): date, actor, action, p_true, p_perceived, threshold, outcome."""
         return self._named(self.store.table("decisions"))
 
     @cached_property
     def series(self) -> pd.DataFrame:
+        """Weekly series by party: ``national_support`` and ``soviet:<region>`` for every region."""
         return self._named(self.store.table("series"))
 
     # ------------------------------------------------------------------ summaries
@@ -140,11 +142,8 @@ class Exploration:
             n = len(dates)
             have = dates.dropna()
             lo, hi = wilson(len(have), n)
-            q = quantile_dates(pd.Timestamp(d).toordinal() for d in have)
             rows.append({"point": point, "runs": n, "with_soviet_government": len(have),
-                         "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi,
-                         **{k: dt.date.fromordinal(v) if v is not None else None
-                            for k, v in zip(("q05", "median", "q95"), q)}})
+                         "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi, **date_quantiles(have)})
         return pd.DataFrame(rows)
 
     def soviet_majority(self, region: str, parties: list[str] | tuple[str, ...], share: float = 0.5) -> pd.DataFrame:
@@ -162,10 +161,7 @@ class Exploration:
         for point in self.points:
             n = int((self.runs["point"] == point).sum())
             dates = first.loc[point] if point in first.index.get_level_values(0) else pd.Series(dtype=object)
-            q = quantile_dates(pd.Timestamp(d).toordinal() for d in dates)
-            rows.append({"point": point, "runs": n, "with_majority": len(dates),
-                         **{k: dt.date.fromordinal(v) if v is not None else None
-                            for k, v in zip(("q05", "median", "q95"), q)}})
+            rows.append({"point": point, "runs": n, "with_majority": len(dates), **date_quantiles(dates)})
         return pd.DataFrame(rows)
 
     @cached_property

@@ -54,8 +54,8 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
             store: str | Path | None = None, resume: bool = False, batch: int | None = None,
             calibrated: bool = True,
             progress: Callable[[int, int], None] | None = None, command: str | None = None) -> Exploration:
-    """Run an ensemble (or finish one with ``resume=True``), write its ``summary.json`` and
-    return its :class:`Exploration` (``antaeus.explore`` adds the plots).
+    """Run an ensemble (or finish one with ``resume=True``) and return its :class:`Exploration`
+    (``antaeus.explore`` adds the plots and ``summary.json``).
 
     ``from_`` (``--from``): run the factual of each replication up to that date once, and continue
     every point from its state then, so a change acts only from that date on (a juncture).
@@ -119,9 +119,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         with executor_for(executor, workers, scheduler, scenarios[0]) as (pool, n_workers):
             target = EnsembleStore.prepare(path, manifest, resume=resume)
             run_all(target, tasks, pool, n_workers, advance)
-    exploration = Exploration(EnsembleStore.open(path))
-    exploration.write_summary()
-    return exploration
+    return Exploration(EnsembleStore.open(path))
 
 
 # ---------------------------------------------------------------------------- pieces

@@ -13,12 +13,14 @@ random-effects analysis of variance over the drawn particles (Searle, Casella & 
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 #: the named outcomes, in the order the tables show them, with what each means
 OUTCOMES: dict[str, str] = {
@@ -131,10 +133,9 @@ def variance_split(indicator: np.ndarray, particle: np.ndarray) -> tuple[float, 
     return max(0.0, (msb - msw) / n0), msw
 
 
-def quantile_dates(ordinals: Iterable[int], qs=(0.05, 0.5, 0.95)) -> list:
-    """Quantiles of dates given as proleptic ordinals (``date.toordinal()``), as ordinals
-    rounded down to whole days ('lower' interpolation: a date that occurred)."""
-    x = np.sort(np.fromiter(ordinals, np.int64))
-    if x.size == 0:
-        return [None for _ in qs]
-    return [int(np.quantile(x, q, method="lower")) for q in qs]
+def date_quantiles(dates: Iterable) -> dict[str, dt.date | None]:
+    """The 5%, 50% and 95% quantiles (``q05``, ``median``, ``q95``) of dates, each a date that
+    occurred ('lower' interpolation on whole days); None for no dates."""
+    x = np.sort(np.fromiter((pd.Timestamp(d).toordinal() for d in dates), np.int64))
+    return {name: dt.date.fromordinal(int(np.quantile(x, q, method="lower"))) if x.size else None
+            for name, q in (("q05", 0.05), ("median", 0.5), ("q95", 0.95))}

@@ -96,8 +96,9 @@ class EnsembleStore:
             return None
         store = cls(path, _read_manifest(path))
         store._check_same(manifest)
-        if not resume and store.missing():
-            raise _refuse(path, f"holds an unfinished run of this ensemble ({len(store.missing())} runs missing)",
+        missing = [] if resume else store.missing()
+        if missing:
+            raise _refuse(path, f"holds an unfinished run of this ensemble ({len(missing)} runs missing)",
                           "add --resume to run only what is missing, or give another --store")
         return store
 
