@@ -16,6 +16,7 @@ import pytest
 from antaeus.calibration import parse_budget, with_parameters
 from antaeus.calibration.abc import database_path
 from antaeus.scenario import InputError, load_scenario
+from antaeus.scenario.loader import BUILTIN
 
 ENTRY = Path(sys.executable).with_name("antaeus")
 
@@ -49,6 +50,23 @@ def test_with_parameters_keeps_bounds():
         with_parameters(s, {"parameters.support.platform_fit": 500.0})
 
 
+def test_resume_of_a_spent_numeric_budget_runs_nothing(tmp_path):
+    store = tmp_path / "antaeus.duckdb"
+    text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
+    small = tmp_path / "small.toml"  # the same scenario, calibrated with 400 agents a run to be quick
+    small.write_text(text.replace("[calibration]\nagents = 20000", "[calibration]\nagents = 400"), encoding="utf-8")
+    assert small.read_text(encoding="utf-8") != text
+    one_thread = {**os.environ, "NUMBA_NUM_THREADS": "1"}  # 400 agents: threads would only wait on each other
+    first = cli("calibrate", str(small), "--budget", "40", "--store", str(store), env=one_thread)
+    assert first.returncode == 0, first.stderr
+    db = database_path(store, "russia1917", parse_budget("40"))
+    before = generations(db)
+    assert before
+    again = cli("calibrate", str(small), "--budget", "40", "--store", str(store), "--resume", env=one_thread)
+    assert again.returncode == 0 and "already finished" in again.stdout, again.stdout + again.stderr
+    assert generations(db) == before
+
+
 def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     store = tmp_path / "antaeus.duckdb"
     db = database_path(store, "russia1917", parse_budget("quick"))
@@ -71,6 +89,9 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     after = generations(db)
     assert [t for t, _ in after] == [0, 1, 2]
     assert after[:len(finished)] == finished  # the generations finished before the kill are kept
+    again = cli("calibrate", "--budget", "quick", "--store", str(store), "--resume")
+    assert again.returncode == 0 and "already finished" in again.stdout, again.stdout + again.stderr
+    assert generations(db) == after  # a finished calibration is left as it is
 
     from antaeus.calibration.posterior import load_posterior
     from antaeus.scenario.loader import model_version

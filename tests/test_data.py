@@ -13,6 +13,7 @@ import pytest
 
 import antaeus
 from antaeus.data import (
+    PATH_TARGETS,
     TARGET_SECTIONS,
     Comparison,
     RecordError,
@@ -59,7 +60,9 @@ def test_record_loads_validates_and_cites_known_sources():
         family, constituency, _ = r.id.split(":")
         assert (r.family, r.constituency) == (family, constituency)
     for key, entry in sources.items():
-        assert entry["via"].startswith("data1917.md §"), key
+        assert entry["via"].startswith(("data1917.md §", "outside data1917.md: ")), key
+        if entry["via"].startswith("outside"):
+            assert entry["url"].startswith("https://"), key  # a source found later names the page read
 
 
 def test_every_section_of_data1917_is_represented():
@@ -137,7 +140,10 @@ def test_target_flags_follow_the_sections():
     assert TARGET_SECTIONS == {"1", "2", "3a", "3b", "4a", "5a", "6", "8b"}
     flags = {o.id: o.target for o in observations()}
     for o in observations(in_use_only=False):
-        assert o.target == is_target(o.section, o.family, o.constituency)
+        assert o.target == is_target(o.section, o.family, o.constituency, o.id)
+        assert o.target == (o.id in PATH_TARGETS or is_target(o.section, o.family, o.constituency))
+    assert all(flags[i] for i in PATH_TARGETS)  # the declared path targets of issue 16, in use
+    assert not flags["municipal:moscow:1917-10-07"]  # the Moscow district dumas: out of sample
     assert flags["constituent_assembly:national:1917-11-25"]
     assert not flags["constituent_assembly:voronezh_viatka_tobolsk:1917-11-25"]  # regional
     assert not flags["ca_session:national:1918-01-18"]
@@ -148,7 +154,7 @@ def test_target_flags_follow_the_sections():
     assert flags["soviet_congress:all_russia:1917-06-16"] and flags["municipal:moscow:1917-07-08"]
     assert flags["membership:bolsheviks:1917-08-08"] and flags["peasant_congress:all_russia:1917-05"]
     out_of_sample = {o.section for o in observations() if not o.target}
-    assert out_of_sample == {"5a", "8a", "8d"}
+    assert out_of_sample == {"4b", "5a", "5b", "8a", "8d"}  # 4b, 5b: found outside data1917.md
 
 
 # ------------------------------------------------------------------------- validation
@@ -297,7 +303,8 @@ def test_shares_of_a_body_sum_to_one_and_the_months_too(run):
         if spec["method"] == "shares" and spec.get("remainder") and o.id not in NOT_SIMULATED:
             cs = compare(run, o)
             assert sum(c.simulated for c in cs) == pytest.approx(1.0)
-            assert sum(c.observed for c in cs) == pytest.approx(1.0)
+            if all(c.observed is not None for c in cs):  # a record of a few parties leaves the rest open
+                assert sum(c.observed for c in cs) == pytest.approx(1.0)
     months = [c.simulated for c in compare_all(run) if c.id.startswith("unrest:all_russia:")]
     assert len(months) == 8 and sum(months) == pytest.approx(1.0)
 

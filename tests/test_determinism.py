@@ -105,7 +105,7 @@ def test_a_snapshot_continued_is_the_straight_run_bit_for_bit(date):
 
 def test_a_branch_changes_nothing_before_its_day():
     scenario = load_scenario("russia1917")
-    other = load_scenario("russia1917", overlays=["moderates-act"])
+    other = load_scenario("russia1917", overlays=["separate-peace"])
     first = Run.start(scenario, 2, 1500)
     day = first.day_of(dt.date(1917, 6, 1))
     snapshot = first.advance(day).snapshot()
@@ -114,4 +114,4 @@ def test_a_branch_changes_nothing_before_its_day():
     assert np.array_equal(branched.support[:day], factual.support[:day])
     assert repr([c for c in branched.power_log if c.date < dt.date(1917, 6, 1)]) == \
         repr([c for c in factual.power_log if c.date < dt.date(1917, 6, 1)])
-    assert not np.array_equal(branched.support, factual.support)  # the moderates act from June
+    assert not np.array_equal(branched.support, factual.support)  # the separate peace of August

@@ -16,10 +16,11 @@ import pytest
 from antaeus import InputError
 from antaeus.data import compare_all, observations
 from antaeus.engine.simulate import simulate
-from antaeus.experiments.seeds import replication_seed
+from antaeus.experiments.seeds import posterior_rows, replication_seed
 from antaeus.experiments.history_check import history_check
 from antaeus.report.history_plots import FILES, write_history_plots
 from antaeus.scenario import ScenarioError, load_scenario
+from antaeus.scenario.loader import committed_particles, with_parameters
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RUNS, AGENTS, SEED = 3, 3000, 0
@@ -39,8 +40,18 @@ def check():
 @pytest.fixture(scope="module")
 def first_run(check):
     """The check's first run (replication 0 of its seed by the seed rule), compared on its own."""
-    assert check.seeds[0] == replication_seed(SEED, 0)
-    return compare_all(simulate(load_scenario("russia1917"), replication_seed(SEED, 0), AGENTS))
+    assert check.seeds[0] == replication_seed(SEED, 0) and check.posterior
+    paths, particles, weights = committed_particles("russia1917")
+    row = posterior_rows(weights, SEED, [0])[0]  # the particle replication 0 of explore --posterior draws
+    drawn = with_parameters(load_scenario("russia1917"), dict(zip(paths, map(float, particles[row]))))
+    return compare_all(simulate(drawn, replication_seed(SEED, 0), AGENTS))
+
+
+def test_the_seeds_only_figure_is_reported_beside_the_posterior_draws(check):
+    median = history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED, posterior=False)
+    assert not median.posterior and median.seeds_only is None
+    assert check.seeds_only == median.summary
+    assert check.summary != median.summary  # the draws move the figures
 
 
 def test_every_in_use_observation_has_its_rows(check, first_run):

@@ -55,6 +55,15 @@ EXAMPLE_VALUES = {
         parties=["bolsheviks", "left_srs", "srs"], platforms=np.array([[0.9, 0.9, 0.8, 1.0], [0.8, 1.0, 0.6, 0.9],
                                                                        [0.5, 0.9, 0.5, 0.4]]),
         insurgents=[0, 1], moderates=[2], params=mechanisms.power.Params()),
+    "rising.crowd": dict(
+        active=np.array([300.0, 50.0, 0.0]), radical=np.array([500.0, 80.0, 10.0]),
+        population=np.array([1000.0, 400.0, 0.0]), armed=np.array([1.0, 0.3, 0.1])),
+    "cooperation.shared_reach": dict(reach=np.array([[0.6, 0.1], [0.2, 0.5], [0.3, 0.3]]), partners=[0, 1],
+                                     cooperation=0.7, p=mechanisms.cooperation.Params()),
+    "congress.days_to": dict(day=200, congress_days=(100, 244)),
+    "congress.rising_force": dict(bloc_radical=1000.0, all_radical=3000.0, eve=False, p=mechanisms.congress.Params()),
+    "congress.on_eve": dict(days_left=4, p=mechanisms.congress.Params()),
+    "congress.worth_waiting": dict(days_left=30, odds_now=0.2, odds_on_eve=0.9, p=mechanisms.congress.Params()),
     "membership.reach": dict(
         base=np.array([[0.5, 0.1], [0.3, 0.0]]), members=np.array([24000.0, 100000.0]), scale=3e5),
 }

@@ -771,7 +771,9 @@ def _check_decision_rule(result):
     assert result.decisions
     for d in result.decisions:
         blocked = d.reason.startswith("cannot act")
-        assert d.acted == (not blocked and d.p_perceived >= d.threshold), d
+        waiting = d.reason.startswith("waits for the congress")  # it would act, but holds back for the congress
+        assert not waiting or (not blocked and d.p_perceived >= d.threshold), d
+        assert d.acted == (not blocked and not waiting and d.p_perceived >= d.threshold), d
         assert (d.outcome == "wait") == (not d.acted)
 
 
@@ -791,7 +793,8 @@ def test_higher_certainty_threshold_acts_later_or_never():
     assert order == sorted(order), firsts
     # at threshold 0 the party acts on the first day it is allowed to
     r0 = run("parties.bolsheviks.certainty_threshold=0.0")
-    first_open = next(d.date for d in r0.decisions if d.actor == "bolsheviks" and not d.reason.startswith("cannot act"))
+    first_open = next(d.date for d in r0.decisions if d.actor == "bolsheviks"
+                      and not d.reason.startswith(("cannot act", "waits for the congress")))
     assert firsts[0] == first_open
     assert order[-1] > order[0]
 
@@ -954,7 +957,7 @@ def test_the_insurgent_bloc_takes_parties_from_the_declared_power_plank():
         w = World.initial(s)
         left = w.index("left_srs")
         w.available[left], w.platforms[left, 3] = True, 0.9
-        assert (left in Actors(s, w, 0).allies(w, w.index("bolsheviks"))) is joins
+        assert (left in Actors(s, w, 0, np.ones(len(w.regions))).allies(w, w.index("bolsheviks"))) is joins
 
 
 def test_a_separate_peace_and_a_failed_offensive_act_by_their_declared_sizes():

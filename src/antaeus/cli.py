@@ -225,21 +225,25 @@ app.add_typer(check_app, name="check")
 @check_app.command("history")
 def check_history_command(
     scenario: ScenarioArg = api.DEFAULT_SCENARIO,
-    runs: Annotated[int, typer.Option(help="Runs to pool (seeds SEED .. SEED+RUNS-1).")] = 20,
+    runs: Annotated[int, typer.Option(help="Replications to pool (their run seeds follow the seed rule from --seed).")] = 20,
     agents: Annotated[int, typer.Option(help="Person-agents per run.")] = 20_000,
-    seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
+    seed: Annotated[int, typer.Option(help="Ensemble seed (the seed rule derives each run's seed and posterior draw).")] = 0,
     overlay: OverlayOpt = None,
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (rows and summaries) and nothing else.")] = False,
     out: Annotated[Path, typer.Option(help="Folder for the figures, one PNG per family.")] = Path("antaeus-results") / "history-check",
     uncalibrated: UncalibratedOpt = False,
+    posterior: Annotated[bool, typer.Option("--posterior/--seeds-only",
+                                            help="Run each replication's posterior draw (the default) and report the "
+                                                 "seeds-only figure beside it, or run every seed at the posterior "
+                                                 "median only.")] = True,
 ) -> None:
     """Every observation of the record beside the simulated median and 90% interval over runs."""
     from antaeus.experiments.history_check import check_out_dir, history_check, render
     from antaeus.report.history_plots import write_history_plots
     out = check_out_dir(out)
     options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (),
-                   calibrated=not uncalibrated)
+                   calibrated=not uncalibrated, posterior=posterior)
     if as_json:
         check = history_check(scenario, **options)
     else:

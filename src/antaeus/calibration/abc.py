@@ -53,6 +53,7 @@ class CalibrationRun:
     generations: int
     simulations: int
     epsilon: float
+    already_finished: bool = False  # --resume found the budget spent: nothing was run
 
 
 def parameter_name(path: str) -> str:
@@ -173,7 +174,10 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                                                     "data_version": data_version()})
     done = history.max_t + 1
     remaining = None if plan.generations is None else plan.generations - done
-    if remaining is None or remaining > 0:
+    spent = (plan.max_simulations is not None and done > 0
+             and history.total_nr_simulations >= plan.max_simulations)
+    finished = resume and ((remaining is not None and remaining <= 0) or spent)
+    if not finished and (remaining is None or remaining > 0):
         # one call for all remaining generations: pyabc calibrates distance and epsilon at the
         # start of a call, so splitting a run into calls would restart that calibration
         limits = {"max_nr_populations": remaining} if remaining is not None else {}
@@ -188,7 +192,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                 "retry with --resume or a larger --budget") from None
     eps = float(history.get_all_populations()["epsilon"].iloc[-1]) if history.max_t >= 0 else float("nan")
     return CalibrationRun(s.scenario.name, plan, db, history.id, history.max_t + 1,
-                          history.total_nr_simulations, eps)
+                          history.total_nr_simulations, eps, finished)
 
 
 def _latest_run(url: str) -> int:

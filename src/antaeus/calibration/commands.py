@@ -48,6 +48,8 @@ def calibrate_command(
         except CalibrationStopped as err:
             print(f"error: {err}", file=sys.stderr)
             raise typer.Exit(1) from None
+    if out.already_finished:
+        print(f"calibration of {out.scenario} ({out.budget.label}) is already finished: nothing to resume")
     print(f"calibration of {out.scenario} ({out.budget.label}): {out.generations} generations, "
           f"{out.simulations} simulations, final epsilon {out.epsilon:.4g}")
     print(f"history: {out.database} (run {out.abc_id}); summarise with "

@@ -2,12 +2,13 @@
 
 ``record.csv`` holds every figure of ../shared/research/data1917.md as one row, with its
 sources in ``sources.toml``; ``mapping.toml`` says which simulated quantity each observation
-is held against. Calibration reads only the targets (:data:`TARGET_SECTIONS`); the rest is
+is held against. Calibration reads only the targets (:data:`TARGET_SECTIONS` and the declared :data:`PATH_TARGETS`); the rest is
 out of sample.
 """
 from .compare import Comparison, compare, compare_all, load_mapping
 from .record import (
     STATUSES,
+    PATH_TARGETS,
     TARGET_SECTIONS,
     UNITS,
     Observation,
@@ -20,6 +21,6 @@ from .record import (
     versions,
 )
 
-__all__ = ["Comparison", "Observation", "RecordError", "Row", "STATUSES", "TARGET_SECTIONS", "UNITS",
+__all__ = ["Comparison", "Observation", "RecordError", "Row", "STATUSES", "PATH_TARGETS", "TARGET_SECTIONS", "UNITS",
            "compare", "compare_all", "is_target", "load_mapping", "load_record", "load_sources",
            "observations", "versions"]

@@ -83,6 +83,8 @@ def compare(result: Result, observation: Observation, mapping: dict | None = Non
         return [_monthly(result, observation, spec, series)]
     if method in ("members", "active", "period_onsets"):
         return [_count(result, observation, spec, method)]
+    if method == "first_power":
+        return [_first_power(result, observation, spec)]
     return _none(observation, spec.get("reason", "no simulated counterpart"))
 
 
@@ -220,6 +222,22 @@ def _count(result: Result, o: Observation, spec: dict, method: str) -> Compariso
     if span is None:
         return missing(f"the period {o.date}..{o.date_end} is not wholly inside the run")
     return _make(o, category, observed, float(result.onsets[span][:, regions][:, :, groups].sum()), unit)
+
+
+def _first_power(result: Result, o: Observation, spec: dict) -> Comparison:
+    """The day a holder whose name starts with ``holder`` first took power, as a share of the
+    run's window, against the record's date on the same scale. A run in which it never comes
+    counts it on the day after its end (censored: the run says only that it came later)."""
+    category = " + ".join(o.values)
+    start, end = result.dates[0], result.dates[-1]
+    span = (end - start).days + 1
+    if not start <= o.date <= end:
+        return _make(o, category, None, None, "share", f"{o.date} lies outside the run")
+    first = next((p.date for p in result.power_log if p.holder.startswith(spec["holder"])), None)
+    note = "a share of the run's window"
+    if first is None:
+        first, note = end + dt.timedelta(days=1), "none in the run: counted on the day after its end"
+    return _make(o, category, (o.date - start).days / span, (first - start).days / span, "share", note)
 
 
 def _monthly(result: Result, o: Observation, spec: dict, series) -> Comparison:

@@ -33,11 +33,15 @@ COLUMNS = ("id", "version", "in_use", "section", "date", "date_julian", "date_en
            "grouping", "value", "unit", "total", "status", "source", "note")
 #: from firmest to weakest (data1917.md, "How to read this file")
 STATUSES = ("found", "derived", "unverified")
-UNITS = ("seats", "delegates", "deputies", "votes", "share", "members", "percent_of_period",
+UNITS = ("seats", "delegates", "deputies", "votes", "share", "members", "percent_of_period", "events",
          "people", "strikes", "incidents")
 #: Calibration targets are exactly these sections of data1917.md (issue 3); everything else
 #: in the record is out of sample. §5a counts only for the national vote (see is_target).
 TARGET_SECTIONS = frozenset({"1", "2", "3a", "3b", "4a", "5a", "6", "8b"})
+#: Path targets declared outside those sections (issue 16): the capitals' soviets turning in
+#: September and the date of the rising. The July failure, the Kornilov affair's failure, the
+#: absence of a successful coup and the magnitudes stay out of sample.
+PATH_TARGETS = frozenset({"soviet:petrograd:1917-09-13", "soviet:moscow:1917-09-18", "power:petrograd:1917-11-07"})
 JULIAN_LAG = dt.timedelta(days=13)  # valid for every date in the record (1900-2100)
 
 _ID = re.compile(r"^([a-z_]+):([a-z_]+):(\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
@@ -104,12 +108,15 @@ class Observation:
     rows: tuple[Row, ...]
 
 
-def is_target(section: str, family: str, constituency: str) -> bool:
-    """Whether a figure may be used for calibration (issue 3: §1, §2, §3, §4a, §5a national, §6, §8b).
+def is_target(section: str, family: str, constituency: str, observation_id: str = "") -> bool:
+    """Whether a figure may be used for calibration (issue 3: §1, §2, §3, §4a, §5a national, §6, §8b;
+    issue 16: the declared :data:`PATH_TARGETS`).
 
     In §5a only the national vote tabulations count: the Left-SR test (three provinces) and
     the January 1918 session (a count of deputies present, not of votes) are out of sample.
     """
+    if observation_id in PATH_TARGETS:
+        return True
     if section not in TARGET_SECTIONS:
         return False
     if section == "5a":
@@ -272,7 +279,7 @@ def _observation(rows: tuple[Row, ...]) -> Observation:
     status = max((row.status for row in rows), key=STATUSES.index)
     return Observation(r.id, family, r.constituency, r.date, r.date_julian, r.date_end, r.version,
                        r.in_use, r.section, r.unit, {row.grouping: row.value for row in rows}, r.total,
-                       status, sources, is_target(r.section, family, r.constituency), rows)
+                       status, sources, is_target(r.section, family, r.constituency, r.id), rows)
 
 
 def versions(observation_id: str, rows: list[Row] | None = None) -> list[Observation]:

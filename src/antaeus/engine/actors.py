@@ -10,13 +10,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..mechanisms import congress as congress_rule
+from ..mechanisms import coup as coup_rule
 from ..mechanisms import decisions as rule
+from ..mechanisms import rising as rising_rule
+from ..mechanisms import soviets as soviet_rule
 from ..scenario.schema import Scenario
 from ..core import rng
 from .result import Decision
-from .world import World
+from .world import World, day_number
 
 ACTION_OF_ARMY = "coup"
+RISING = "rising_from_below"  # the actor named in the decision record of a rising from below
 
 
 @dataclass
@@ -27,17 +32,23 @@ class Forces:
     loyal: np.ndarray     # [R,G] quiet people who still grant the government legitimacy
     support: np.ndarray   # [R,G,P]
     leaning: float        # supporters of the split's parent who belong to the splitting faction (expected)
+    active: np.ndarray    # [R,G] people in action today
+    population: np.ndarray  # [R,G] people
     memo: dict = field(default_factory=dict)  # forces already summed today (the same sum for every actor)
 
 
 class Actors:
-    def __init__(self, s: Scenario, w: World, seed: int):
-        self.s, self.seed = s, seed
+    def __init__(self, s: Scenario, w: World, seed: int, delegates: np.ndarray):
+        self.s, self.seed, self.delegates = s, seed, delegates
         self.capital_weight = np.array([s.regions[r].capital_weight for r in w.regions])
         self.capital = int(np.argmax(self.capital_weight))
         self.front = np.array([s.regions[r].setting == "front" for r in w.regions])
         self.armed = np.array([s.groups[g].armed for g in w.groups])
         self.moderates = [w.index(p) for p, spec in s.parties.items() if spec.moderate_bloc]
+        self.socialists = [w.index(p) for p, spec in s.parties.items() if spec.action != "none"]  # the soviet parties
+        self.workers = np.array([g.activity == "strike" for g in s.groups.values()])  # the railwaymen's side
+        self.congresses = tuple(sorted(day_number(s.scenario.start, e.date) for e in s.events.values()
+                                       if e.kind == "soviet_congress" and e.enabled))
         self.ids = [p for p, spec in s.parties.items() if spec.action != "none"]
         if s.army_command.enabled:
             self.ids.append("army_command")
@@ -64,6 +75,17 @@ class Actors:
             f.memo[key] = self._force(f.radical[:, :, list(key[1])].sum(axis=2))
         return f.memo[key]
 
+    def _soviet_camp(self, f: Forces) -> float:
+        if "camp" not in f.memo:
+            f.memo["camp"] = self._force(f.support[:, :, self.socialists].sum(axis=2))
+        return f.memo["camp"]
+
+    def _railway_backing(self, f: Forces) -> float:
+        """Share of the workers who back a soviet party (the railwaymen are counted among them)."""
+        workers = f.support[:, self.workers, :]
+        total = float(workers.sum())
+        return float(workers[:, :, self.socialists].sum()) / total if total else 0.0
+
     # -- the contest for each action ------------------------------------------------------
     def allies(self, w: World, p: int) -> list[int]:
         """The insurgent bloc: the party and every available party as radical on power."""
@@ -71,22 +93,60 @@ class Actors:
                 if q == p or (w.available[q] and w.platforms[q, 3] >= self.s.parameters.power.ally_power_cut
                               and q not in self.moderates)]
 
+    def insurgent_parties(self, w: World) -> list[int]:
+        """Every party of an insurgent bloc: the insurrection parties and their allies."""
+        out = set()
+        for actor, spec in self.s.parties.items():
+            if spec.action == "insurrection":
+                out.update(self.allies(w, w.index(actor)))
+        return sorted(out)
+
+    def partners(self, w: World) -> list[int]:
+        """The parties that cooperate at the base: every party that turned and kept some
+        cooperation, with the moderate bloc (none while no party keeps any)."""
+        turned = [w.index(p) for p in w.turned if self.s.parties[p].base_cooperation > 0.0]
+        return sorted(set(turned) | set(self.moderates)) if turned else []
+
     def cooperation(self, w: World) -> float:
         """Base cooperation kept by a party that turned (Q1 of MODEL.md): 0 when none."""
         kept = [self.s.parties[p].base_cooperation for p in w.turned]
         return max(kept, default=0.0)
 
-    def true_odds(self, actor: str, w: World, f: Forces) -> float:
+    def insurrection_odds(self, w: World, f: Forces, p: int, eve: bool) -> float:
+        """True log-odds of a rising of party ``p``'s bloc: at the party's call, or on a
+        congress's eve in its name with its share of the delegates as legality (``congress``)."""
+        params = self.s.parameters
+        bloc = self.allies(w, p)
+        everyone = self._radical(f, range(len(w.parties)))
+        force = congress_rule.rising_force(self._radical(f, bloc), everyone, eve, params.congress)
+        if eve:
+            share = float(soviet_rule.congress(w.soviets, self.delegates)[bloc].sum())
+        else:
+            force += self.cooperation(w) * self._radical(f, self.moderates)
+            share = float(w.soviets[self.capital, bloc].sum())
+        return rule.true_log_odds(force, self._defence(f, w), share, params.decisions)
+
+    def coup_odds(self, w: World, f: Forces) -> float:
+        """True log-odds of the command's coup: the loyal front and reserve, less what the
+        railwaymen hold up, against the radicals and part of the soviet camp, with the
+        soviets' legality against it (``coup``)."""
+        params = self.s.parameters
+        attack = coup_rule.attack(self._loyal(f, front_only=True),
+                                  self.s.army_command.loyal_reserve * w.loyal_reserve_factor,
+                                  self._railway_backing(f), params.coup)
+        defence = coup_rule.defence(self._radical(f, range(len(w.parties))), self._soviet_camp(f), params.coup)
+        outside = 1.0 - float(w.soviets[self.capital, self.socialists].sum())  # the coup's side of the soviet
+        return rule.true_log_odds(attack, defence, outside, params.decisions)
+
+    def true_odds(self, actor: str, w: World, f: Forces, day: int) -> float:
         dp = self.s.parameters.decisions
         if actor == "army_command":
-            attack = self._loyal(f, front_only=True) + self.s.army_command.loyal_reserve * w.loyal_reserve_factor
-            return rule.true_log_odds(attack, self._radical(f, range(len(w.parties))), None, dp)
+            return self.coup_odds(w, f)
         p = w.index(actor)
         spec = self.s.parties[actor]
         if spec.action == "insurrection":
-            bloc = self.allies(w, p)
-            force = self._radical(f, bloc) + self.cooperation(w) * self._radical(f, self.moderates)
-            return rule.true_log_odds(force, self._defence(f, w), float(w.soviets[self.capital, bloc].sum()), dp)
+            eve = congress_rule.on_eve(congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+            return self.insurrection_odds(w, f, p, eve)
         if spec.action == "soviet_power":
             force = self._radical(f, range(len(w.parties)))
             share = float(w.soviets[self.capital, self.moderates].sum())
@@ -105,7 +165,8 @@ class Actors:
             weight += self.cooperation(w) * max(0.0, 1.0 - weight)  # shared reading at the base
         return name, lens.bias, weight, lens.noise
 
-    def blocked(self, actor: str, w: World, day: int, date: dt.date) -> str | None:
+    def contested(self, actor: str, w: World, day: int) -> str | None:
+        """Why power cannot be contested by ``actor`` today, whatever its reading (None: it can)."""
         if w.holder == "imperial_government":
             return "no government to contest yet"
         spec = None if actor == "army_command" else self.s.parties[actor]
@@ -114,6 +175,17 @@ class Actors:
             return "the new government is consolidating its hold"
         if w.cooldown.get(actor, -1) > day:
             return f"regrouping after a failed attempt (until day {w.cooldown[actor]})"
+        if spec is not None and spec.action != "split":
+            if not w.available[w.index(actor)]:
+                return "not an independent party"
+            if w.holder.startswith("soviet_government") and actor in w.ruling:
+                return "already in power"
+        return None
+
+    def blocked(self, actor: str, w: World, day: int, date: dt.date) -> str | None:
+        why = self.contested(actor, w, day)
+        if why is not None:
+            return why
         if actor == "army_command":
             if date < self.s.army_command.active_from:
                 return "the command may not move before its appointment"
@@ -126,10 +198,6 @@ class Actors:
             if spec.split_after == "soviet_power" and not w.holder.startswith("soviet_government"):
                 return "the party holds together until the soviets take power"
             return None
-        if not w.available[p]:
-            return "not an independent party"
-        if w.holder.startswith("soviet_government") and actor in w.ruling:
-            return "already in power"
         if spec.action == "soviet_power" and w.holder.startswith("soviet_government"):
             return "the soviets already rule"
         if spec.action == "insurrection" and self.s.lenses[w.lens[p]].majority_first:
@@ -138,15 +206,60 @@ class Actors:
                 return f"a minority ({share:.0%}) in the capital's soviet: patiently explain first ({w.lens[p]} lens)"
         return None
 
+    def waits_for_congress(self, actor: str, w: World, f: Forces, day: int, odds: float) -> str | None:
+        """Why an insurgent bloc holds back for a coming congress of soviets (None: it does not)."""
+        spec = self.s.parties.get(actor)
+        if spec is None or spec.action != "insurrection":
+            return None
+        cp = self.s.parameters.congress
+        days_left = congress_rule.days_to(day, self.congresses)
+        if not congress_rule.worth_waiting(days_left, odds, self.insurrection_odds(w, f, w.index(actor), True), cp):
+            return None
+        return f"waits for the congress of soviets in {days_left} days, where its odds are better"
+
+    def rising_from_below(self, w: World, f: Forces, day: int, date: dt.date, apply_outcome) -> list[Decision]:
+        """The capital's crowd rises for soviet power on its own when enough armed people are
+        out and the insurgent party did not act (``rising``); resolved with the bloc's true odds.
+        Once the bloc holds the capital's soviet, the crowd waits for the soviet's call (in
+        October the garrison moved at the Military Revolutionary Committee's order; Rabinowitch
+        1976, ch. 12-13)."""
+        if w.holder.startswith("soviet_government"):
+            return []
+        rp = self.s.parameters.rising
+        c = self.capital
+        crowd = rising_rule.crowd(f.active[c], f.radical[c].sum(axis=1), f.population[c], self.armed)
+        if crowd < rp.crowd_cut:
+            return []
+        out = []
+        for k, actor in enumerate(self.ids):
+            spec = self.s.parties.get(actor)
+            if spec is None or spec.action != "insurrection" or self.contested(actor, w, day) is not None:
+                continue
+            p = w.index(actor)
+            if float(w.soviets[c, self.allies(w, p)].sum()) >= 0.5:
+                continue  # with the soviet's majority the crowd waits for the soviet's call
+            eve = congress_rule.on_eve(congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+            p_true = rule.logistic(self.insurrection_odds(w, f, p, eve))
+            success = rng.uniform(self.seed, rng.STREAM_RESOLUTION, day, len(self.ids) + k, 0) < p_true
+            apply_outcome(actor, "rising", success, p_true, eve)
+            reason = (f"{crowd:.0%} of the capital's armed people are out for soviet power, reaching the cut of "
+                      f"{rp.crowd_cut:.0%}; the {actor} are carried along")
+            out.append(Decision(date, RISING, "rising", p_true, crowd, rp.crowd_cut, True,
+                                "success" if success else "failure", reason))
+            break  # one rising a day
+        return out
+
     # -- one day --------------------------------------------------------------------------
     def decide(self, w: World, f: Forces, day: int, date: dt.date, log_power, apply_outcome) -> list[Decision]:
+        """Every actor reads the day and acts or waits; a rising from below may follow."""
         out = []
         changed = False
+        acted_today = set()
         for a_index, actor in enumerate(self.ids):
             spec = None if actor == "army_command" else self.s.parties[actor]
             action = ACTION_OF_ARMY if spec is None else spec.action
             threshold = self.s.army_command.certainty_threshold if spec is None else spec.certainty_threshold
-            odds = self.true_odds(actor, w, f)
+            odds = self.true_odds(actor, w, f, day)
             p_true = rule.logistic(odds)
             lens, bias, weight, noise = self.lens_of(actor, w)
             draw = rng.normal(self.seed, rng.STREAM_PERCEPTION, day, a_index, 0)
@@ -155,16 +268,25 @@ class Actors:
             if why is None and changed:
                 why = "power changed hands earlier today"
             acted = why is None and p_seen >= threshold
+            waiting = self.waits_for_congress(actor, w, f, day, odds) if acted else None
             outcome = "wait"
             if why is not None:
                 reason = f"cannot act: {why}"
             elif not acted:
                 reason = f"waits: perceived {p_seen:.2f} below threshold {threshold:.2f} ({lens} lens)"
+            elif waiting is not None:
+                acted = False
+                reason = f"{waiting} (perceived {p_seen:.2f} reaches threshold {threshold:.2f}; {lens} lens)"
             else:
                 success = rng.uniform(self.seed, rng.STREAM_RESOLUTION, day, a_index, 0) < p_true
                 outcome = "success" if success else "failure"
                 reason = f"acts: perceived {p_seen:.2f} reaches threshold {threshold:.2f} ({lens} lens)"
-                apply_outcome(actor, action, success)
+                eve = action == "insurrection" and congress_rule.on_eve(
+                    congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+                apply_outcome(actor, action, success, p_true, eve)
                 changed = changed or (success and action != "split")
+                acted_today.add(actor)
             out.append(Decision(date, actor, action, p_true, p_seen, threshold, acted, outcome, reason))
+        if not changed and not acted_today:
+            out.extend(self.rising_from_below(w, f, day, date, apply_outcome))
         return out

@@ -25,8 +25,11 @@ import numpy as np
 
 from ..core import calendar
 from ..core.errors import InputError
+from ..mechanisms import cooperation as cooperation_rule
+from ..mechanisms import coup as coup_rule
 from ..mechanisms import membership as member_rule
 from ..mechanisms import power as power_rule
+from ..mechanisms import rising as rising_rule
 from ..mechanisms import soviets as soviet_rule
 from ..scenario.params import free_parameters
 from ..scenario.schema import Scenario
@@ -168,10 +171,11 @@ class Run:
                              hint="branch only into scenarios that keep the population, parties and regions")
         w.offensive_deadline = events.offensive_deadline(s)
         self.c = Conditions.of(s, self.dates, w)
-        self.actors = Actors(s, w, state.seed)
+        self.actors = Actors(s, w, state.seed, self.c.delegates)
         self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group)
         self.counts = step.new_counts(self.lay.locales, len(w.parties))
         self.region_agents = np.maximum(self.lay.cell_agents.sum(axis=1), 1)
+        self.people_cells = self.lay.cell_agents * self.lay.weight  # [R,G] people each cell stands for
 
     @property
     def days(self) -> int:
@@ -242,6 +246,8 @@ class Run:
         for arr in (out.party, out.radical, out.sums):
             arr.fill(0)
         reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
+        reach = cooperation_rule.shared_reach(reach, self.actors.partners(w), self.actors.cooperation(w),
+                                              s.parameters.cooperation)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
                            w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent)
@@ -264,13 +270,16 @@ class Run:
         w.soviets = soviet_rule.reelect(w.soviets, support_now[:, c.constituent, :].sum(axis=1), c.renewal)
         # 5. membership (reach follows it in tomorrow's party choice)
         ms = s.parameters.membership
+        press_open = np.array([w.press_closed.get(p, -1) <= d for p in w.parties], np.float64)  # a closed one enrols no one
         w.members = member_rule.recruit(w.members, (support_now * c.joins[None, :, None]).sum(axis=(0, 1)),
-                                        c.recruitment, ms.join_share, ms.independent_rate, ms.attrition)
+                                        c.recruitment * press_open, ms.join_share, ms.independent_rate * press_open,
+                                        ms.attrition)
         # 6. strategic actors and power
-        forces = Forces(radical_now, loyal_cells, support_now, float(out.leaning.sum()) * weight)
+        forces = Forces(radical_now, loyal_cells, support_now, float(out.leaning.sum()) * weight, active_cells,
+                        self.people_cells)
         rec.decisions.extend(self.actors.decide(
             w, forces, d, date, self.log_power,
-            lambda actor, action, success: self._settle(actor, action, success, date, d)))
+            lambda actor, action, success, chance, eve: self._settle(actor, action, success, chance, eve, date, d)))
         # 7. observation
         for name, e in c.schedule.get(date, ()):
             if e.kind in OBSERVATION_KINDS:
@@ -285,13 +294,25 @@ class Run:
         rec.demands[d] = st.region_mean[:, :4]
         rec.leaning[d] = reals[:, 5].reshape(R, G) * weight
 
-    def _settle(self, actor: str, action: str, success: bool, date: dt.date, d: int) -> None:
-        """Apply an attempt's outcome (:func:`antaeus.mechanisms.power.settle`) to the world."""
+    def _settle(self, actor: str, action: str, success: bool, chance: float, eve: bool, date: dt.date,
+                d: int) -> None:
+        """Apply an attempt's outcome to the world: :func:`antaeus.mechanisms.power.settle`, with
+        a failed coup's aftermath (``coup``) and a failed rising's repression (``rising``)."""
+        s, w = self.s, self.state.world
+        params = s.parameters
+        if action == "rising" and not success:
+            self._apply(actor, rising_rule.repression(d, params.rising), date, d)
+            return
+        insurgents = self.actors.allies(w, w.index(actor)) if action in ("insurrection", "rising") and success else []
+        sanction = params.congress.sanction_legitimacy if eve and success else 0.0
+        self._apply(actor, power_rule.settle(actor, action, success, d, params.power, params.decisions.cooldown_days,
+                                             w.parties, w.platforms, insurgents, self.actors.moderates, sanction),
+                    date, d)
+        if actor == "army_command" and not success:
+            self._apply(actor, coup_rule.aftermath(params.power.failed_coup_shock, params.coup), date, d)
+
+    def _apply(self, actor: str, out: power_rule.Settlement, date: dt.date, d: int) -> None:
         w, people = self.state.world, self.state.people
-        insurgents = self.actors.allies(w, w.index(actor)) if action == "insurrection" and success else []
-        out = power_rule.settle(actor, action, success, d, self.s.parameters.power,
-                                self.s.parameters.decisions.cooldown_days, w.parties, w.platforms,
-                                insurgents, self.actors.moderates)
         if out.splits:
             w.available[w.index(actor)] = True
         if out.cooldown_until is not None:
@@ -300,15 +321,25 @@ class Run:
                 p = w.index(actor)
                 w.base_reach[p] *= out.reach_kept
                 w.members[p] *= out.members_kept
+        if out.press_closed_until is not None:
+            w.press_closed[actor] = out.press_closed_until
         if out.legitimacy_shock:
             events.shock_legitimacy(people, [slice(0, people.legitimacy.size)], out.legitimacy_shock)
+        if out.release:
+            for p in self.actors.insurgent_parties(w):
+                w.base_reach[p] = np.minimum(w.base_reach[p] * (1.0 + out.release), 1.0)
+                w.cooldown.pop(w.parties[p], None)
+                w.press_closed.pop(w.parties[p], None)
+        if out.soviet_turn:
+            constituents = self.state.support_now[:, self.c.constituent, :].sum(axis=1)
+            w.soviets = soviet_rule.reelect(w.soviets, constituents, 1.0 / out.soviet_turn)
+        if out.repression_factor != 1.0:
+            w.repression *= out.repression_factor
         if out.route is not None:
             w.last_change = d
             w.holder, w.ruling = out.holder, out.ruling
             w.policy[:] = out.policy
-            if out.repression_factor != 1.0:
-                w.repression *= out.repression_factor
-            self.log_power(date, w.holder, out.route)
+            self.log_power(date, w.holder, out.route, out.note)
 
     def log_power(self, date: dt.date, holder: str, route: str, note: str = "") -> None:
         st, w = self.state, self.state.world

@@ -36,6 +36,7 @@ class World:
     grain_loss: float = 0.0         # bread shortfall added by lost territory
     loyal_reserve_factor: float = 1.0
     cooldown: dict[str, int] = field(default_factory=dict)
+    press_closed: dict[str, int] = field(default_factory=dict)  # party -> the day its press reopens
     last_change: int = -10_000      # day of the last change of power
     turned: set[str] = field(default_factory=set)
 

@@ -113,7 +113,8 @@ def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scena
     first_soviet = next((c.date for c in result.power_log if c.holder.startswith("soviet_government")), None)
     _append(rows["runs"], point, rep, seed=result.seed, particle=particle, outcome=outcome_of(path),
             path=path_label(path), first_soviet=first_soviet, changes=changes_of_power(path))
-    won = {(d.date, d.action): d.actor for d in result.decisions if d.outcome == "success"}
+    won = {(d.date, "insurrection" if d.action == "rising" else d.action): d.actor
+           for d in result.decisions if d.outcome == "success"}  # a rising that wins is an insurrection
     action = {"insurrection": "insurrection", "soviet_transfer": "soviet_power", "coup": "coup"}
     for step, c in enumerate(result.power_log):
         _append(rows["power"], point, rep, step=step, date=c.date, holder=c.holder, route=c.route,

@@ -29,6 +29,7 @@ from antaeus.experiments import seeds as seed_rule
 from antaeus.engine.simulate import simulate
 from antaeus.options import MAX_SEED, json_ready, several, whole_number
 from antaeus.scenario import InputError, Scenario, load_scenario
+from antaeus.scenario.loader import committed_particles, with_parameters
 
 from .intervals import coverage, prediction_interval
 
@@ -178,6 +179,10 @@ class HistoryCheck:
     ca_regions: list[CheckRow] = field(default_factory=list)
     #: whether the record in use has CA figures for any of the model's regions or fronts
     ca_regional_record: bool = False
+    #: whether each replication ran its posterior draw (False: every run at the posterior median)
+    posterior: bool = False
+    #: with posterior draws, the summary of the same check at the posterior median (seeds only)
+    seeds_only: dict | None = None
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -209,6 +214,8 @@ class HistoryCheck:
             "calibration_note": self.calibration_note, "runs": self.runs, "agents": self.agents,
             "seed": self.seed, "seeds": list(self.seeds), "overlays": list(self.overlays),
             "sets": list(self.sets), "interval": {"level": INTERVAL, "coverage": coverage(self.runs, INTERVAL)},
+            "posterior": self.posterior,
+            "seeds_only": None if self.seeds_only is None else {k: self.seeds_only[k] for k in ("targets", "out_of_sample", "all")},
             "rows": [r.to_json_dict() for r in self.rows],
             "summary": self.summary,
             "ca_regional_record": self.ca_regional_record,
@@ -246,11 +253,15 @@ def _grouped(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]]:
 
 def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int = DEFAULT_RUNS,
                   agents: int = DEFAULT_AGENTS, seed: int = 0, overlays: Iterable[str] = (),
-                  sets: Iterable[str] = (), calibrated: bool = True,
+                  sets: Iterable[str] = (), calibrated: bool = True, posterior: bool = True,
                   progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
     """Simulate ``runs`` replications of ensemble seed ``seed`` and hold each against the
-    record in use. Every option is checked before the first run: a mistake raises
-    :class:`InputError` (or :class:`ScenarioError`) and costs no simulation."""
+    record in use. With ``posterior`` (the default, for a calibrated built-in scenario with a
+    committed posterior) replication i runs the posterior particle that replication i of
+    ``antaeus explore --posterior`` draws, so the intervals carry the parameters' uncertainty
+    as well as chance; the seeds-only figure (every run at the posterior median) is then
+    computed too and kept beside it (``seeds_only``). Every option is checked before the first
+    run: a mistake raises :class:`InputError` (or :class:`ScenarioError`) and costs no simulation."""
     runs = whole_number(runs, "--runs", 1, None, f"give 1 or more runs, e.g. {DEFAULT_RUNS} (the default)")
     agents = whole_number(agents, "--agents", 1, None,
                            f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
@@ -264,6 +275,8 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
     else:
         resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), calibrated=calibrated)
 
+    draws = _posterior_draws(resolved, seed, runs) if posterior and calibrated and not isinstance(scenario, Scenario) \
+        else None
     in_use = observations()
     meta = {(o.id, o.version): o for o in in_use}
     national, regional_ids, mapping = _ca_reference(in_use)
@@ -275,8 +288,9 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
     recorded: set[str] = set()  # regions and fronts with a CA figure in the record
     first_day: dt.date | None = None
     seeds = tuple(seed_rule.replication_seed(seed, i) for i in range(runs))
+    total = 2 * runs if draws is not None else runs
     for i, s in enumerate(seeds):
-        result = simulate(resolved, s, agents)
+        result = simulate(resolved if draws is None else with_parameters(resolved, draws[i]), s, agents)
         if first_day is None and result.dates:
             first_day = result.dates[0]
         for c in compare_all(result):
@@ -303,7 +317,7 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                         regions.setdefault((region, c.category), [])
                         region_notes.setdefault((region, c.category), c.note)
         if progress is not None:
-            progress(i + 1, runs)
+            progress(i + 1, total)
 
     rows = [_row(c, meta[(c.id, c.version)], tuple(samples.get(key, ())), runs,
                  notes.get(key, ""), first_day) for key, c in order.items()]
@@ -320,9 +334,24 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                                        tuple(values), runs,
                                        region_notes.get((region, category), "") or
                                        f"no record for {region}; national observed as reference"))
+    seeds_only = None
+    if draws is not None:
+        later = None if progress is None else (lambda done, _: progress(runs + done, total))
+        seeds_only = history_check(resolved, runs=runs, agents=agents, seed=seed, progress=later).summary
     return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
                         getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seed, seeds,
-                        overlays, sets, rows, ca_regions, bool(recorded))
+                        overlays, sets, rows, ca_regions, bool(recorded), draws is not None, seeds_only)
+
+
+def _posterior_draws(scenario: Scenario, seed: int, runs: int) -> list[dict[str, float]] | None:
+    """The parameters of each replication's posterior particle (the seed rule's draw), or None
+    when the scenario has no committed posterior."""
+    committed = committed_particles(scenario.scenario.name)
+    if committed is None or not scenario.scenario.calibrated:
+        return None
+    paths, particles, weights = committed
+    rows = seed_rule.posterior_rows(weights, seed, range(runs))
+    return [dict(zip(paths, map(float, particles[r]))) for r in rows]
 
 
 def _row(c: Comparison, o: Observation, values: tuple[float, ...], runs: int, note: str,
@@ -424,8 +453,9 @@ def render(check: HistoryCheck, console, plots: Iterable[Path] = ()) -> None:
     from rich.table import Table
 
     calibrated = f"calibrated ({check.calibration_note})" if check.calibrated else "not calibrated"
+    draws = "posterior draws" if check.posterior else "the posterior median" if check.calibrated else "defaults"
     console.print(f"History check of {check.scenario}: {check.runs} runs × {check.agents:,} agents, "
-                  f"ensemble seed {check.seed}; {calibrated}"
+                  f"ensemble seed {check.seed}, {draws}; {calibrated}"
                   + (f"; overlays {', '.join(check.overlays)}" if check.overlays else "")
                   + (f"; set {', '.join(check.sets)}" if check.sets else ""))
     table = Table(title="Observed against simulated (median and 90% interval over runs)")
@@ -453,6 +483,11 @@ def render(check: HistoryCheck, console, plots: Iterable[Path] = ()) -> None:
     console.print()
     console.print(_summary_line("Targets", summary["targets"]), highlight=False)
     console.print(_summary_line("Out of sample", summary["out_of_sample"]), highlight=False)
+    if check.seeds_only is not None:
+        console.print(_summary_line("Targets, seeds only (posterior median)", check.seeds_only["targets"]),
+                      highlight=False)
+        console.print(_summary_line("Out of sample, seeds only (posterior median)",
+                                    check.seeds_only["out_of_sample"]), highlight=False)
     by_panel = Table(title="By figure family")
     for name in ("family", "role", "compared", "MAE (pp)", "coverage", "counts: mean |log10 ratio|"):
         by_panel.add_column(name, justify="left" if name in ("family", "role") else "right")

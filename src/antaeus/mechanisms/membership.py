@@ -42,8 +42,9 @@ class Params(BaseModel):
 
 
 def recruit(members: np.ndarray, supporters: np.ndarray, rates: np.ndarray, join_share: float,
-            independent: float, attrition: float) -> np.ndarray:
-    """One day of joining and leaving (people, per party).
+            independent, attrition: float) -> np.ndarray:
+    """One day of joining and leaving (people, per party); ``independent`` is one rate for all
+    or one per party (zero, with ``rates``, for a party whose press is closed: ``rising``).
 
     ``potential = join_share · supporters``. Below it, ``(independent + rate · members /
     potential) · (potential − members)`` join (Bass diffusion, ``rate`` the party's recruitment

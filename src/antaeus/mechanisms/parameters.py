@@ -1,6 +1,9 @@
 """All mechanisms' parameters in one model: ``parameters.<mechanism>.<name>`` in a scenario."""
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import congress as _congress
+from . import cooperation as _cooperation
+from . import coup as _coup
 from . import decisions as _decisions
 from . import demands as _demands
 from . import influence as _influence
@@ -8,6 +11,7 @@ from . import legitimacy as _legitimacy
 from . import membership as _membership
 from . import mobilisation as _mobilisation
 from . import power as _power
+from . import rising as _rising
 from . import soviets as _soviets
 from . import support as _support
 from . import war as _war
@@ -25,3 +29,7 @@ class MechanismParameters(BaseModel):
     membership: _membership.Params = Field(default_factory=_membership.Params)
     war: _war.Params = Field(default_factory=_war.Params)
     power: _power.Params = Field(default_factory=_power.Params)
+    rising: _rising.Params = Field(default_factory=_rising.Params)
+    coup: _coup.Params = Field(default_factory=_coup.Params)
+    congress: _congress.Params = Field(default_factory=_congress.Params)
+    cooperation: _cooperation.Params = Field(default_factory=_cooperation.Params)

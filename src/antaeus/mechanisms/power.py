@@ -51,23 +51,31 @@ class Settlement:
     cooldown_until: int | None = None      # a failed actor may not try again before this day
     reach_kept: float = 1.0                # the share of its reach a failed party keeps
     members_kept: float = 1.0              # the share of its members a failed party keeps
-    legitimacy_shock: float = 0.0          # legitimacy every person loses (a failed coup)
+    legitimacy_shock: float = 0.0          # legitimacy every person loses (a failed coup; < 0: gains)
     splits: bool = False                   # a faction became a party of its own
+    press_closed_until: int | None = None  # the failed party recruits nobody before this day
+    release: float = 0.0                   # reach regained by the insurgent bloc, cooldowns lifted (a failed coup)
+    soviet_turn: float = 0.0               # share of the gap to their constituents the soviets close at once
+    note: str = ""                         # what the power log says of it
 
 
 def settle(actor: str, action: str, success: bool, day: int, params: Params, cooldown_days: float,
-           parties: list[str], platforms: np.ndarray, insurgents: list[int], moderates: list[int]) -> Settlement:
+           parties: list[str], platforms: np.ndarray, insurgents: list[int], moderates: list[int],
+           sanction: float = 0.0) -> Settlement:
     """The outcome of one attempt. A success of an insurrection puts the insurgent bloc
     (``insurgents``, indices into ``parties``) in power with its platforms' mean as policy; a
     transfer puts the moderate socialists (``moderates``) in power with at least the soviets'
     programme; a coup installs a military government that represses harder. A failure costs a
-    party reach and members and stops the actor for ``cooldown_days``; a failed coup also
-    discredits the government (Tilly 1978, ch. 7)."""
+    party reach and members and stops the actor for ``cooldown_days`` (what a failed coup
+    does besides is :func:`antaeus.mechanisms.coup.aftermath`). An insurrection a congress of
+    soviets ratifies gains every person ``sanction`` of legitimacy (``congress``)."""
     if action == "split":
         return Settlement(splits=bool(success))
+    if action == "rising":  # a rising from below that wins is an insurrection of the party's bloc
+        action = "insurrection"
     if not success:
         if actor == "army_command":
-            return Settlement(cooldown_until=day + int(cooldown_days), legitimacy_shock=params.failed_coup_shock)
+            return Settlement(cooldown_until=day + int(cooldown_days))
         return Settlement(cooldown_until=day + int(cooldown_days), reach_kept=1.0 - params.failure_reach_loss,
                           members_kept=1.0 - params.failure_member_loss)
     if action == "coup":
@@ -80,4 +88,5 @@ def settle(actor: str, action: str, success: bool, day: int, params: Params, coo
         policy = np.maximum(policy, (params.transfer_peace, params.transfer_land, params.transfer_bread,
                                      params.transfer_power))
     route = "insurrection" if action == "insurrection" else "soviet_transfer"
-    return Settlement(route, "soviet_government:" + "+".join(ruling), ruling, tuple(float(x) for x in policy))
+    return Settlement(route, "soviet_government:" + "+".join(ruling), ruling, tuple(float(x) for x in policy),
+                      legitimacy_shock=-sanction, note="in the name of the congress of soviets" if sanction else "")
