@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import time
+from collections import namedtuple
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numba
 import numpy as np
+from numba import njit
 
 from ..core import calendar
 from ..core.errors import InputError
@@ -253,19 +255,11 @@ class Run:
                            w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent)
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         st.prev_active[:] = out.active
-        # the counts of every locale summed into region-group cells at once (integers: exact),
-        # and the real-valued sums likewise (a column's cumulative sum is the same with others beside it)
-        counts = _cells(np.concatenate((out.party, out.radical, out.active[:, None], out.onsets[:, None],
-                                        out.loyal[:, None]), axis=1), lay.cell_locale_start)
-        reals = _cells(np.concatenate((out.sums, out.leaning[:, None]), axis=1), lay.cell_locale_start)
-        support_now = counts[:, :P].reshape(R, G, P) * weight
+        cells = _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight)
+        support_now, radical_now = cells.support.reshape(R, G, P), cells.radical.reshape(R, G, P)
+        active_cells, onset_cells, loyal_cells = (x.reshape(R, G) for x in (cells.active, cells.onsets, cells.loyal))
         st.support_now = support_now
-        radical_now = counts[:, P:2 * P].reshape(R, G, P) * weight
-        active_cells, onset_cells, loyal_cells = (counts[:, 2 * P + k].reshape(R, G) * weight for k in range(3))
-        sums = reals[:, :5]
-        region_sums = np.zeros((R, 5))
-        np.add.at(region_sums, c.region_of_cell, sums)
-        st.region_mean = region_sums / self.region_agents[:, None]
+        st.region_mean = cells.region_mean
         # 4. soviets
         w.soviets = soviet_rule.reelect(w.soviets, support_now[:, c.constituent, :].sum(axis=1), c.renewal)
         # 5. membership (reach follows it in tomorrow's party choice)
@@ -292,7 +286,7 @@ class Run:
         rec.soviets[d] = w.soviets
         rec.legitimacy[d] = st.region_mean[:, 4]
         rec.demands[d] = st.region_mean[:, :4]
-        rec.leaning[d] = reals[:, 5].reshape(R, G) * weight
+        rec.leaning[d] = cells.leaning.reshape(R, G)
 
     def _settle(self, actor: str, action: str, success: bool, chance: float, eve: bool, date: dt.date,
                 d: int) -> None:
@@ -368,12 +362,51 @@ class Run:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _cells(per_locale: np.ndarray, cell_locale_start: np.ndarray) -> np.ndarray:
-    """Sum per-locale rows into region-group cells, in a fixed order (exact for counts)."""
-    dtype = np.float64 if per_locale.dtype.kind == "f" else np.int64
-    cum = np.zeros((per_locale.shape[0] + 1,) + per_locale.shape[1:], dtype)
-    np.cumsum(per_locale, axis=0, out=cum[1:])
-    return cum[cell_locale_start[1:]] - cum[cell_locale_start[:-1]]
+#: A day's counts in region-group cells, in people (each agent stands for ``weight``): support
+#: and radical [cells,P], active, onsets, loyal and leaning [cells]; and each region's mean
+#: demands and legitimacy [R,5] (the cells' sums over the region's agents).
+Cells = namedtuple("Cells", "support radical active onsets loyal leaning region_mean")
+
+
+@njit(cache=True)
+def _tally(out, cell_locale_start, region_of_cell, region_agents, weight):
+    """Sum the kernel's per-locale counts (:data:`step.Counts`) into region-group cells, in a fixed order.
+
+    Counts are integers, so their sums are exact. A cell's real-valued sum is the difference of
+    one running sum over all locales at the cell's two ends, as ``np.cumsum`` would give it; the
+    regions' sums add the cells in order, as ``np.add.at`` would."""
+    n_cells, n_parties = cell_locale_start.size - 1, out.party.shape[1]
+    cells = Cells(np.empty((n_cells, n_parties)), np.empty((n_cells, n_parties)), np.empty(n_cells),
+                  np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.zeros((region_agents.size, 5)))
+    region_sums = cells.region_mean
+    running, start = np.zeros(6), np.zeros(6)  # five opinion sums and the leaning, over the locales so far
+    party, radical = np.zeros(n_parties, np.int64), np.zeros(n_parties, np.int64)
+    for c in range(n_cells):
+        party[:] = 0
+        radical[:] = 0
+        active = onsets = loyal = 0
+        start[:] = running
+        for l in range(cell_locale_start[c], cell_locale_start[c + 1]):
+            for p in range(n_parties):
+                party[p] += out.party[l, p]
+                radical[p] += out.radical[l, p]
+            active += out.active[l]
+            onsets += out.onsets[l]
+            loyal += out.loyal[l]
+            for k in range(5):
+                running[k] += out.sums[l, k]
+            running[5] += out.leaning[l]
+        for p in range(n_parties):
+            cells.support[c, p] = party[p] * weight
+            cells.radical[c, p] = radical[p] * weight
+        cells.active[c], cells.onsets[c], cells.loyal[c] = active * weight, onsets * weight, loyal * weight
+        cells.leaning[c] = (running[5] - start[5]) * weight
+        for k in range(5):
+            region_sums[region_of_cell[c], k] += running[k] - start[k]
+    for r in range(region_agents.size):
+        for k in range(5):
+            region_sums[r, k] /= region_agents[r]
+    return cells
 
 
 def _governing(w: World) -> np.ndarray:
