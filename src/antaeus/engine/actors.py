@@ -112,6 +112,10 @@ class Actors:
         kept = [self.s.parties[p].base_cooperation for p in w.turned]
         return max(kept, default=0.0)
 
+    def on_eve(self, day: int) -> bool:
+        """Whether a rising on ``day`` is done in the coming congress of soviets' name."""
+        return congress_rule.on_eve(congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+
     def insurrection_odds(self, w: World, f: Forces, p: int, eve: bool) -> float:
         """True log-odds of a rising of party ``p``'s bloc: at the party's call, or on a
         congress's eve in its name with its share of the delegates as legality (``congress``)."""
@@ -145,7 +149,7 @@ class Actors:
         p = w.index(actor)
         spec = self.s.parties[actor]
         if spec.action == "insurrection":
-            eve = congress_rule.on_eve(congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+            eve = self.on_eve(day)
             return self.insurrection_odds(w, f, p, eve)
         if spec.action == "soviet_power":
             force = self._radical(f, range(len(w.parties)))
@@ -238,7 +242,7 @@ class Actors:
             p = w.index(actor)
             if float(w.soviets[c, self.allies(w, p)].sum()) >= 0.5:
                 continue  # with the soviet's majority the crowd waits for the soviet's call
-            eve = congress_rule.on_eve(congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+            eve = self.on_eve(day)
             p_true = rule.logistic(self.insurrection_odds(w, f, p, eve))
             success = rng.uniform(self.seed, rng.STREAM_RESOLUTION, day, len(self.ids) + k, 0) < p_true
             apply_outcome(actor, "rising", success, p_true, eve)
@@ -281,8 +285,7 @@ class Actors:
                 success = rng.uniform(self.seed, rng.STREAM_RESOLUTION, day, a_index, 0) < p_true
                 outcome = "success" if success else "failure"
                 reason = f"acts: perceived {p_seen:.2f} reaches threshold {threshold:.2f} ({lens} lens)"
-                eve = action == "insurrection" and congress_rule.on_eve(
-                    congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+                eve = action == "insurrection" and self.on_eve(day)
                 apply_outcome(actor, action, success, p_true, eve)
                 changed = changed or (success and action != "split")
                 acted_today.add(actor)
