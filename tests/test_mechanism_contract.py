@@ -37,10 +37,13 @@ EXAMPLE_VALUES = {
         d=np.array([0.9, 0.5, 0.3, 0.7]),
         platforms=np.array([[0.1, 0.2, 0.3, 0.0], [0.9, 0.6, 0.4, 0.8], [0.5, 0.5, 0.5, 0.5]]),
         p=1, log_reach=-0.7, locale_share=0.4, is_current=True, attachment=0.6),
-    "support.faction_leaning": dict(
-        d=np.array([0.9, 0.95, 0.3, 0.7]),
+    "support.platform_fit": dict(
+        d0=0.9, d1=0.5, d2=0.3, d3=0.7, platforms=np.array([[0.1, 0.2, 0.3, 0.0], [0.9, 0.6, 0.4, 0.8]]), p=1),
+    "support.faction_gain": dict(
+        d0=0.9, d1=0.95, d2=0.3, d3=0.7,
         platforms=np.array([[0.45, 0.7, 0.4, 0.35], [0.85, 0.95, 0.6, 0.85]]),
         faction=1, parent=0, fit=15.0, overshoot=0.3),
+    "support.faction_leaning": dict(gain=0.8),
     "soviets.reelect": dict(
         composition=np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]),
         constituent_support=np.array([[100.0, 50.0, 850.0], [0.0, 0.0, 0.0]]),

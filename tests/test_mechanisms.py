@@ -76,7 +76,8 @@ class Town:
         self.hardship = np.tile(ramp, locales).astype(np.float32)
         self.risk = np.tile(0.6 * ramp[perm], locales).astype(np.float32)
         self.threshold = np.full(n, 0.1, np.float32)
-        self.demand = np.full((n, 4), 0.5, np.float32)
+        # the engine keeps demands one row per issue [4,n]; the tests index them per person [n,4] (a view)
+        self.demand = np.full((4, n), 0.5, np.float32).T
         self.legit = np.full(n, 0.4, np.float32)
         self.party = np.zeros(n, np.uint8)
         self.attachment = np.full(n, 0.5, np.float32)
@@ -87,7 +88,7 @@ class Town:
         self.legitimacy0 = 1.0                                      # the government's starting legitimacy
         self.march_policy = np.ones(4)                              # met every March demand: no March shortfall
         self.exposure = np.array([[1.0, 1.0, 1.0, 1.0]])           # bread, war, land, power
-        self.march_demand = np.full((n, 4), 128, np.uint8)          # each person's March demands, 255ths
+        self.march_demand = np.full((4, n), 128, np.uint8).T        # each person's March demands, 255ths
         self.policy = np.array([0.3, 0.3, 0.3, 0.3])
         self.platforms = np.tile(np.array([0.5, 0.5, 0.5, 0.5]), (parties, 1))
         self.available = np.ones(parties, dtype=bool)
@@ -106,8 +107,8 @@ class Town:
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
         step.advance(seed, day, chunk, step.theta(p),
                      step.Locales(self.locale_start, self.locale_region, self.locale_group),
-                     step.People(self.hardship, self.risk, self.threshold, self.demand, self.legit, self.party,
-                                 self.attachment, self.active, self.fatigue, self.march_demand),
+                     step.People(self.hardship, self.risk, self.threshold, self.demand.T, self.legit, self.party,
+                                 self.attachment, self.active, self.fatigue, self.march_demand.T),
                      step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
                                 self.policy, self.platforms, self.available, self.governing, self.log_reach,
                                 self.region_mean, self.repression, self.busy, self.prev_active, -1, -1),
@@ -504,20 +505,25 @@ def test_utility_overshoot_weight():
     assert short == pytest.approx(-12.0 * 0.6 * 0.25 / 2.1)
 
 
+def _leaning(d, platforms, fit=15.0):
+    return support.faction_leaning(support.faction_gain(*d, np.asarray(platforms, float), 1, 0, fit, 0.3))
+
+
 def test_faction_leaning_is_the_logit_of_platform_fit():
     sr, left = [0.45, 0.7, 0.4, 0.35], [0.85, 0.95, 0.6, 0.85]
     plat = np.array([sr, left])
-    same = support.faction_leaning(np.array([0.6, 0.9, 0.3, 0.6]), np.array([sr, sr]), 1, 0, 15.0, 0.3)
+    same = _leaning([0.6, 0.9, 0.3, 0.6], [sr, sr])
     assert same == pytest.approx(0.5)                        # one platform: a coin toss
     radical = np.array([0.9, 0.95, 0.5, 0.9])
     gain = _u(radical, plat, 1, fit=15.0, overshoot=0.3, w_reach=0.0, w_conf=0.0) - \
         _u(radical, plat, 0, fit=15.0, overshoot=0.3, w_reach=0.0, w_conf=0.0)
-    p = support.faction_leaning(radical, plat, 1, 0, 15.0, 0.3)
+    p = _leaning(radical, plat)
     assert gain > 0 and p == pytest.approx(1 / (1 + np.exp(-gain)))
+    assert support.faction_leaning(-gain) == pytest.approx(1 - p)   # the two branches agree
     moderate = np.array([0.4, 0.6, 0.4, 0.3])
-    assert support.faction_leaning(moderate, plat, 1, 0, 15.0, 0.3) < 0.5 < p
+    assert _leaning(moderate, plat) < 0.5 < p
     # a sharper choice (higher platform_fit) sorts the same people more firmly
-    assert support.faction_leaning(radical, plat, 1, 0, 30.0, 0.3) > p
+    assert _leaning(radical, plat, fit=30.0) > p
 
 
 def _choice_town(platforms, **support_params):

@@ -92,10 +92,10 @@ def test_march_demands_spread_about_the_group():
     first, last = lay.locale_start[lay.cell_locale_start[k]], lay.locale_start[cell[k + 1]]
     for spread in (0.05, 0.2):
         people = populate(with_parameters(s, {"parameters.demands.spread": spread}), lay, 3)
-        land = people.march_demand[first:last, 1] / 255.0
+        land = people.march_demand[1, first:last] / 255.0
         assert land.mean() == pytest.approx(s.groups["peasant"].demands.land, abs=0.02)
         assert land.std() == pytest.approx(spread, rel=0.15)
-        np.testing.assert_allclose(people.demand[first:last, 1], land, atol=1e-6)
+        np.testing.assert_allclose(people.demand[1, first:last], land, atol=1e-6)
 
 
 def test_regions_can_hold_their_own_initial_support():

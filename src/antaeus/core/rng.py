@@ -53,6 +53,15 @@ def normal(seed, stream, day, index, draw):
 
 
 @njit(cache=True)
+def normals(seed, stream, day, n, draw):
+    """Vector of ``n`` N(0,1) draws, one per index: ``normal(seed, stream, day, i, draw)``."""
+    out = np.empty(n, np.float64)
+    for i in range(n):
+        out[i] = normal(seed, stream, day, i, draw)
+    return out
+
+
+@njit(cache=True)
 def uniforms(seed, stream, day, n, draw):
     """Vector of ``n`` uniforms, one per index (used by tests and initialisation)."""
     out = np.empty(n, np.float64)

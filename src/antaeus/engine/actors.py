@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from ..mechanisms import congress as congress_rule
 from ..mechanisms import coup as coup_rule
@@ -52,16 +53,19 @@ class Actors:
         self.ids = [p for p, spec in s.parties.items() if spec.action != "none"]
         if s.army_command.enabled:
             self.ids.append("army_command")
+        # fixed for the run: read once instead of every day
+        self.armed_weight = self.armed.astype(np.float64)
+        self.front_weight = self.capital_weight * self.front
+        self.ally_cut = s.parameters.power.ally_power_cut
+        self.party_index = {p: i for i, p in enumerate(s.parties)}
+        self.everyone = tuple(range(len(s.parties)))
 
     # -- forces -------------------------------------------------------------------------
-    def _force(self, people_rg: np.ndarray, regions_mask: np.ndarray | None = None) -> float:
-        weight = self.capital_weight if regions_mask is None else self.capital_weight * regions_mask
-        return float(np.einsum("r,g,rg->", weight, self.armed, people_rg))
-
     def _loyal(self, f: Forces, front_only: bool = False) -> float:
         key = ("loyal", front_only)
         if key not in f.memo:
-            f.memo[key] = self._force(f.loyal, self.front if front_only else None)
+            weight = self.front_weight if front_only else self.capital_weight
+            f.memo[key] = _armed_force(weight, self.armed_weight, f.loyal[:, :, None], _ONE)
         return f.memo[key]
 
     def _defence(self, f: Forces, w: World) -> float:
@@ -72,12 +76,13 @@ class Actors:
         if not key[1]:
             return 0.0
         if key not in f.memo:
-            f.memo[key] = self._force(f.radical[:, :, list(key[1])].sum(axis=2))
+            f.memo[key] = _armed_force(self.capital_weight, self.armed_weight, f.radical, np.array(key[1], np.int64))
         return f.memo[key]
 
     def _soviet_camp(self, f: Forces) -> float:
         if "camp" not in f.memo:
-            f.memo["camp"] = self._force(f.support[:, :, self.socialists].sum(axis=2))
+            f.memo["camp"] = _armed_force(self.capital_weight, self.armed_weight, f.support,
+                                          np.array(self.socialists, np.int64))
         return f.memo["camp"]
 
     def _railway_backing(self, f: Forces) -> float:
@@ -90,15 +95,14 @@ class Actors:
     def allies(self, w: World, p: int) -> list[int]:
         """The insurgent bloc: the party and every available party as radical on power."""
         return [q for q in range(len(w.parties))
-                if q == p or (w.available[q] and w.platforms[q, 3] >= self.s.parameters.power.ally_power_cut
-                              and q not in self.moderates)]
+                if q == p or (w.available[q] and w.platforms[q, 3] >= self.ally_cut and q not in self.moderates)]
 
     def insurgent_parties(self, w: World) -> list[int]:
         """Every party of an insurgent bloc: the insurrection parties and their allies."""
         out = set()
         for actor, spec in self.s.parties.items():
             if spec.action == "insurrection":
-                out.update(self.allies(w, w.index(actor)))
+                out.update(self.allies(w, self.party_index[actor]))
         return sorted(out)
 
     def partners(self, w: World) -> list[int]:
@@ -121,7 +125,7 @@ class Actors:
         congress's eve in its name with its share of the delegates as legality (``congress``)."""
         params = self.s.parameters
         bloc = self.allies(w, p)
-        everyone = self._radical(f, range(len(w.parties)))
+        everyone = self._radical(f, self.everyone)
         force = congress_rule.rising_force(self._radical(f, bloc), everyone, eve, params.congress)
         if eve:
             share = float(soviet_rule.congress(w.soviets, self.delegates)[bloc].sum())
@@ -138,7 +142,7 @@ class Actors:
         attack = coup_rule.attack(self._loyal(f, front_only=True),
                                   self.s.army_command.loyal_reserve * w.loyal_reserve_factor,
                                   self._railway_backing(f), params.coup)
-        defence = coup_rule.defence(self._radical(f, range(len(w.parties))), self._soviet_camp(f), params.coup)
+        defence = coup_rule.defence(self._radical(f, self.everyone), self._soviet_camp(f), params.coup)
         outside = 1.0 - float(w.soviets[self.capital, self.socialists].sum())  # the coup's side of the soviet
         return rule.true_log_odds(attack, defence, outside, params.decisions)
 
@@ -146,15 +150,17 @@ class Actors:
         dp = self.s.parameters.decisions
         if actor == "army_command":
             return self.coup_odds(w, f)
-        p = w.index(actor)
+        p = self.party_index[actor]
         spec = self.s.parties[actor]
         if spec.action == "insurrection":
             eve = self.on_eve(day)
             return self.insurrection_odds(w, f, p, eve)
-        if spec.action == "soviet_power":
-            force = self._radical(f, range(len(w.parties)))
-            share = float(w.soviets[self.capital, self.moderates].sum())
-            return rule.true_log_odds(force, self._defence(f, w), share, dp)
+        if spec.action == "soviet_power":  # the same contest for every party that calls for it
+            if "soviet_power" not in f.memo:
+                share = float(w.soviets[self.capital, self.moderates].sum())
+                f.memo["soviet_power"] = rule.true_log_odds(self._radical(f, self.everyone), self._defence(f, w),
+                                                            share, dp)
+            return f.memo["soviet_power"]
         # split: the faction's viability is the share of the parent's supporters closer to it
         parent = w.index(spec.split_from)
         base = float(f.support[:, :, parent].sum())
@@ -162,10 +168,10 @@ class Actors:
         return dp.force_elasticity * np.log(v / (1 - v))
 
     def lens_of(self, actor: str, w: World):
-        name = self.s.army_command.lens if actor == "army_command" else w.lens[w.index(actor)]
+        name = self.s.army_command.lens if actor == "army_command" else w.lens[self.party_index[actor]]
         lens = self.s.lenses[name]
         weight = lens.signal_weight
-        if actor != "army_command" and w.index(actor) in self.moderates:
+        if actor != "army_command" and self.party_index[actor] in self.moderates:
             weight += self.cooperation(w) * max(0.0, 1.0 - weight)  # shared reading at the base
         return name, lens.bias, weight, lens.noise
 
@@ -180,7 +186,7 @@ class Actors:
         if w.cooldown.get(actor, -1) > day:
             return f"regrouping after a failed attempt (until day {w.cooldown[actor]})"
         if spec is not None and spec.action != "split":
-            if not w.available[w.index(actor)]:
+            if not w.available[self.party_index[actor]]:
                 return "not an independent party"
             if w.holder.startswith("soviet_government") and actor in w.ruling:
                 return "already in power"
@@ -195,7 +201,7 @@ class Actors:
                 return "the command may not move before its appointment"
             return "the army already rules" if w.holder == "military_government" else None
         spec = self.s.parties[actor]
-        p = w.index(actor)
+        p = self.party_index[actor]
         if spec.action == "split":
             if w.available[p]:
                 return "already split"
@@ -217,7 +223,8 @@ class Actors:
             return None
         cp = self.s.parameters.congress
         days_left = congress_rule.days_to(day, self.congresses)
-        if not congress_rule.worth_waiting(days_left, odds, self.insurrection_odds(w, f, w.index(actor), True), cp):
+        on_eve = self.insurrection_odds(w, f, self.party_index[actor], True)
+        if not congress_rule.worth_waiting(days_left, odds, on_eve, cp):
             return None
         return f"waits for the congress of soviets in {days_left} days, where its odds are better"
 
@@ -239,7 +246,7 @@ class Actors:
             spec = self.s.parties.get(actor)
             if spec is None or spec.action != "insurrection" or self.contested(actor, w, day) is not None:
                 continue
-            p = w.index(actor)
+            p = self.party_index[actor]
             if float(w.soviets[c, self.allies(w, p)].sum()) >= 0.5:
                 continue  # with the soviet's majority the crowd waits for the soviet's call
             eve = self.on_eve(day)
@@ -259,6 +266,12 @@ class Actors:
         out = []
         changed = False
         acted_today = set()
+
+        def settle(*attempt):
+            apply_outcome(*attempt)
+            f.memo.clear()  # the world changed: what was read from it today is read again
+
+        draws = rng.normals(self.seed, rng.STREAM_PERCEPTION, day, len(self.ids), 0)
         for a_index, actor in enumerate(self.ids):
             spec = None if actor == "army_command" else self.s.parties[actor]
             action = ACTION_OF_ARMY if spec is None else spec.action
@@ -266,8 +279,7 @@ class Actors:
             odds = self.true_odds(actor, w, f, day)
             p_true = rule.logistic(odds)
             lens, bias, weight, noise = self.lens_of(actor, w)
-            draw = rng.normal(self.seed, rng.STREAM_PERCEPTION, day, a_index, 0)
-            p_seen = rule.logistic(rule.perceive(odds, bias, weight, noise, draw))
+            p_seen = rule.logistic(rule.perceive(odds, bias, weight, noise, draws[a_index]))
             why = self.blocked(actor, w, day, date)
             if why is None and changed:
                 why = "power changed hands earlier today"
@@ -286,10 +298,29 @@ class Actors:
                 outcome = "success" if success else "failure"
                 reason = f"acts: perceived {p_seen:.2f} reaches threshold {threshold:.2f} ({lens} lens)"
                 eve = action == "insurrection" and self.on_eve(day)
-                apply_outcome(actor, action, success, p_true, eve)
+                settle(actor, action, success, p_true, eve)
                 changed = changed or (success and action != "split")
                 acted_today.add(actor)
             out.append(Decision(date, actor, action, p_true, p_seen, threshold, acted, outcome, reason))
         if not changed and not acted_today:
-            out.extend(self.rising_from_below(w, f, day, date, apply_outcome))
+            out.extend(self.rising_from_below(w, f, day, date, settle))
         return out
+
+
+_ONE = np.zeros(1, np.int64)  # the one "party" of a [R,G,1] view of people by cell
+
+
+@njit(cache=True)
+def _armed_force(weight, armed, people, parties):
+    """The armed people of ``parties`` in the capitals' weighting: the sum over regions r and
+    groups g of weight[r] * armed[g] * (people[r, g, p] summed over ``parties`` in order),
+    added up cell by cell in that order (the sums ``np.einsum("r,g,rg->", ...)`` of a party
+    sum gives, without building the temporary arrays)."""
+    total = 0.0
+    for r in range(people.shape[0]):
+        for g in range(people.shape[1]):
+            cell = people[r, g, parties[0]]
+            for j in range(1, parties.size):
+                cell += people[r, g, parties[j]]
+            total += (weight[r] * armed[g]) * cell
+    return total

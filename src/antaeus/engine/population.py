@@ -39,8 +39,9 @@ class Agents:
     hardship: np.ndarray       # float32, Epstein's H ~ U(0,1), fixed
     risk_aversion: np.ndarray  # float32, R
     threshold: np.ndarray      # float32, T
-    demand: np.ndarray         # float32 [N,4]: peace, land, bread, power
-    march_demand: np.ndarray   # uint8 [N,4]: the person's own March demands in 255ths, what they return to
+    demand: np.ndarray         # float32 [4,N]: peace, land, bread, power, one row per issue (the kernel's
+                               # loops over a locale's people then read contiguous memory and vectorise)
+    march_demand: np.ndarray   # uint8 [4,N]: the person's own March demands in 255ths, what they return to
     legitimacy: np.ndarray     # float32, perceived legitimacy of the government
     party: np.ndarray          # uint8, party supported
     attachment: np.ndarray     # float32, strength of the attachment
@@ -97,8 +98,8 @@ def _draw(seed, locale_start, locale_region, locale_group, demand0, spread, supp
             for k in range(4):
                 d = demand0[g, k] + spread * rng.normal(seed, rng.STREAM_POPULATION, 0, i, 2 + k)
                 q = np.uint8(round(min(max(d, 0.0), 1.0) * 255.0))
-                march_demand[i, k] = q
-                demand[i, k] = q / 255.0
+                march_demand[k, i] = q
+                demand[k, i] = q / 255.0
             lg = legit0 + legit_sd * rng.normal(seed, rng.STREAM_POPULATION, 0, i, 6)
             legitimacy[i] = min(max(lg, 0.0), 1.0)
             u = rng.uniform(seed, rng.STREAM_POPULATION, 0, i, 20)
@@ -115,7 +116,7 @@ def _region_sums(locale_start, locale_region, demand, legitimacy, out):
         r = locale_region[l]
         for i in range(locale_start[l], locale_start[l + 1]):
             for k in range(4):
-                out[r, k] += demand[i, k]
+                out[r, k] += demand[k, i]
             out[r, 4] += legitimacy[i]
 
 
@@ -142,7 +143,7 @@ def populate(scenario: Scenario, lay: Layout, seed: int) -> Agents:
     risk_mean = np.array([scenario.groups[g].risk_aversion for g in groups])
     mob = scenario.parameters.mobilisation
     a = Agents(np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32),
-               np.empty((n, len(ISSUES)), np.float32), np.empty((n, len(ISSUES)), np.uint8), np.empty(n, np.float32),
+               np.empty((len(ISSUES), n), np.float32), np.empty((len(ISSUES), n), np.uint8), np.empty(n, np.float32),
                np.empty(n, np.uint8), np.empty(n, np.float32), np.zeros(n, np.uint8), np.zeros(n, np.float32))
     _draw(seed, lay.locale_start, lay.locale_region, lay.locale_group, demand0, scenario.parameters.demands.spread,
           cdf, risk_mean,

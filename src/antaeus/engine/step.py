@@ -59,13 +59,84 @@ def new_counts(locales: int, parties: int) -> Counts:
                   np.zeros(locales, np.int32), np.zeros(locales, np.float64))
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True, error_model="numpy")
+def _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, mean, drive_peace, drive_land,
+              drive_bread, power_exposure, march_legitimacy, policy, march_policy, th, seed, day):
+    """Demands, legitimacy and who reconsiders their party today, for the people ``a0 .. a0+size``
+    of one locale. Writes the new demands and legitimacy into the people's arrays (float32) and,
+    unrounded, into ``kept`` [4, size] and ``kept_legit`` [size] for the party choice and the
+    counts; ``turns`` [size]: reconsiders today. No branch depends on a person, so the loop
+    vectorises."""
+    rate, gain, pgain, eps, mu = th[0], th[1], th[2], th[3], th[4]
+    l_rate, l_anchor, l_weight, reconsider = th[6], th[7], th[8], th[13]
+    m0, m1, m2, m3, m4 = mean[0], mean[1], mean[2], mean[3], mean[4]
+    pol0, pol1, pol2 = policy[0], policy[1], policy[2]
+    mp0, mp1, mp2 = march_policy[0], march_policy[1], march_policy[2]
+    for j in range(size):
+        i = a0 + j
+        L = np.float64(legit[i])
+        q0 = FROM_255THS[march_demand[0, i]]
+        q1 = FROM_255THS[march_demand[1, i]]
+        q2 = FROM_255THS[march_demand[2, i]]
+        q3 = FROM_255THS[march_demand[3, i]]
+        # demands follow their drivers since March, then bounded-confidence influence
+        x0 = influence.bounded_confidence(demands.adapt(demand[0, i], demands.target(q0, drive_peace, gain), rate),
+                                          m0, eps, mu)
+        x1 = influence.bounded_confidence(demands.adapt(demand[1, i], demands.target(q1, drive_land, gain), rate),
+                                          m1, eps, mu)
+        x2 = influence.bounded_confidence(demands.adapt(demand[2, i], demands.target(q2, drive_bread, gain), rate),
+                                          m2, eps, mu)
+        power_goal = demands.target(q3, (march_legitimacy - L) * power_exposure, pgain)
+        x3 = influence.bounded_confidence(demands.adapt(demand[3, i], power_goal, rate), m3, eps, mu)
+        demand[0, i], demand[1, i], demand[2, i], demand[3, i] = x0, x1, x2, x3
+        kept[0, j], kept[1, j], kept[2, j], kept[3, j] = x0, x1, x2, x3
+        # legitimacy of the government in power: its shortfall against the one March already answers
+        short = legitimacy.unmet(x0, x1, x2, pol0, pol1, pol2) - legitimacy.unmet(q0, q1, q2, mp0, mp1, mp2)
+        L = legitimacy.update(L, short, march_legitimacy, l_anchor, l_weight, l_rate)
+        L = influence.bounded_confidence(L, m4, eps, mu)
+        legit[i] = L
+        kept_legit[j] = L
+        turns[j] = rng.uniform(seed, rng.STREAM_SUPPORT, day, i, 0) < reconsider
+
+
+@njit(cache=True, error_model="numpy")
+def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, felt, p_arrest, cascade, busy, th):
+    """Epstein's rule with a Granovetter cascade term and fatigue for one locale's people:
+    ``cascade`` lowers the threshold by the weighted share active yesterday, ``busy`` (the field
+    season) raises it. Returns the people active, those who started today, and the loyal quiet."""
+    loyal_cut, f_weight, f_days, rejoin = th[18], th[22], th[23], th[24]
+    n_active, n_onsets, n_loyal = 0, 0, 0
+    for j in range(size):
+        i = a0 + j
+        L = kept_legit[j]
+        griev = mobilisation.grievance(hardship[i] * felt, L)
+        was = active[i] == 1
+        tired = mobilisation.fatigue_cost(fatigue[i], was, f_weight, rejoin)
+        act = mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] - cascade + tired + busy)
+        fatigue[i] = mobilisation.tire(fatigue[i], act, f_days)
+        n_active += act
+        n_onsets += act and not was
+        n_loyal += (not act) and L > loyal_cut
+        active[i] = act
+    return n_active, n_onsets, n_loyal
+
+
+@njit(cache=True, error_model="numpy")
+def _faction_gains(kept, gains, size, platforms, faction, parent, fit, overshoot):
+    """The faction's gain in platform fit over its parent for each of a locale's people (``kept``:
+    their demands today); vectorises."""
+    for j in range(size):
+        gains[j] = support.faction_gain(kept[0, j], kept[1, j], kept[2, j], kept[3, j], platforms, faction, parent,
+                                        fit, overshoot)
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
 def advance(seed, day, chunk, th, locales, people, today, out):
     """Advance every person by one day; write per-locale counts into ``out`` (:data:`Counts`).
 
     ``locales``: agent offsets [L+1] and each locale's region and group. ``people``: the per-agent
     arrays of :class:`~antaeus.engine.population.Agents` (``fatigue`` is each person's running mean
-    of their own days in action, updated here; ``march_demand`` [N,4] uint8, each person's March
+    of their own days in action, updated here; ``march_demand`` [4,N] uint8, each person's March
     demands in 255ths). ``today``: drivers [R,3] bread, war, land; march [R,3] the same on the first
     day (the conditions the March demands already answer); march_legitimacy the government's
     starting legitimacy; march_policy [4] the March government's policy (what it left unmet in a
@@ -86,38 +157,44 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     busy, prev_active, splitter, split_parent = today.busy, today.prev_active, today.splitter, today.split_parent
     out_party, out_radical, out_sums, out_active = out.party, out.radical, out.sums, out.active
     out_onsets, out_loyal, out_leaning = out.onsets, out.loyal, out.leaning
-    rate, gain, pgain = th[0], th[1], th[2]
-    eps, mu, w_link = th[3], th[4], th[5]
-    l_rate, l_anchor, l_weight = th[6], th[7], th[8]
-    fit, w_reach, w_conf, w_attach, reconsider = th[9], th[10], th[11], th[12], th[13]
+    w_link = th[5]
+    fit, w_reach, w_conf, w_attach = th[9], th[10], th[11], th[12]
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
-    power_cut, loyal_cut, cop_ratio, overshoot = th[17], th[18], th[19], th[20]
-    w_gov = th[21]
-    f_weight, f_days, rejoin = th[22], th[23], th[24]
+    power_cut, cop_ratio, overshoot, w_gov = th[17], th[19], th[20], th[21]
     a_gain, a_reset = th[26], th[27]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
+    widest = 0
+    for l in range(n_locales):
+        widest = max(widest, locale_start[l + 1] - locale_start[l])
     for c in prange(n_chunks):
         mean = np.empty(5)
         counts = np.empty(n_parties)
+        share = np.empty(n_parties)
+        kept = np.empty((4, widest))  # the locale's people's demands today, unrounded
+        kept_legit = np.empty(widest)
+        turns = np.empty(widest, np.bool_)
+        gains = np.empty(widest)
         d = np.empty(4)
-        d0 = np.empty(4)
         for l in range(c * chunk, min((c + 1) * chunk, n_locales)):
-            # unsigned offsets: Numba then indexes the agent arrays without checking for negative indices
+            # unsigned offsets: Numba then indexes the agent arrays without checking for negative
+            # indices, and the loops over a locale's people vectorise
             a0, a1 = np.uint64(locale_start[l]), np.uint64(locale_start[l + 1])
             size = a1 - a0
             r, g = locale_region[l], locale_group[l]
-            # pass 1: the locale's surrounding opinion and party shares (yesterday's state)
+            # the locale's surrounding opinion and party shares (yesterday's state)
             mean[:] = 0.0
             counts[:] = 0.0
             for i in range(a0, a1):
                 for k in range(4):
-                    mean[k] += demand[i, k]
+                    mean[k] += demand[k, i]
                 mean[4] += legit[i]
                 counts[party[i]] += 1.0
             for k in range(5):
                 mean[k] = (1.0 - w_link) * mean[k] / size + w_link * region_mean[r, k]
+            for p in range(n_parties):
+                share[p] = counts[p] / size
             share_active = prev_active[l] / size
             p_arrest = mobilisation.arrest_probability(k_arrest, repression[r] * cop_ratio * size, prev_active[l])
             felt = h_scale * (exposure[g, 0] * drivers[r, 0] + exposure[g, 1] * drivers[r, 1]
@@ -127,37 +204,24 @@ def advance(seed, day, chunk, th, locales, people, today, out):
             drive_peace = (drivers[r, 1] - march[r, 1]) * exposure[g, 1]
             drive_land = (drivers[r, 2] - march[r, 2]) * exposure[g, 2]
             drive_bread = (drivers[r, 0] - march[r, 0]) * exposure[g, 0]
-            n_active = 0
-            n_onsets = 0
-            n_loyal = 0
+            _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, mean, drive_peace, drive_land,
+                      drive_bread, exposure[g, 3], march_legitimacy, policy, march_policy, th, seed, day)
+            n_active, n_onsets, n_loyal = _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size,
+                                                    felt, p_arrest, cascade * share_active, busy[r, g], th)
+            # party choice (a fraction reconsider each day) and the locale's counts, in the people's order
             n_leaning = 0.0
-            for i in range(a0, a1):
-                # demands follow drivers, then bounded-confidence influence
-                L = legit[i]
+            for j in range(size):
+                i = a0 + j
                 for k in range(4):
-                    d0[k] = FROM_255THS[march_demand[i, k]]
-                goals = (demands.target(d0[0], drive_peace, gain),
-                         demands.target(d0[1], drive_land, gain),
-                         demands.target(d0[2], drive_bread, gain),
-                         demands.target(d0[3], (march_legitimacy - L) * exposure[g, 3], pgain))
-                for k in range(4):
-                    x = demands.adapt(demand[i, k], goals[k], rate)
-                    d[k] = influence.bounded_confidence(x, mean[k], eps, mu)
-                    demand[i, k] = d[k]
-                # legitimacy of the government in power
-                short = (legitimacy.unmet(d[0], d[1], d[2], policy[0], policy[1], policy[2])
-                         - legitimacy.unmet(d0[0], d0[1], d0[2], march_policy[0], march_policy[1], march_policy[2]))
-                L = legitimacy.update(L, short, march_legitimacy, l_anchor, l_weight, l_rate)
-                L = influence.bounded_confidence(L, mean[4], eps, mu)
-                legit[i] = L
-                # party choice (a fraction reconsider each day)
-                current = party[i]
-                if rng.uniform(seed, rng.STREAM_SUPPORT, day, i, 0) < reconsider:
+                    d[k] = kept[k, j]
+                L = kept_legit[j]
+                if turns[j]:
+                    current = party[i]
                     best, best_u = current, -1e300
                     for p in range(n_parties):
                         if not available[p]:
                             continue
-                        u = support.utility(d, platforms, p, log_reach[p, r], counts[p] / size,
+                        u = support.utility(d, platforms, p, log_reach[p, r], share[p],
                                             p == current, attachment[i], fit, overshoot, w_reach, w_conf, w_attach)
                         u += support.incumbency(L, governing[p], w_gov)
                         u += support.gumbel(seed, day, i, 1 + p)
@@ -170,29 +234,17 @@ def advance(seed, day, chunk, th, locales, people, today, out):
                         attachment[i] = a_reset
                 p = party[i]
                 out_party[l, p] += 1
-                # mobilisation: Epstein's rule with a Granovetter cascade term and fatigue
-                griev = mobilisation.grievance(hardship[i] * felt, L)
-                tired = mobilisation.fatigue_cost(fatigue[i], active[i] == 1, f_weight, rejoin)
-                act = mobilisation.is_active(griev, risk[i], p_arrest,
-                                             threshold[i] - cascade * share_active + tired + busy[r, g])
-                fatigue[i] = mobilisation.tire(fatigue[i], act, f_days)
-                if act:
-                    n_active += 1
-                    if active[i] == 0:
-                        n_onsets += 1
-                    active[i] = 1
-                else:
-                    active[i] = 0
-                    if L > loyal_cut:
-                        n_loyal += 1
                 if d[3] > power_cut:
                     out_radical[l, p] += 1
-                if p == split_parent and splitter >= 0:
-                    # the faction: the logit chance of the splitter over the parent on platform fit alone
-                    n_leaning += support.faction_leaning(d, platforms, splitter, split_parent, fit, overshoot)
                 for k in range(4):
                     out_sums[l, k] += d[k]
                 out_sums[l, 4] += L
+            if splitter >= 0:
+                # the faction: the logit chance of the splitter over the parent on platform fit alone
+                _faction_gains(kept, gains, size, platforms, splitter, split_parent, fit, overshoot)
+                for j in range(size):
+                    if party[a0 + j] == split_parent:
+                        n_leaning += support.faction_leaning(gains[j])
             out_active[l] = n_active
             out_onsets[l] = n_onsets
             out_loyal[l] = n_loyal

@@ -47,35 +47,56 @@ class Params(BaseModel):
 
 
 @njit(inline="always", cache=True)
-def utility(d, platforms, p, log_reach, locale_share, is_current, attachment, fit, overshoot,
-            w_reach, w_conf, w_attach):
-    """Random-utility score of party ``p`` for a person with demands ``d`` (4 values).
+def _gap_cost(want, offer, overshoot):
+    gap = want - offer
+    return gap * gap * (want if gap > 0.0 else overshoot * (1.0 - want))
+
+
+@njit(inline="always", cache=True)
+def platform_fit(d0, d1, d2, d3, platforms, p, fit, overshoot):
+    """The platform's part of the utility of party ``p`` for a person with demands ``d0..d3``:
+    ``-fit`` times the demand-weighted squared distance over the sum of the demands.
 
     A platform that falls short of a demand costs the squared gap weighted by how much the
-    person wants it (``d``); one that promises more than the person asks costs the squared
-    gap weighted by how much the person opposes going further (``1 - d``), times
-    ``overshoot``. With ``overshoot`` below one, people turned to whoever carried their
-    demands without sharing the doctrine behind them (statement 2); a person who wants
-    little on an issue (a property owner on land) still recoils from a platform that goes
-    far beyond it.
+    person wants it; one that promises more than the person asks costs the squared gap
+    weighted by how much the person opposes going further (``1 - d``), times ``overshoot``.
+    With ``overshoot`` below one, people turned to whoever carried their demands without
+    sharing the doctrine behind them (statement 2); a person who wants little on an issue (a
+    property owner on land) still recoils from a platform that goes far beyond it.
     """
-    s = d[0] + d[1] + d[2] + d[3] + 1e-9
+    s = d0 + d1 + d2 + d3 + 1e-9
     dist = 0.0
-    for k in range(4):
-        gap = d[k] - platforms[p, k]
-        dist += gap * gap * (d[k] if gap > 0.0 else overshoot * (1.0 - d[k]))
-    u = -fit * dist / s + w_reach * log_reach + w_conf * locale_share
+    dist += _gap_cost(d0, platforms[p, 0], overshoot)
+    dist += _gap_cost(d1, platforms[p, 1], overshoot)
+    dist += _gap_cost(d2, platforms[p, 2], overshoot)
+    dist += _gap_cost(d3, platforms[p, 3], overshoot)
+    return -fit * dist / s
+
+
+@njit(inline="always", cache=True)
+def utility(d, platforms, p, log_reach, locale_share, is_current, attachment, fit, overshoot,
+            w_reach, w_conf, w_attach):
+    """Random-utility score of party ``p`` for a person with demands ``d`` (4 values): the
+    platform's fit (:func:`platform_fit`), the party's reach, the locale's pull and, for the
+    party one supports, the attachment."""
+    u = (platform_fit(d[0], d[1], d[2], d[3], platforms, p, fit, overshoot) + w_reach * log_reach
+         + w_conf * locale_share)
     if is_current:
         u += w_attach * attachment
     return u
 
 
 @njit(inline="always", cache=True)
-def faction_leaning(d, platforms, faction, parent, fit, overshoot):
-    """Chance that a supporter of ``parent`` belongs to its ``faction``: the binary logit of
-    the two platforms' fit to the person's demands, on the scale of the party choice."""
-    gain = (utility(d, platforms, faction, 0.0, 0.0, False, 0.0, fit, overshoot, 0.0, 0.0, 0.0)
-            - utility(d, platforms, parent, 0.0, 0.0, False, 0.0, fit, overshoot, 0.0, 0.0, 0.0))
+def faction_gain(d0, d1, d2, d3, platforms, faction, parent, fit, overshoot):
+    """How much better the ``faction``'s platform fits a person than its ``parent``'s."""
+    return (platform_fit(d0, d1, d2, d3, platforms, faction, fit, overshoot)
+            - platform_fit(d0, d1, d2, d3, platforms, parent, fit, overshoot))
+
+
+@njit(inline="always", cache=True)
+def faction_leaning(gain):
+    """Chance that a supporter of the parent belongs to its faction: the binary logit of the
+    two platforms' fit (:func:`faction_gain`), on the scale of the party choice."""
     if gain >= 0.0:
         return 1.0 / (1.0 + np.exp(-gain))
     e = np.exp(gain)
