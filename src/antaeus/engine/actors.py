@@ -108,7 +108,7 @@ class Actors:
     def partners(self, w: World) -> list[int]:
         """The parties that cooperate at the base: every party that turned and kept some
         cooperation, with the moderate bloc (none while no party keeps any)."""
-        turned = [w.index(p) for p in w.turned if self.s.parties[p].base_cooperation > 0.0]
+        turned = [self.party_index[p] for p in w.turned if self.s.parties[p].base_cooperation > 0.0]
         return sorted(set(turned) | set(self.moderates)) if turned else []
 
     def cooperation(self, w: World) -> float:
@@ -162,7 +162,7 @@ class Actors:
                                                             share, dp)
             return f.memo["soviet_power"]
         # split: the faction's viability is the share of the parent's supporters closer to it
-        parent = w.index(spec.split_from)
+        parent = self.party_index[spec.split_from]
         base = float(f.support[:, :, parent].sum())
         v = min(max(f.leaning / base if base else 0.0, 1e-6), 1 - 1e-6)
         return dp.force_elasticity * np.log(v / (1 - v))
