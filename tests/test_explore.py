@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -97,6 +98,16 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
     held = bloc.groupby(["point", "replication", "date"], observed=True)["value"].sum()
     assert majority.loc["factual", "with_majority"] == (held.loc["factual"] > 0.5).groupby("replication").any().sum()
     assert {"soviet:moscow", "soviet:petrograd"} <= set(series["series"])  # every region's soviet is kept
+    # the fan charts' bands and the filtered reads are computed in the store: the same as pandas on the whole table
+    bands = ex.bands(["soviet:petrograd", "national_support"]).set_index(["point", "series", "party", "date"])
+    cut = series[series["series"].isin(["soviet:petrograd", "national_support"])].astype({"value": float})
+    want = cut.groupby(["point", "series", "party", "date"], observed=True)["value"]
+    for q in (0.05, 0.5, 0.95):
+        np.testing.assert_allclose(bands[f"q{q}"].to_numpy(), want.quantile(q).to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(bands["mean"].to_numpy(), want.mean().to_numpy(), rtol=1e-12)
+    picked = ex.series_of(["soviet:petrograd"], ["bolsheviks"])
+    pd.testing.assert_frame_equal(picked.reset_index(drop=True), series[(series["series"] == "soviet:petrograd") & (
+        series["party"] == "bolsheviks")].reset_index(drop=True))
     with pytest.raises(ValueError, match="no weekly series"):
         ex.soviet_majority("atlantis", ["bolsheviks"])
     state = ex.state

@@ -47,7 +47,7 @@ EXAMPLE_VALUES = {
     "soviets.reelect": dict(
         composition=np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]),
         constituent_support=np.array([[100.0, 50.0, 850.0], [0.0, 0.0, 0.0]]),
-        interval_days=45.0),
+        interval_days=np.array([45.0, 120.0])),
     "soviets.congress": dict(
         composition=np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]), delegates=np.array([3.0, 1.0])),
     "membership.recruit": dict(

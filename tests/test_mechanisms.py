@@ -667,14 +667,16 @@ def test_soviet_reelection_converges_with_the_set_lag():
     for lag in (1.0, 10.0, 45.0):
         c = comp.copy()
         for _ in range(30):
-            c = soviets.reelect(c, const, lag)
+            c = soviets.reelect(c, const, np.full(2, lag))
         gap0 = np.abs(comp[0] - target)
         np.testing.assert_allclose(np.abs(c[0] - target), gap0 * (1 - 1 / lag) ** 30, atol=1e-12)
         np.testing.assert_allclose(c.sum(axis=1), 1.0)
         np.testing.assert_array_equal(c[1], comp[1])      # no constituents: no re-election
-    one = soviets.reelect(comp, const, 1.0)
+    one = soviets.reelect(comp, const, np.ones(2))
     np.testing.assert_allclose(one[0], target)
-    slow, fast = soviets.reelect(comp, const, 45.0), soviets.reelect(comp, const, 10.0)
+    slow, fast = soviets.reelect(comp, const, np.full(2, 45.0)), soviets.reelect(comp, const, np.full(2, 10.0))
+    mixed = soviets.reelect(comp, const, np.array([10.0, 45.0]))  # each region at its own lag
+    np.testing.assert_array_equal(mixed[0], fast[0])
     assert np.abs(slow[0] - target).sum() > np.abs(fast[0] - target).sum()
 
 

@@ -18,6 +18,7 @@ from ..mechanisms import rising as rising_rule
 from ..mechanisms import soviets as soviet_rule
 from ..scenario.schema import Scenario
 from ..core import rng
+from ..core import sums
 from .result import Decision
 from .world import World, day_number
 
@@ -59,6 +60,18 @@ class Actors:
         self.ally_cut = s.parameters.power.ally_power_cut
         self.party_index = {p: i for i, p in enumerate(s.parties)}
         self.everyone = tuple(range(len(s.parties)))
+        self.worker_index = np.flatnonzero(self.workers)
+        self.lenses = {name: (lens.bias, lens.signal_weight, lens.noise) for name, lens in s.lenses.items()}
+        self.consolidation_days = s.parameters.power.consolidation_days
+        self._indices: dict[tuple[int, ...], np.ndarray] = {}  # party lists as index arrays, made once
+        self._eve = (-1, False)  # (day, whether it is a congress's eve)
+
+    def _index(self, parties) -> np.ndarray:
+        """A list of parties as an index array for the compiled sums (made once per list)."""
+        key = tuple(parties)
+        if key not in self._indices:
+            self._indices[key] = np.array(key, np.int64)
+        return self._indices[key]
 
     # -- forces -------------------------------------------------------------------------
     def _loyal(self, f: Forces, front_only: bool = False) -> float:
@@ -76,26 +89,35 @@ class Actors:
         if not key[1]:
             return 0.0
         if key not in f.memo:
-            f.memo[key] = _armed_force(self.capital_weight, self.armed_weight, f.radical, np.array(key[1], np.int64))
+            f.memo[key] = _armed_force(self.capital_weight, self.armed_weight, f.radical, self._index(key[1]))
         return f.memo[key]
 
     def _soviet_camp(self, f: Forces) -> float:
         if "camp" not in f.memo:
             f.memo["camp"] = _armed_force(self.capital_weight, self.armed_weight, f.support,
-                                          np.array(self.socialists, np.int64))
+                                          self._index(self.socialists))
         return f.memo["camp"]
 
     def _railway_backing(self, f: Forces) -> float:
         """Share of the workers who back a soviet party (the railwaymen are counted among them)."""
-        workers = f.support[:, self.workers, :]
-        total = float(workers.sum())
-        return float(workers[:, :, self.socialists].sum()) / total if total else 0.0
+        return _worker_share(f.support, self.worker_index, self._index(self.socialists))
 
     # -- the contest for each action ------------------------------------------------------
     def allies(self, w: World, p: int) -> list[int]:
         """The insurgent bloc: the party and every available party as radical on power."""
-        return [q for q in range(len(w.parties))
-                if q == p or (w.available[q] and w.platforms[q, 3] >= self.ally_cut and q not in self.moderates)]
+        available, radical = w.available.tolist(), (w.platforms[:, 3] >= self.ally_cut).tolist()
+        return [q for q in self.everyone if q == p or (available[q] and radical[q] and q not in self.moderates)]
+
+    def _bloc(self, w: World, f: Forces, p: int) -> tuple[int, ...]:
+        """:meth:`allies`, read once a day (until the world changes)."""
+        key = ("bloc", p)
+        if key not in f.memo:
+            f.memo[key] = tuple(self.allies(w, p))
+        return f.memo[key]
+
+    def _capital_share(self, w: World, parties) -> float:
+        """The listed parties' share of the capital's soviet."""
+        return sums.picked(w.soviets[self.capital], self._index(parties))
 
     def insurgent_parties(self, w: World) -> list[int]:
         """Every party of an insurgent bloc: the insurrection parties and their allies."""
@@ -108,30 +130,37 @@ class Actors:
     def partners(self, w: World) -> list[int]:
         """The parties that cooperate at the base: every party that turned and kept some
         cooperation, with the moderate bloc (none while no party keeps any)."""
+        if not w.turned:
+            return []
         turned = [self.party_index[p] for p in w.turned if self.s.parties[p].base_cooperation > 0.0]
         return sorted(set(turned) | set(self.moderates)) if turned else []
 
     def cooperation(self, w: World) -> float:
         """Base cooperation kept by a party that turned (Q1 of MODEL.md): 0 when none."""
+        if not w.turned:
+            return 0.0
         kept = [self.s.parties[p].base_cooperation for p in w.turned]
         return max(kept, default=0.0)
 
     def on_eve(self, day: int) -> bool:
         """Whether a rising on ``day`` is done in the coming congress of soviets' name."""
-        return congress_rule.on_eve(congress_rule.days_to(day, self.congresses), self.s.parameters.congress)
+        if self._eve[0] != day:
+            self._eve = (day, congress_rule.on_eve(congress_rule.days_to(day, self.congresses),
+                                                   self.s.parameters.congress))
+        return self._eve[1]
 
     def insurrection_odds(self, w: World, f: Forces, p: int, eve: bool) -> float:
         """True log-odds of a rising of party ``p``'s bloc: at the party's call, or on a
         congress's eve in its name with its share of the delegates as legality (``congress``)."""
         params = self.s.parameters
-        bloc = self.allies(w, p)
+        bloc = self._bloc(w, f, p)
         everyone = self._radical(f, self.everyone)
         force = congress_rule.rising_force(self._radical(f, bloc), everyone, eve, params.congress)
         if eve:
-            share = float(soviet_rule.congress(w.soviets, self.delegates)[bloc].sum())
+            share = sums.picked(soviet_rule.congress(w.soviets, self.delegates), self._index(bloc))
         else:
             force += self.cooperation(w) * self._radical(f, self.moderates)
-            share = float(w.soviets[self.capital, bloc].sum())
+            share = self._capital_share(w, bloc)
         return rule.true_log_odds(force, self._defence(f, w), share, params.decisions)
 
     def coup_odds(self, w: World, f: Forces) -> float:
@@ -143,7 +172,7 @@ class Actors:
                                   self.s.army_command.loyal_reserve * w.loyal_reserve_factor,
                                   self._railway_backing(f), params.coup)
         defence = coup_rule.defence(self._radical(f, self.everyone), self._soviet_camp(f), params.coup)
-        outside = 1.0 - float(w.soviets[self.capital, self.socialists].sum())  # the coup's side of the soviet
+        outside = 1.0 - self._capital_share(w, self.socialists)  # the coup's side of the soviet
         return rule.true_log_odds(attack, defence, outside, params.decisions)
 
     def true_odds(self, actor: str, w: World, f: Forces, day: int) -> float:
@@ -157,23 +186,27 @@ class Actors:
             return self.insurrection_odds(w, f, p, eve)
         if spec.action == "soviet_power":  # the same contest for every party that calls for it
             if "soviet_power" not in f.memo:
-                share = float(w.soviets[self.capital, self.moderates].sum())
-                f.memo["soviet_power"] = rule.true_log_odds(self._radical(f, self.everyone), self._defence(f, w),
-                                                            share, dp)
+                share = self._capital_share(w, self.moderates)
+                everyone = self._radical(f, self.everyone)
+                f.memo["soviet_power"] = rule.true_log_odds(everyone, self._defence(f, w), share, dp)
             return f.memo["soviet_power"]
         # split: the faction's viability is the share of the parent's supporters closer to it
         parent = self.party_index[spec.split_from]
-        base = float(f.support[:, :, parent].sum())
+        base = sums.party_total(f.support, parent)
         v = min(max(f.leaning / base if base else 0.0, 1e-6), 1 - 1e-6)
         return dp.force_elasticity * np.log(v / (1 - v))
 
     def lens_of(self, actor: str, w: World):
-        name = self.s.army_command.lens if actor == "army_command" else w.lens[self.party_index[actor]]
-        lens = self.s.lenses[name]
-        weight = lens.signal_weight
-        if actor != "army_command" and self.party_index[actor] in self.moderates:
+        """The actor's lens today: its name, bias, signal weight and noise."""
+        if actor == "army_command":
+            name = self.s.army_command.lens
+            return (name, *self.lenses[name])
+        p = self.party_index[actor]
+        name = w.lens[p]
+        bias, weight, noise = self.lenses[name]
+        if p in self.moderates:
             weight += self.cooperation(w) * max(0.0, 1.0 - weight)  # shared reading at the base
-        return name, lens.bias, weight, lens.noise
+        return name, bias, weight, noise
 
     def contested(self, actor: str, w: World, day: int) -> str | None:
         """Why power cannot be contested by ``actor`` today, whatever its reading (None: it can)."""
@@ -181,7 +214,7 @@ class Actors:
             return "no government to contest yet"
         spec = None if actor == "army_command" else self.s.parties[actor]
         contests_power = spec is None or spec.action != "split"
-        if contests_power and day - w.last_change < self.s.parameters.power.consolidation_days:
+        if contests_power and day - w.last_change < self.consolidation_days:
             return "the new government is consolidating its hold"
         if w.cooldown.get(actor, -1) > day:
             return f"regrouping after a failed attempt (until day {w.cooldown[actor]})"
@@ -192,7 +225,7 @@ class Actors:
                 return "already in power"
         return None
 
-    def blocked(self, actor: str, w: World, day: int, date: dt.date) -> str | None:
+    def blocked(self, actor: str, w: World, f: Forces, day: int, date: dt.date) -> str | None:
         why = self.contested(actor, w, day)
         if why is not None:
             return why
@@ -211,7 +244,7 @@ class Actors:
         if spec.action == "soviet_power" and w.holder.startswith("soviet_government"):
             return "the soviets already rule"
         if spec.action == "insurrection" and self.s.lenses[w.lens[p]].majority_first:
-            share = float(w.soviets[self.capital, self.allies(w, p)].sum())
+            share = self._capital_share(w, self._bloc(w, f, p))
             if share < 0.5:
                 return f"a minority ({share:.0%}) in the capital's soviet: patiently explain first ({w.lens[p]} lens)"
         return None
@@ -247,7 +280,7 @@ class Actors:
             if spec is None or spec.action != "insurrection" or self.contested(actor, w, day) is not None:
                 continue
             p = self.party_index[actor]
-            if float(w.soviets[c, self.allies(w, p)].sum()) >= 0.5:
+            if self._capital_share(w, self._bloc(w, f, p)) >= 0.5:
                 continue  # with the soviet's majority the crowd waits for the soviet's call
             eve = self.on_eve(day)
             p_true = rule.logistic(self.insurrection_odds(w, f, p, eve))
@@ -280,7 +313,7 @@ class Actors:
             p_true = rule.logistic(odds)
             lens, bias, weight, noise = self.lens_of(actor, w)
             p_seen = rule.logistic(rule.perceive(odds, bias, weight, noise, draws[a_index]))
-            why = self.blocked(actor, w, day, date)
+            why = self.blocked(actor, w, f, day, date)
             if why is None and changed:
                 why = "power changed hands earlier today"
             acted = why is None and p_seen >= threshold
@@ -305,6 +338,32 @@ class Actors:
         if not changed and not acted_today:
             out.extend(self.rising_from_below(w, f, day, date, settle))
         return out
+
+
+@njit(cache=True)
+def _worker_share(support, workers, parties):
+    """The share of the ``workers`` groups' people [R,G,P] who back ``parties``: in NumPy's
+    terms ``W[:, :, parties].sum() / W.sum()`` with ``W = support[:, workers, :]``, each sum
+    added in the order NumPy reads its array (``W`` group by group, then region, then party;
+    the selection party by party, then group, then region), so the share is NumPy's bit for bit."""
+    R, P = support.shape[0], support.shape[2]
+    buf = np.empty(R * workers.size * P)
+    k = 0
+    for g in workers:
+        for r in range(R):
+            for p in range(P):
+                buf[k] = support[r, g, p]
+                k += 1
+    total = sums.pairwise(buf, 0, k)
+    if not total:
+        return 0.0
+    k = 0
+    for p in parties:
+        for g in workers:
+            for r in range(R):
+                buf[k] = support[r, g, p]
+                k += 1
+    return sums.pairwise(buf, 0, k) / total
 
 
 _ONE = np.zeros(1, np.int64)  # the one "party" of a [R,G,1] view of people by cell

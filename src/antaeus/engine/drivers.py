@@ -40,9 +40,12 @@ def field_work(s: Scenario, dates: list[dt.date]) -> np.ndarray:
     return np.stack([_curve(getattr(s.drivers.field_work, k), dates) for k in SETTINGS], axis=1)
 
 
-def today(base: np.ndarray, day: int, region_setting: np.ndarray, w: World, p: war.Params) -> np.ndarray:
-    """Drivers [R,3] for one day, with the war's and the government's choices applied."""
-    d = base[day][region_setting].copy()
+def today(by_region: np.ndarray, day: int, region_setting: np.ndarray, w: World, p: war.Params) -> np.ndarray:
+    """Drivers [R,3] for one day, with the war's and the government's choices applied.
+
+    ``by_region`` holds the base drivers of every region [D,R,3] (:func:`tabulate` read
+    through each region's setting). A choice that changes nothing is not applied."""
+    d = by_region[day].copy()
     if w.offensive is not None:
         start, end, magnitude = w.offensive
         extra = war.offensive_burden(day, start, end, magnitude, p.offensive_tail_days)
@@ -50,7 +53,10 @@ def today(base: np.ndarray, day: int, region_setting: np.ndarray, w: World, p: w
     if (w.offensive_deadline is not None and day >= w.offensive_deadline
             and not w.offensive_launched and w.war_relief == 0.0):
         d[:, 0] += p.passivity_penalty
-    d[:, 0] += w.grain_loss
-    d[:, 1] *= 1.0 - w.war_relief
-    d[:, 2] *= 1.0 - w.land_relief
-    return np.clip(d, 0.0, 1.0)
+    if w.grain_loss:
+        d[:, 0] += w.grain_loss
+    if w.war_relief:
+        d[:, 1] *= 1.0 - w.war_relief
+    if w.land_relief:
+        d[:, 2] *= 1.0 - w.land_relief
+    return np.minimum(np.maximum(d, 0.0, out=d), 1.0, out=d)

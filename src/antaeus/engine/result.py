@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,9 +38,10 @@ class PowerChange:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Decision:
-    """One strategic actor's reading of one day (statement 3: acting without certainty)."""
+class Decision(NamedTuple):
+    """One strategic actor's reading of one day (statement 3: acting without certainty).
+
+    A named tuple (immutable, read by name), as a run makes one for every actor every day."""
 
     date: dt.date
     actor: str

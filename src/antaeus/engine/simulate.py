@@ -107,7 +107,7 @@ class Conditions:
     theta: np.ndarray
     exposure: np.ndarray       # [G,4]
     setting: np.ndarray        # [R] index into drivers.SETTINGS
-    base_drivers: np.ndarray
+    drivers: np.ndarray        # [D,R,3] the base drivers of each region (through its setting)
     busy: np.ndarray           # [D,R,G] the season's cost of action, for the groups it binds
     march: np.ndarray          # [R,3] the conditions the March demands answer
     march_policy: np.ndarray   # [4] what it left unmet the March legitimacy answers
@@ -127,7 +127,7 @@ class Conditions:
         exposure = np.array([[g.exposure.bread, g.exposure.war, g.exposure.land, g.exposure.power]
                              for g in s.groups.values()])
         setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
-        base_drivers = drivers.tabulate(s, dates)
+        by_region = np.ascontiguousarray(drivers.tabulate(s, dates)[:, setting])
         field_groups = np.array([g.field_work for g in s.groups.values()], np.float64)
         busy = (s.parameters.mobilisation.field_work_cost * drivers.field_work(s, dates)[:, setting, None]
                 * field_groups[None, None, :])
@@ -142,8 +142,8 @@ class Conditions:
             if e.enabled:
                 schedule.setdefault(e.date, []).append((name, e))
         return cls(
-            theta=step.theta(s.parameters), exposure=exposure, setting=setting, base_drivers=base_drivers,
-            busy=busy, march=np.ascontiguousarray(base_drivers[0][setting]),
+            theta=step.theta(s.parameters), exposure=exposure, setting=setting, drivers=by_region,
+            busy=busy, march=by_region[0].copy(),
             march_policy=np.array(s.government.policy.as_tuple()),
             renewal=np.where(front, sp.army_reelection_days, sp.reelection_days),
             constituent=np.array([g.soviet_constituency for g in s.groups.values()]), delegates=delegates,
@@ -176,6 +176,7 @@ class Run:
         self.actors = Actors(s, w, state.seed, self.c.delegates)
         self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group)
         self.counts = step.new_counts(self.lay.locales, len(w.parties))
+        self.cells = new_cells(self.lay.cell_locale_start.size - 1, len(w.parties), len(w.regions))
         self.region_agents = np.maximum(self.lay.cell_agents.sum(axis=1), 1)
         self.people_cells = self.lay.cell_agents * self.lay.weight  # [R,G] people each cell stands for
 
@@ -242,7 +243,7 @@ class Run:
             events.apply(e, s, w, people, lay, lambda h, r, note: self.log_power(date, h, r, note or name))
         events.collapse_of_offensive(w, d, people, lay, s.parameters.war.offensive_failure_shock)
         # 2. drivers
-        today_drivers = drivers.today(c.base_drivers, d, c.setting, w, s.parameters.war)
+        today_drivers = drivers.today(c.drivers, d, c.setting, w, s.parameters.war)
         # 3. every person
         out = self.counts
         for arr in (out.party, out.radical, out.sums):
@@ -255,19 +256,22 @@ class Run:
                            w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent)
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         st.prev_active[:] = out.active
-        cells = _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight)
+        cells = self.cells
+        _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight, cells)
         support_now, radical_now = cells.support.reshape(R, G, P), cells.radical.reshape(R, G, P)
         active_cells, onset_cells, loyal_cells = (x.reshape(R, G) for x in (cells.active, cells.onsets, cells.loyal))
         st.support_now = support_now
         st.region_mean = cells.region_mean
         # 4. soviets
-        w.soviets = soviet_rule.reelect(w.soviets, support_now[:, c.constituent, :].sum(axis=1), c.renewal)
+        w.soviets = soviet_rule.reelect(w.soviets, _constituents(support_now, c.constituent), c.renewal)
         # 5. membership (reach follows it in tomorrow's party choice)
         ms = s.parameters.membership
-        press_open = np.array([w.press_closed.get(p, -1) <= d for p in w.parties], np.float64)  # a closed one enrols no one
-        w.members = member_rule.recruit(w.members, (support_now * c.joins[None, :, None]).sum(axis=(0, 1)),
-                                        c.recruitment * press_open, ms.join_share, ms.independent_rate * press_open,
-                                        ms.attrition)
+        rates, independent = c.recruitment, ms.independent_rate
+        if w.press_closed:  # a party whose press is closed enrols no one
+            press_open = np.array([w.press_closed.get(p, -1) <= d for p in w.parties], np.float64)
+            rates, independent = rates * press_open, independent * press_open
+        w.members = member_rule.recruit(w.members, _joiners(support_now, c.joins), rates, ms.join_share,
+                                        independent, ms.attrition)
         # 6. strategic actors and power
         forces = Forces(radical_now, loyal_cells, support_now, float(out.leaning.sum()) * weight, active_cells,
                         self.people_cells)
@@ -325,8 +329,8 @@ class Run:
                 w.cooldown.pop(w.parties[p], None)
                 w.press_closed.pop(w.parties[p], None)
         if out.soviet_turn:
-            constituents = self.state.support_now[:, self.c.constituent, :].sum(axis=1)
-            w.soviets = soviet_rule.reelect(w.soviets, constituents, 1.0 / out.soviet_turn)
+            constituents = _constituents(self.state.support_now, self.c.constituent)
+            w.soviets = soviet_rule.reelect(w.soviets, constituents, np.full(len(w.regions), 1.0 / out.soviet_turn))
         if out.repression_factor != 1.0:
             w.repression *= out.repression_factor
         if out.route is not None:
@@ -368,17 +372,23 @@ class Run:
 Cells = namedtuple("Cells", "support radical active onsets loyal leaning region_mean")
 
 
+def new_cells(n_cells: int, n_parties: int, n_regions: int) -> Cells:
+    """The buffers :func:`_tally` fills each day."""
+    return Cells(np.empty((n_cells, n_parties)), np.empty((n_cells, n_parties)), np.empty(n_cells),
+                 np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.empty((n_regions, 5)))
+
+
 @njit(cache=True)
-def _tally(out, cell_locale_start, region_of_cell, region_agents, weight):
-    """Sum the kernel's per-locale counts (:data:`step.Counts`) into region-group cells, in a fixed order.
+def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells):
+    """Sum the kernel's per-locale counts (:data:`step.Counts`) into region-group cells
+    (:data:`Cells`, filled in place), in a fixed order.
 
     Counts are integers, so their sums are exact. A cell's real-valued sum is the difference of
     one running sum over all locales at the cell's two ends, as ``np.cumsum`` would give it; the
     regions' sums add the cells in order, as ``np.add.at`` would."""
     n_cells, n_parties = cell_locale_start.size - 1, out.party.shape[1]
-    cells = Cells(np.empty((n_cells, n_parties)), np.empty((n_cells, n_parties)), np.empty(n_cells),
-                  np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.zeros((region_agents.size, 5)))
     region_sums = cells.region_mean
+    region_sums[:] = 0.0
     running, start = np.zeros(6), np.zeros(6)  # five opinion sums and the leaning, over the locales so far
     party, radical = np.zeros(n_parties, np.int64), np.zeros(n_parties, np.int64)
     for c in range(n_cells):
@@ -406,7 +416,36 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight):
     for r in range(region_agents.size):
         for k in range(5):
             region_sums[r, k] /= region_agents[r]
-    return cells
+
+
+@njit(cache=True)
+def _constituents(support, constituent):
+    """Support among the soviets' constituents [R,P]: the constituent groups of ``support``
+    [R,G,P] added in the groups' order."""
+    out = np.zeros((support.shape[0], support.shape[2]))
+    for r in range(support.shape[0]):
+        first = True
+        for g in range(support.shape[1]):
+            if constituent[g]:
+                for p in range(support.shape[2]):
+                    out[r, p] = support[r, g, p] if first else out[r, p] + support[r, g, p]
+                first = False
+    return out
+
+
+@njit(cache=True)
+def _joiners(support, joins):
+    """Supporters who count towards membership, per party [P]: ``support`` [R,G,P] weighted by
+    each group's ``joins`` and added cell by cell in order."""
+    out = np.empty(support.shape[2])
+    for p in range(support.shape[2]):
+        out[p] = support[0, 0, p] * joins[0]
+    for r in range(support.shape[0]):
+        for g in range(support.shape[1]):
+            if r or g:
+                for p in range(support.shape[2]):
+                    out[p] += support[r, g, p] * joins[g]
+    return out
 
 
 def _governing(w: World) -> np.ndarray:

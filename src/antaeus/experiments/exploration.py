@@ -53,8 +53,12 @@ class Exploration:
         kept = self.store.manifest.get("capital_soviets")
         if kept is not None:
             return list(kept)
-        names = sorted(x for x in self.series["series"].unique() if x.startswith("soviet:"))
+        names = sorted(x for x in self.series_names() if x.startswith("soviet:"))
         return [n.split(":", 1)[1] for n in names[:2]]
+
+    def series_names(self) -> list[str]:
+        """The weekly series the store keeps (``national_support``, ``soviet:<region>``)."""
+        return sorted(self.store.table("series", {"replication": [0]})["series"].unique())
 
     @property
     def posterior(self) -> bool:
@@ -95,8 +99,19 @@ class Exploration:
 
     @cached_property
     def series(self) -> pd.DataFrame:
-        """Weekly series by party: ``national_support`` and ``soviet:<region>`` for every region."""
+        """Weekly series by party: ``national_support`` and ``soviet:<region>`` for every region
+        (all of them: with thousands of runs, :meth:`series_of` and :meth:`bands` read less)."""
         return self._named(self.store.table("series"))
+
+    def series_of(self, names: list[str], parties: list[str] | None = None) -> pd.DataFrame:
+        """The weekly series ``names`` (of ``parties``, or every party), read from the store."""
+        where = {"series": list(names), **({"party": list(parties)} if parties is not None else {})}
+        return self._named(self.store.table("series", where))
+
+    def bands(self, names: list[str], quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Per point, series, party and week: the ``quantiles`` over runs (columns ``q0.05`` ...)
+        and the mean, computed in the store (a fan chart's band and median)."""
+        return self._named(self.store.bands(quantiles, {"series": list(names)}))
 
     # ------------------------------------------------------------------ summaries
     @cached_property
@@ -150,11 +165,10 @@ class Exploration:
         """Per point: in how many runs ``parties`` together first held more than ``share`` of the
         delegates of ``region``'s soviet, and the 5%, 50% and 95% quantiles of that date (read
         from the weekly series, so to the week)."""
-        s = self.series
-        mine = s[(s["series"] == f"soviet:{region}") & s["party"].isin(list(parties))]
-        if not s.empty and mine.empty:
+        mine = self.series_of([f"soviet:{region}"], list(parties))
+        if mine.empty and len(self.runs):
             raise ValueError(f"no weekly series of the soviet of {region!r}; kept: "
-                             f"{sorted(x for x in s['series'].unique() if x.startswith('soviet:'))}")
+                             f"{[x for x in self.series_names() if x.startswith('soviet:')]}")
         held = mine.groupby(["point", "replication", "date"], observed=True)["value"].sum().reset_index()
         first = held[held["value"] > share].groupby(["point", "replication"], observed=True)["date"].min()
         rows = []

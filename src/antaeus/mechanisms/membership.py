@@ -17,6 +17,7 @@ in a region grows with membership by a saturating curve.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import BaseModel, ConfigDict
 
 from ..params import param
@@ -41,6 +42,7 @@ class Params(BaseModel):
     reach_scale: float = param(300000.0, 1e3, 1e7, "members", "membership at which reach gains 63% of its room to grow")
 
 
+@njit(cache=True)
 def recruit(members: np.ndarray, supporters: np.ndarray, rates: np.ndarray, join_share: float,
             independent, attrition: float) -> np.ndarray:
     """One day of joining and leaving (people, per party); ``independent`` is one rate for all

@@ -17,8 +17,10 @@ challenger's failed bid).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import BaseModel, ConfigDict
 
+from ..core import sums
 from ..params import param
 from .power import Settlement
 
@@ -56,17 +58,23 @@ class Params(BaseModel):
         "GUESS in size; the mechanism: Rabinowitch (1968, ch. 8) and Tilly (1978, ch. 4)")
 
 
+@njit(cache=True)
 def crowd(active: np.ndarray, radical: np.ndarray, population: np.ndarray, armed: np.ndarray) -> float:
     """Share of the armed people of a region out in action for soviet power: per group, the
     active share times the share who want a transfer of power (taken as independent), weighted
-    by the group's armed people. ``active``, ``radical`` and ``population`` are people by group."""
-    people = population * armed
-    total = float(people.sum())
+    by the group's armed people. ``active``, ``radical`` and ``population`` are people by group,
+    ``armed`` whether the group bears arms."""
+    G = population.size
+    people, weighted = np.empty(G), np.empty(G)
+    for g in range(G):
+        people[g] = population[g] * armed[g]
+    total = sums.pairwise(people, 0, G)
     if total <= 0.0:
         return 0.0
-    out_share = np.divide(active * radical, population * population, out=np.zeros_like(people),
-                          where=population > 0)
-    return float((out_share * people).sum() / total)
+    for g in range(G):
+        out_share = active[g] * radical[g] / (population[g] * population[g]) if population[g] > 0 else 0.0
+        weighted[g] = out_share * people[g]
+    return sums.pairwise(weighted, 0, G) / total
 
 
 def repression(day: int, p: Params) -> Settlement:

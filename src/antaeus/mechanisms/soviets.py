@@ -19,6 +19,7 @@ of the ``front`` setting therefore renew their delegates at their own, calibrate
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import BaseModel, ConfigDict
 
 from ..params import param
@@ -43,12 +44,22 @@ class Params(BaseModel):
                                    "of the soviets' constituents in russia1917: a ratio of 0.34 (all delegates) to 0.49 (voting ones), and 0.4 lies between")
 
 
-def reelect(composition: np.ndarray, constituent_support: np.ndarray, interval_days) -> np.ndarray:
-    """One day of piecemeal re-election. composition, constituent_support: [R,P] shares;
-    interval_days: one lag for all, or one per region [R]."""
-    total = constituent_support.sum(axis=1, keepdims=True)
-    shares = np.divide(constituent_support, total, out=composition.copy(), where=total > 0)
-    return composition + (shares - composition) / np.reshape(interval_days, (-1, 1))
+@njit(cache=True)
+def reelect(composition: np.ndarray, constituent_support: np.ndarray, interval_days: np.ndarray) -> np.ndarray:
+    """One day of piecemeal re-election, a new array. composition, constituent_support: [R,P]
+    shares and people; interval_days: [R] each region's lag.
+
+    A region with constituents moves ``1/interval`` of the way from its composition to their
+    shares (party support over its sum, added in party order); one without keeps its soviet."""
+    out = np.empty_like(composition)
+    for r in range(composition.shape[0]):
+        total = 0.0
+        for p in range(composition.shape[1]):
+            total += constituent_support[r, p]
+        for p in range(composition.shape[1]):
+            share = constituent_support[r, p] / total if total > 0 else composition[r, p]
+            out[r, p] = composition[r, p] + (share - composition[r, p]) / interval_days[r]
+    return out
 
 
 def congress(composition: np.ndarray, delegates: np.ndarray) -> np.ndarray:

@@ -128,26 +128,24 @@ def _regime_colour(label: str) -> str:
 
 
 def _fans(ex) -> Figure:
-    series = ex.series
     points = ex.points[:MAX_POINTS_DRAWN]
     names = ["national_support"] + [f"soviet:{r}" for r in ex.capital_soviets]
-    series = series[series["series"].isin(names)]
-    national = series[(series["series"] == "national_support") & (series["point"] == ex.points[0])]
-    parties = list(national.groupby("party")["value"].mean().sort_values(ascending=False).index[:FAN_PARTIES])
+    bands = ex.bands(names)
+    national = bands[(bands["series"] == "national_support") & (bands["point"] == ex.points[0])]
+    parties = list(national.groupby("party")["mean"].mean().sort_values(ascending=False).index[:FAN_PARTIES])
     fig = _figure(4.2 * max(1, len(parties)), 2.8 * max(1, len(names)))
     for a, name in enumerate(names):
         for b, party in enumerate(parties):
             ax = fig.add_subplot(len(names), len(parties), a * len(parties) + b + 1)
-            cut = series[(series["series"] == name) & (series["party"] == party)]
+            cut = bands[(bands["series"] == name) & (bands["party"] == party)]
             for k, point in enumerate(points):
-                mine = cut[cut["point"] == point]
-                if mine.empty:
+                q = cut[cut["point"] == point]
+                if q.empty:
                     continue
-                q = mine.groupby("date")["value"].quantile([0.05, 0.5, 0.95]).unstack()
-                x = pd.to_datetime(q.index)
+                x = pd.to_datetime(q["date"])
                 colour = POINT_COLOURS[k % len(POINT_COLOURS)]
-                ax.fill_between(x, q[0.05], q[0.95], color=colour, alpha=0.15, lw=0)
-                ax.plot(x, q[0.5], color=colour, lw=1.2, label=point)
+                ax.fill_between(x, q["q0.05"], q["q0.95"], color=colour, alpha=0.15, lw=0)
+                ax.plot(x, q["q0.5"], color=colour, lw=1.2, label=point)
             ax.set_ylim(0, 1)
             ax.set_title(f"{name.replace('_', ' ')}: {party}", fontsize=9, color=PARTY_COLOURS.get(party, "black"))
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))

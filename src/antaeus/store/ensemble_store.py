@@ -171,18 +171,41 @@ class EnsembleStore:
         clear_stale(self.path / PARTS)
 
     # ------------------------------------------------------------------ reading
-    def table(self, name: str):
+    def table(self, name: str, where: dict[str, list] | None = None):
         """One table over all parts as a pandas DataFrame: each (point, replication) once,
-        rows ordered by point, replication and the table's own order."""
+        rows ordered by point, replication and the table's own order. ``where`` keeps the rows
+        whose columns hold one of the listed values (read from the parts, never all loaded)."""
+        order = ", ".join(("t.point", "t.replication") + tuple(f't."{c}"' for c in ORDER[name]))
+        kept, params = self._chosen(name, where)
+        return self._query(f"SELECT t.* EXCLUDE (filename) FROM {kept} ORDER BY {order}", ("runs", name), params)
+
+    def bands(self, quantiles: tuple[float, ...], where: dict[str, list] | None = None):
+        """The weekly series' quantiles over runs: one row per point, series, party and date,
+        with a column ``q<quantile>`` each (linear interpolation between order statistics, as
+        ``pandas.Series.quantile``) and ``mean``; computed in the store, so a large ensemble
+        is never loaded whole."""
+        kept, params = self._chosen("series", where)
+        qs = ", ".join(f"quantile_cont(t.value::DOUBLE, {float(q)!r}) AS \"q{q}\"" for q in quantiles)
+        sql = (f"SELECT t.point, t.series, t.party, t.date, {qs}, avg(t.value::DOUBLE) AS mean FROM {kept} "
+               "GROUP BY t.point, t.series, t.party, t.date ORDER BY t.point, t.series, t.party, t.date")
+        return self._query(sql, ("runs", "series"), params)
+
+    def _chosen(self, name: str, where: dict[str, list] | None) -> tuple[str, list]:
+        """The FROM clause of a table's rows in their chosen parts (one per cell), filtered."""
         if name not in TABLES:
             raise ValueError(f"unknown table {name!r}; known: {TABLES}")
-        order = ", ".join(("t.point", "t.replication") + tuple(f't."{c}"' for c in ORDER[name]))
-        sql = (f"SELECT t.* EXCLUDE (filename) FROM {name}_all t JOIN chosen c "
-               f"ON c.point = t.point AND c.replication = t.replication AND c.part = parse_dirpath(t.filename) "
-               f"ORDER BY {order}")
-        return self._query(sql, ("runs", name))
+        sql = (f"{name}_all t JOIN chosen c ON c.point = t.point AND c.replication = t.replication "
+               "AND c.part = parse_dirpath(t.filename)")
+        conditions, params = [], []
+        for column, values in (where or {}).items():
+            if column not in SCHEMAS[name].names:
+                raise ValueError(f"table {name!r} has no column {column!r}")
+            values = list(values)
+            conditions.append(f't."{column}" IN ({", ".join("?" * len(values))})' if values else "FALSE")
+            params.extend(values)
+        return (sql + (" WHERE " + " AND ".join(conditions) if conditions else "")), params
 
-    def _query(self, sql: str, tables: tuple[str, ...]):
+    def _query(self, sql: str, tables: tuple[str, ...], params: list | None = None):
         parts = self.path / PARTS
         has_parts = parts.is_dir() and any(not p.name.startswith(TEMPORARY) for p in parts.iterdir())
         con = duckdb.connect()
@@ -197,7 +220,7 @@ class EnsembleStore:
                     con.execute(f"CREATE VIEW {t}_all AS SELECT *, NULL::VARCHAR AS filename FROM {t}_empty")
             con.execute("CREATE VIEW chosen AS SELECT point, replication, min(parse_dirpath(filename)) AS part "
                         "FROM runs_all GROUP BY point, replication")
-            return con.execute(sql).df()
+            return con.execute(sql, params or []).df()
         except duckdb.Error as err:
             raise _refuse(self.path, f"has a part that cannot be read ({str(err).splitlines()[0]})",
                           "remove the damaged folder under parts/ and rerun with --resume") from None
