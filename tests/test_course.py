@@ -55,6 +55,8 @@ def test_a_failed_rising_represses_the_party_and_strengthens_the_government(scen
     assert np.allclose(w.base_reach[b], reach * (1 - rp.reach_loss))
     assert w.members[b] == pytest.approx(members * (1 - rp.member_loss))
     assert np.allclose(w.repression, repression * (1 + rp.repression_gain))
+    assert w.crowd_quiet_until == d + round(rp.lesson_days)
+    assert rising.repression(100, rising.Params(lesson_days=110.0)).crowd_quiet_until == 210
     assert w.holder == "provisional_government"
     # the closed press enrols no one: tomorrow the party's members can only fall
     before = w.members[b]
@@ -80,10 +82,17 @@ def test_risings_from_below_are_recorded_with_the_crowd_against_its_cut():
         assert d.action == "rising" and d.acted and d.p_perceived >= d.threshold
         assert d.outcome in ("success", "failure") and 0.0 <= d.p_true <= 1.0
         assert d.date > dt.date(1917, 3, 15)  # there is a government to rise against
-    # none while the party's leaders are out: each failure is followed by their days in hiding
-    failures = [d.date for d in risings if d.outcome == "failure"]
+    # without the lesson (the default), only the leaders' days out hold the crowd back after a failure
+    gaps = [(b.date - a.date).days for a, b in zip(risings, risings[1:]) if a.outcome == "failure"]
     out_days = low.parameters.rising.leaders_out_days
-    assert all((b - a).days >= out_days for a, b in zip(failures, failures[1:]))
+    assert gaps and all(g >= out_days for g in gaps)
+    # with the lesson of July the crowd stays quiet longer after a failure
+    lesson = 110
+    learned = load_scenario("russia1917", sets=["parameters.rising.crowd_cut=0.02",
+                                                f"parameters.rising.lesson_days={lesson}"])
+    quiet = [d for d in Run.start(learned, 5, 2000).advance(run.days).result().decisions if d.actor == RISING]
+    assert quiet and all((b.date - a.date).days >= lesson for a, b in zip(quiet, quiet[1:]) if a.outcome == "failure")
+    assert min(gaps) < lesson  # the default run did rise again sooner: the lesson is what holds it back
     # no rising at all when the cut cannot be reached
     never = load_scenario("russia1917", sets=["parameters.rising.crowd_cut=1.0"])
     assert not [d for d in Run.start(never, 5, 2000).advance(run.days).result().decisions if d.actor == RISING]

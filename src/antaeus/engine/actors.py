@@ -266,9 +266,9 @@ class Actors:
         out and the insurgent party did not act (``rising``); resolved with the bloc's true odds.
         Once the bloc holds the capital's soviet, the crowd waits for the soviet's call (in
         October the garrison moved at the Military Revolutionary Committee's order; Rabinowitch
-        1976, ch. 12-13)."""
-        if w.holder.startswith("soviet_government"):
-            return []
+        1976, ch. 12-13); after a failed rising it stays quiet for ``rising.lesson_days``."""
+        if w.holder.startswith("soviet_government") or day < w.crowd_quiet_until:
+            return []  # the soviets rule, or the crowd learned its lesson from a failed rising
         rp = self.s.parameters.rising
         c = self.capital
         crowd = rising_rule.crowd(f.active[c], f.radical[c].sum(axis=1), f.population[c], self.armed)

@@ -321,6 +321,8 @@ class Run:
                 w.members[p] *= out.members_kept
         if out.press_closed_until is not None:
             w.press_closed[actor] = out.press_closed_until
+        if out.crowd_quiet_until is not None:
+            w.crowd_quiet_until = max(w.crowd_quiet_until, out.crowd_quiet_until)
         if out.legitimacy_shock:
             events.shock_legitimacy(people, [slice(0, people.legitimacy.size)], out.legitimacy_shock)
         if out.release:

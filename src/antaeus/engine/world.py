@@ -37,6 +37,7 @@ class World:
     loyal_reserve_factor: float = 1.0
     cooldown: dict[str, int] = field(default_factory=dict)
     press_closed: dict[str, int] = field(default_factory=dict)  # party -> the day its press reopens
+    crowd_quiet_until: int = -1     # the capital's crowd rises on its own again from this day (a failed rising)
     last_change: int = -10_000      # day of the last change of power
     turned: set[str] = field(default_factory=set)
 

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Iterator
 
@@ -46,12 +47,21 @@ def worker_ready(scenario: Scenario) -> None:
     gc.freeze()
 
 
+def worker_start(scenario: Scenario) -> None:
+    """A local pool worker's start: it ignores Ctrl-C, which the terminal sends to the whole
+    group and the coordinator alone answers (it cancels what has not started; the store keeps
+    every finished task), so a worker caught in its set-up or a run prints no traceback; then
+    :func:`worker_ready`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_ready(scenario)
+
+
 @contextlib.contextmanager
 def executor_for(kind: str, workers: int, scheduler: str | None, scenario: Scenario) -> Iterator[tuple[Executor, int]]:
     """The executor of ``kind`` with its number of workers, closed on exit."""
     if kind == "local":
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=worker_ready, initargs=(scenario,))
+                                   initializer=worker_start, initargs=(scenario,))
         try:
             yield pool, workers
         finally:

@@ -54,6 +54,7 @@ class Settlement:
     legitimacy_shock: float = 0.0          # legitimacy every person loses (a failed coup; < 0: gains)
     splits: bool = False                   # a faction became a party of its own
     press_closed_until: int | None = None  # the failed party recruits nobody before this day
+    crowd_quiet_until: int | None = None   # the capital's crowd does not rise on its own before this day
     release: float = 0.0                   # reach regained by the insurgent bloc, cooldowns lifted (a failed coup)
     soviet_turn: float = 0.0               # share of the gap to their constituents the soviets close at once
     note: str = ""                         # what the power log says of it

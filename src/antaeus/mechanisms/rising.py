@@ -12,7 +12,9 @@ insurrection. A failure falls on the party in proportion to what it has: its lea
 arrested or in hiding for weeks, its press is closed (no recruitment), it loses a share of
 its reach and of its members, and the government, stronger for the moment, brings in troops
 and raises its repressive capacity by a share (Tilly 1978, ch. 4: repression follows a
-challenger's failed bid).
+challenger's failed bid). The defeated crowd does not rise on its own again for a while: the
+units that led it are broken up and the party holds its followers back (Rabinowitch 1976,
+ch. 1-2 and 12).
 """
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from .power import Settlement
 
 NAME = "rising"
 CITATION = ("Rabinowitch (1968) Prelude to Revolution: the Petrograd Bolsheviks and the July 1917 "
-            "Uprising; Tilly (1978) From Mobilization to Revolution, ch. 4 (repression)")
+            "Uprising; Rabinowitch (1976) The Bolsheviks Come to Power, ch. 1-2 and 12 (after July); "
+            "Tilly (1978) From Mobilization to Revolution, ch. 4 (repression)")
 
 
 class Params(BaseModel):
@@ -52,6 +55,15 @@ class Params(BaseModel):
     member_loss: float = param(
         0.2, 0.0, 1.0, "share", "share of its members a party loses after a failed rising",
         "GUESS: membership losses in July were local and short-lived (Rabinowitch 1976, ch. 2)")
+    lesson_days: float = param(
+        0.0, 0.0, 365.0, "days", "days after a failed rising in which the capital's crowd does not rise again on its "
+        "own: the units that led it disbanded or sent to the front, the sailors disarmed, and the party holding its "
+        "followers back from a second July",
+        "the record bounds it: no rising from below followed the July Days (16-20 Jul) before the soviet's own rising "
+        "of 6-7 Nov, 110 days; the First Machine-Gun Regiment was disbanded and Kronstadt made to give up its leaders, "
+        "and in October the district reports and Kamenev and Zinoviev warned against a repetition of July "
+        "(Rabinowitch 1976, ch. 1-2 and 12). Default 0 (off) until a recalibration with it keeps the posterior's "
+        "quality (docs/odd.md section 11, 4 December 2026)")
     repression_gain: float = param(
         0.5, 0.0, 3.0, "share", "rise of every region's repressive capacity after a failed rising, as a share of "
         "it (troops brought in from the front, the death penalty restored at the front)",
@@ -81,6 +93,7 @@ def repression(day: int, p: Params) -> Settlement:
     """A failed rising: what the party carried along by it loses, and what the government gains."""
     return Settlement(cooldown_until=day + int(round(p.leaders_out_days)),
                       press_closed_until=day + int(round(p.press_closed_days)),
+                      crowd_quiet_until=day + int(round(p.lesson_days)),
                       reach_kept=1.0 - p.reach_loss, members_kept=1.0 - p.member_loss,
                       repression_factor=1.0 + p.repression_gain,
                       note="a rising from below fails; the party is repressed")
