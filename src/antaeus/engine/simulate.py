@@ -423,30 +423,25 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells)
 @njit(cache=True)
 def _constituents(support, constituent):
     """Support among the soviets' constituents [R,P]: the constituent groups of ``support``
-    [R,G,P] added in the groups' order."""
+    [R,G,P] added in the groups' order (from zero: people are never -0.0, so the sums are NumPy's)."""
     out = np.zeros((support.shape[0], support.shape[2]))
     for r in range(support.shape[0]):
-        first = True
         for g in range(support.shape[1]):
             if constituent[g]:
                 for p in range(support.shape[2]):
-                    out[r, p] = support[r, g, p] if first else out[r, p] + support[r, g, p]
-                first = False
+                    out[r, p] += support[r, g, p]
     return out
 
 
 @njit(cache=True)
 def _joiners(support, joins):
     """Supporters who count towards membership, per party [P]: ``support`` [R,G,P] weighted by
-    each group's ``joins`` and added cell by cell in order."""
-    out = np.empty(support.shape[2])
-    for p in range(support.shape[2]):
-        out[p] = support[0, 0, p] * joins[0]
+    each group's ``joins`` and added cell by cell in order (from zero, as :func:`_constituents`)."""
+    out = np.zeros(support.shape[2])
     for r in range(support.shape[0]):
         for g in range(support.shape[1]):
-            if r or g:
-                for p in range(support.shape[2]):
-                    out[p] += support[r, g, p] * joins[g]
+            for p in range(support.shape[2]):
+                out[p] += support[r, g, p] * joins[g]
     return out
 
 

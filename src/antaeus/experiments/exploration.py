@@ -58,7 +58,11 @@ class Exploration:
 
     def series_names(self) -> list[str]:
         """The weekly series the store keeps (``national_support``, ``soviet:<region>``)."""
-        return sorted(self.store.table("series", {"replication": [0]})["series"].unique())
+        if self.runs.empty:
+            return []
+        first = self.runs.iloc[0]  # every run keeps the same series: read one run's
+        where = {"point": [self.points.index(first["point"])], "replication": [int(first["replication"])]}
+        return sorted(self.store.table("series", where)["series"].unique())
 
     @property
     def posterior(self) -> bool:
