@@ -257,3 +257,25 @@ def test_model_error_is_the_other_observations_miss():
         assert (r["q05_with_error"] + r["q95_with_error"]) / 2 == pytest.approx(0.2, abs=1e-9)
     # the same rows give the same intervals: no random draws
     assert with_model_error(rows, samples) == with_model_error(rows, samples)
+
+
+def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
+    """The posterior is the last generation: the full budget gives it more particles, and
+    pyabc is told so generation by generation (a schedule read from the wrong end would give
+    the larger size to the first generation, or to the distance's calibration sample)."""
+    import dataclasses
+
+    import pyabc
+
+    from antaeus.calibration import abc as abc_module
+    from antaeus.calibration import budget as budget_module
+
+    assert parse_budget("full").populations() == [200] * 5 + [300]
+    assert parse_budget("quick").populations() == [12] * 3
+    assert parse_budget(400).populations() is None  # a simulation budget runs until spent
+    small = dataclasses.replace(budget_module.PRESETS["quick"], final_population=20)
+    monkeypatch.setitem(budget_module.PRESETS, "quick", small)
+    out = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb")
+    history = pyabc.History(f"sqlite:///{out.database}")
+    sizes = [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)]
+    assert sizes == [12, 12, 20]

@@ -13,12 +13,23 @@ class Budget:
     generations: int | None    # None: until the simulation budget is spent
     max_simulations: int | None
     agents: int | None         # None: the scenario's calibration.agents
+    final_population: int | None = None  # particles of the last generation, if more
+
+    def populations(self) -> list[int] | None:
+        """Particles of each generation, where the number of generations is fixed."""
+        if self.generations is None:
+            return None
+        last = self.final_population or self.population
+        return [self.population] * (self.generations - 1) + [last]
 
 
-#: quick fits in CI (under 3 minutes on 2 cores); full is the committed calibration
+#: quick fits in CI (under 3 minutes on 2 cores); full is the committed calibration. Its last
+#: generation, the posterior, has 300 particles: with 200 the effective sample was 131 and 94
+#: (seeds 0 and 1, 4 December 2026), and the issue's bar is 100
 PRESETS = {
     "quick": Budget("quick", population=12, generations=3, max_simulations=None, agents=3000),
-    "full": Budget("full", population=200, generations=6, max_simulations=None, agents=None),
+    "full": Budget("full", population=200, generations=6, max_simulations=None, agents=None,
+                   final_population=300),
 }
 
 
