@@ -73,7 +73,8 @@ def test_a_rising_that_wins_is_an_insurrection_of_the_bloc(scenario):
 
 
 def test_risings_from_below_are_recorded_with_the_crowd_against_its_cut():
-    low = load_scenario("russia1917", sets=["parameters.rising.crowd_cut=0.02"])  # a crowd that rises readily
+    # a crowd that rises readily, without the lesson of July
+    low = load_scenario("russia1917", sets=["parameters.rising.crowd_cut=0.02", "parameters.rising.lesson_days=0"])
     run = Run.start(low, 5, 2000)
     result = run.advance(run.days).result()
     risings = [d for d in result.decisions if d.actor == RISING]
@@ -82,7 +83,7 @@ def test_risings_from_below_are_recorded_with_the_crowd_against_its_cut():
         assert d.action == "rising" and d.acted and d.p_perceived >= d.threshold
         assert d.outcome in ("success", "failure") and 0.0 <= d.p_true <= 1.0
         assert d.date > dt.date(1917, 3, 15)  # there is a government to rise against
-    # without the lesson (the default), only the leaders' days out hold the crowd back after a failure
+    # without the lesson, only the leaders' days out hold the crowd back after a failure
     gaps = [(b.date - a.date).days for a, b in zip(risings, risings[1:]) if a.outcome == "failure"]
     out_days = low.parameters.rising.leaders_out_days
     assert gaps and all(g >= out_days for g in gaps)
@@ -92,7 +93,7 @@ def test_risings_from_below_are_recorded_with_the_crowd_against_its_cut():
                                                 f"parameters.rising.lesson_days={lesson}"])
     quiet = [d for d in Run.start(learned, 5, 2000).advance(run.days).result().decisions if d.actor == RISING]
     assert quiet and all((b.date - a.date).days >= lesson for a, b in zip(quiet, quiet[1:]) if a.outcome == "failure")
-    assert min(gaps) < lesson  # the default run did rise again sooner: the lesson is what holds it back
+    assert min(gaps) < lesson  # without the lesson it rose again sooner: the lesson is what holds it back
     # no rising at all when the cut cannot be reached
     never = load_scenario("russia1917", sets=["parameters.rising.crowd_cut=1.0"])
     assert not [d for d in Run.start(never, 5, 2000).advance(run.days).result().decisions if d.actor == RISING]

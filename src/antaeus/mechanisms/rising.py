@@ -56,14 +56,14 @@ class Params(BaseModel):
         0.2, 0.0, 1.0, "share", "share of its members a party loses after a failed rising",
         "GUESS: membership losses in July were local and short-lived (Rabinowitch 1976, ch. 2)")
     lesson_days: float = param(
-        0.0, 0.0, 365.0, "days", "days after a failed rising in which the capital's crowd does not rise again on its "
+        110.0, 0.0, 365.0, "days", "days after a failed rising in which the capital's crowd does not rise again on its "
         "own: the units that led it disbanded or sent to the front, the sailors disarmed, and the party holding its "
         "followers back from a second July",
         "the record bounds it: no rising from below followed the July Days (16-20 Jul) before the soviet's own rising "
         "of 6-7 Nov, 110 days; the First Machine-Gun Regiment was disbanded and Kronstadt made to give up its leaders, "
         "and in October the district reports and Kamenev and Zinoviev warned against a repetition of July "
-        "(Rabinowitch 1976, ch. 1-2 and 12). Default 0 (off) until a recalibration with it keeps the posterior's "
-        "quality (docs/odd.md section 11, 4 December 2026)")
+        "(Rabinowitch 1976, ch. 1-2 and 12). The committed calibration was fitted with it; 0 turns the lesson off "
+        "(docs/odd.md section 11, 'a sampler that keeps its particles')")
     repression_gain: float = param(
         0.5, 0.0, 3.0, "share", "rise of every region's repressive capacity after a failed rising, as a share of "
         "it (troops brought in from the front, the death penalty restored at the front)",
