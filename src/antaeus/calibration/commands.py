@@ -37,7 +37,8 @@ def calibrate_command(
 ) -> None:
     """Fit the scenario's declared free parameters to the record's targets by ABC-SMC."""
     plan = parse_budget(budget)
-    expected = plan.max_simulations or (plan.population * (plan.generations or 1) * 3)
+    # about three simulations per accepted particle, the larger last generation included
+    expected = plan.max_simulations or sum(plan.populations() or [plan.population]) * 3
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} simulations"),
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
     with bar:
