@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-statistical bench bench-mesa setup clean
+.PHONY: demo test test-statistical fuzz bench bench-mesa setup clean
 
 $(PY):
 	$(PYTHON) tools/bootstrap_venv.py $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 
 test-statistical: $(STAMP)
 	$(PY) -m pytest -q -m statistical
+
+## make fuzz: the long fuzz profile over bad scenarios and --set values (FUZZ_EXAMPLES=3000 each; ~10 min)
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -137,7 +137,7 @@ def test_api_checks_every_option_before_simulating(tmp_path, monkeypatch):
     store = tmp_path / "results" / "antaeus.duckdb"
     bad = [dict(agents=0), dict(agents=2.5), dict(seed=-1), dict(threads=0), dict(chunk=0),
            dict(until="1917-13-45"), dict(at=["1917-02-30"]),
-           dict(until="1917-06-01", at=["1917-07-01"]), dict(store=tmp_path)]
+           dict(until="1917-06-01", at=["1917-07-01"]), dict(store=tmp_path), dict(agents=10**12)]
     for options in bad:
         with pytest.raises(InputError) as caught:
             run(**{"agents": 2000, "store": store, **options})
@@ -156,3 +156,32 @@ def test_region_support_for_an_unknown_group(tmp_path):
     path = write(tmp_path, "regional.toml", text)
     message = rejected(tmp_path, str(path))
     assert str(path) in message and "regions.ukraine.initial_support" in message and "'peasnt'" in message
+
+
+def test_a_run_larger_than_the_machine_is_refused_with_its_estimate(tmp_path):
+    message = rejected(tmp_path, "--agents", "1000000000000")
+    assert "--agents" in message and "GiB of memory" in message and "this machine has" in message
+
+
+def test_every_command_refuses_what_the_memory_cannot_hold(tmp_path, monkeypatch):
+    import importlib
+
+    from antaeus import explore
+    from antaeus.calibration.abc import calibrate
+    from antaeus.options import physical_memory, run_memory
+
+    history_check = importlib.import_module("antaeus.experiments.history_check")
+    monkeypatch.setattr(history_check, "simulate", lambda *a, **k: pytest.fail("simulated"))
+    too_many = physical_memory() // 100
+    assert run_memory(too_many, 1) > physical_memory()
+    calls = [lambda: explore("russia1917", agents=too_many, replications=1, store=tmp_path / "e", workers=1),
+             lambda: history_check.history_check("russia1917", runs=1, agents=too_many),
+             lambda: explore("russia1917", agents=too_many // 4, replications=1, store=tmp_path / "e", workers=8)]
+    for call in calls:
+        with pytest.raises(InputError) as caught:
+            call()
+        assert caught.value.source == "--agents" and "GiB" in caught.value.problem
+    monkeypatch.setattr("antaeus.calibration.abc.simulate", lambda *a, **k: pytest.fail("simulated"))
+    with pytest.raises(InputError):
+        calibrate("russia1917", budget="quick", workers=physical_memory() // 2**20, store=tmp_path / "c" / "a.duckdb")
+    assert not (tmp_path / "e").exists() and not (tmp_path / "c").exists()

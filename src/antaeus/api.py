@@ -18,7 +18,8 @@ import numpy as np
 from .core import calendar
 from .experiments import seeds as seed_rule
 from .scenario.loader import committed_particles, scenario_toml, with_parameters
-from .options import MAX_SEED, date_in_window, json_ready, several, whole_number
+from .files import check_writable
+from .options import MAX_SEED, check_memory, date_in_window, days_of, json_ready, several, whole_number
 from .engine.result import Result
 from .engine.simulate import simulate
 from .experiments.exploration import Exploration
@@ -105,6 +106,7 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     if at_dates and at_dates[-1] > last:
         raise InputError(f"{at_dates[-1]} comes after the last simulated day {last}", source="--at",
                          hint="give --at dates up to --until, or a later --until")
+    check_memory(agents, days_of(resolved, last))
     store_path = _store_path(store)
     posterior_draws = whole_number(posterior_draws, "--posterior-draws", 0, 10_000,
                                     "give a number of draws such as 20, or 0 for the posterior median")
@@ -184,17 +186,12 @@ def ensemble_observables(draws: Iterable[Result]) -> list[dict]:
 
 
 def _store_path(store: str | Path | None) -> Path | None:
-    """The database path, refused now if it can never be written (a folder, or under a file)."""
+    """The database path, refused now if it can never be written (a folder, under a file, or in a
+    folder that cannot be written)."""
     if store is None:
         return None
     path = Path(store)
-    hint = f"give a database file path such as {DEFAULT_STORE_PATH}"
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise InputError(f"'{parent}' is a file, so no store can go under it",
-                                 source="--store", hint=hint)
-            break
+    check_writable(path.parent, "--store", f"give a database file path such as {DEFAULT_STORE_PATH}")
     check_store(path)  # a folder or a foreign file is refused now, before the simulation, and left as it was
     return path
 

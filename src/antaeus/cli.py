@@ -21,6 +21,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from antaeus import api
 from antaeus.calibration.commands import register as register_calibration
+from antaeus.files import write_fault
 from antaeus.report.summary import render_summary
 from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios, load_scenario
 from antaeus.store import DEFAULT_STORE_PATH
@@ -323,14 +324,24 @@ def main(argv: list[str] | None = None) -> int:
         command = getattr(getattr(err, "ctx", None), "command_path", None) or "antaeus"
         _fail(f"{err.format_message()} Fix: see '{command} --help'.")
         return 2
+    except OSError as err:  # a file that cannot be written, met outside the stores' own handling
+        fault = write_fault(err, getattr(err, "filename", None) or "a file")
+        if fault is None:
+            return _internal_error()
+        _fail(fault.message())
+        return 2
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted")
         return 130
     except Exception:
-        traceback.print_exc()
-        _fail("internal error (a bug in antaeus, not in your input); please report the traceback above")
-        return 1
+        return _internal_error()
     return code if isinstance(code, int) else 0
+
+
+def _internal_error() -> int:
+    traceback.print_exc()
+    _fail("internal error (a bug in antaeus, not in your input); please report the traceback above")
+    return 1
 
 
 if __name__ == "__main__":

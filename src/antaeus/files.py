@@ -9,11 +9,69 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Callable
 
+from .core.errors import InputError, ScenarioError
+
 TEMPORARY = ".tmp-"
+
+
+class OutputError(ScenarioError):
+    """A file antaeus must write cannot be written: a full disk, a read-only folder, a file
+    size limit. Nothing partial is left under the file's name; the command exits with code 2."""
+
+
+#: what the operating system says when a file cannot be written (errno), and what would fix it
+WRITE_FAULTS = {
+    28: "free some disk space, or give a --store on another disk",  # ENOSPC
+    122: "free some of your disk quota, or give a --store on another disk",  # EDQUOT
+    27: "the process's file size limit (ulimit -f) is too small; raise it, or write less",  # EFBIG
+    30: "give a --store in a folder you can write to",  # EROFS
+    13: "give a --store in a folder you can write to",  # EACCES
+    1: "give a --store in a folder you can write to",  # EPERM
+}
+#: the same faults as a database library words them, without an errno
+_FAULT_WORDS = {28: "no space left", 122: "quota", 27: "file too large", 30: "read-only file system",
+                13: "permission denied"}
+
+
+def write_fault(err: BaseException, where: str) -> OutputError | None:
+    """The OutputError for an error met while writing at ``where``, if it is a known write
+    fault (an OSError with one of WRITE_FAULTS' codes, or a database error that names one)."""
+    code = getattr(err, "errno", None)
+    if code not in WRITE_FAULTS:
+        text = str(err).lower()
+        code = next((c for c, words in _FAULT_WORDS.items() if words in text), None)
+    if code is None:
+        return None
+    reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
+    return OutputError(f"cannot write ({reason})", source=str(where), hint=WRITE_FAULTS[code])
+
+
+def check_writable(folder: str | Path, option: str, hint: str) -> Path:
+    """Refuse now, before any work, a folder under which nothing can be written: a file stands
+    where it or a parent should be, or the nearest existing folder is read-only or not ours.
+    The probe is a temporary file, removed at once; nothing is created that stays."""
+    folder = Path(folder)
+    for here in [folder, *folder.parents]:
+        if not here.exists():
+            continue
+        if not here.is_dir():
+            raise InputError(f"'{here}' is a file, so nothing can be written under it", source=option, hint=hint)
+        try:
+            handle, probe = tempfile.mkstemp(prefix=f"{TEMPORARY}{os.getpid()}-", dir=here)
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as err:
+            fault = write_fault(err, f"{option} ({here})")
+            if fault is None:
+                raise
+            raise fault from None
+        break
+    return folder
 
 
 def temporary_name(path: Path) -> Path:

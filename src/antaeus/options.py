@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,14 @@ from .scenario import InputError, Scenario
 JSON_DECIMALS = 6
 #: the stores keep seeds as BIGINT and the random streams read them as uint64
 MAX_SEED = 2**63 - 1
+#: memory of a process before its first run: Python, NumPy, Numba, PyArrow (measured 290 MB, rounded up)
+PROCESS_BASE_BYTES = 400 * 2**20
+#: memory per person-agent while a run is in flight: the people arrays (46 bytes) and their
+#: temporaries (measured: about 50 bytes an agent at 10^6 agents; rounded up)
+BYTES_PER_AGENT = 128
+#: memory per simulated day: the daily records of every region, group and party (measured: about
+#: 33 kB a day at 10^6 agents; rounded up)
+BYTES_PER_DAY = 64 * 2**10
 
 
 def whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) -> int:
@@ -28,6 +37,33 @@ def whole_number(value: Any, option: str, lo: int, hi: int | None, hint: str) ->
         bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
         raise InputError(f"must be a whole number {bound}, got {value!r}", source=option, hint=hint)
     return int(value)
+
+
+def physical_memory() -> int:
+    """The machine's physical memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def run_memory(agents: int, days: int) -> int:
+    """About how many bytes one process needs for one run of ``agents`` over ``days``."""
+    return PROCESS_BASE_BYTES + agents * BYTES_PER_AGENT + days * BYTES_PER_DAY
+
+
+def days_of(scenario: Scenario, until: dt.date | None = None) -> int:
+    """The days a run of ``scenario`` simulates, to ``until`` or to its end."""
+    return ((until or scenario.scenario.end) - scenario.scenario.start).days + 1
+
+
+def check_memory(agents: int, days: int, processes: int = 1) -> None:
+    """Refuse, before any work, runs this machine cannot hold: ``processes`` runs at once of
+    ``agents`` over ``days``. No option overrides it (docs/scenarios.md, "Domains and limits")."""
+    need, have = processes * run_memory(agents, days), physical_memory()
+    if need > have:
+        many = f"{processes} processes × " if processes > 1 else ""
+        raise InputError(f"{many}{agents:,} agents over {days:,} days need about {need / 2**30:,.1f} GiB of memory; "
+                         f"this machine has {have / 2**30:,.1f} GiB", source="--agents",
+                         hint="give fewer agents" + (" or fewer --workers" if processes > 1 else "")
+                         + " (memory grows with the agents; docs/scenarios.md, \"Domains and limits\")")
 
 
 def date_in_window(value: dt.date | str, option: str, scenario: Scenario) -> dt.date:

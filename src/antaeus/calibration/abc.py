@@ -34,6 +34,8 @@ import numpy as np
 
 from ..data.record import data_version
 from ..engine.simulate import simulate
+from ..files import check_writable
+from ..options import check_memory, days_of
 from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
 from ..scenario.loader import model_version, with_parameters
 from ..store import DEFAULT_STORE_PATH
@@ -130,10 +132,12 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     if store_path.is_dir():
         raise InputError(f"{store} is a folder", source="--store", hint="give the path of a .duckdb file")
     db = database_path(store_path, s.scenario.name, plan)
+    check_writable(db.parent, "--store", "give a --store in a folder you can write to")
     if resume and not db.exists():
         raise InputError(f"there is no calibration to resume at {db}", source="--resume",
                          hint="run without --resume first, with the same --budget and --store")
     agents = plan.agents or s.calibration.agents
+    check_memory(agents, days_of(s), workers)
 
     if workers > 1:
         # worker processes are forked: GNU OpenMP does not survive a fork, Numba's own

@@ -72,8 +72,8 @@ def posterior_command(
     posterior = load_posterior(database_path(store, s.scenario.name, plan), s)
     if export:  # before the plots and the predictive check, which a refused export would waste
         check_fitted_versions(posterior, s.scenario.name)
-    plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
     check = predictive_check(posterior, s, draws=draws, agents=agents) if draws > 0 else None
+    plots = write_posterior_plots(posterior, posterior.database.parent / f"{s.scenario.name}-{plan.label}")
     if export:
         written = export_default(posterior, s.scenario.name, budget=plan.label, seed=int(posterior.meta.get("seed", 0)),
                                  agents=int(posterior.meta.get("agents", 0)),

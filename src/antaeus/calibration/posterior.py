@@ -18,6 +18,7 @@ import numpy as np
 from ..experiments import seeds as seed_rule
 from ..files import save_figure
 from ..engine.simulate import simulate
+from ..options import check_memory, days_of, whole_number
 from ..experiments.intervals import prediction_interval, rank
 from ..scenario import InputError, Scenario
 from . import targets
@@ -147,7 +148,9 @@ def with_model_error(rows: list[dict], samples: dict[str, np.ndarray]) -> list[d
 
 def predictive_check(posterior: Posterior, scenario: Scenario, draws: int = 20, agents: int | None = None,
                      seed: int = 1) -> PredictiveCheck:
-    agents = agents or scenario.calibration.agents
+    agents = scenario.calibration.agents if agents is None else \
+        whole_number(agents, "--agents", 1, None, "give a positive number of agents, or leave it out")
+    check_memory(agents, days_of(scenario))
     samples: dict[str, list[float]] = {}
     observed: dict[str, float] = {}
     for i, values in enumerate(posterior.draw(draws, seed)):

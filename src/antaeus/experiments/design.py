@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..scenario import InputError, Scenario, ScenarioError, load_scenario
+from ..scenario import InputError, Scenario, load_scenario
 from ..scenario.loader import _leaf_paths, builtin_overlays
+from ..scenario.domains import NAME_PATTERN
+from ..scenario.tomlfile import read_toml
 
 FACTUAL = "factual"
-NAME = re.compile(r"[a-z0-9_-]{1,64}")
+NAME = re.compile(NAME_PATTERN)
 #: a design file larger than this is not a design (checked before it is parsed)
 MAX_DESIGN_BYTES = 1_000_000
 MAX_POINTS = 200
@@ -72,12 +73,7 @@ def read_design(path: str | Path) -> list[DesignPoint]:
         raise InputError(f"the design file is larger than {MAX_DESIGN_BYTES:,} bytes", source=source,
                          hint="a design lists points with their overlays and --set values; keep it small")
     text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        line = re.search(r"line (\d+)", str(err))
-        raise ScenarioError(f"not valid TOML ({err})", source=source, line=int(line.group(1)) if line else None,
-                            hint="fix the TOML syntax") from None
+    data = read_toml(text, source)
     extra = set(data) - {"point"}
     if extra or not isinstance(data.get("point"), list) or not data["point"]:
         raise InputError("a design file holds [[point]] tables and nothing else", source=source,

@@ -13,13 +13,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .._kernel_cache import source_digest
-from ..options import MAX_SEED, date_in_window, several, whole_number
+from ..options import MAX_SEED, check_memory, date_in_window, days_of, several, whole_number
 from ..scenario import InputError, Scenario
 from ..scenario.loader import builtin_scenarios, committed_particles, posterior_folder, scenario_toml
 from ..store.ensemble_store import EnsembleStore
@@ -37,10 +36,6 @@ DEFAULT_FOLDER = Path("antaeus-results") / "ensembles"
 MAX_REPLICATIONS = 100_000
 #: the most runs of one ensemble, all points together
 MAX_RUNS = 1_000_000
-#: memory of a worker process before its first run: Python, NumPy, Numba, PyArrow (measured, rounded up)
-WORKER_BASE_BYTES = 400 * 2**20
-#: memory per person-agent while a run is in flight: the people arrays and their temporaries
-BYTES_PER_AGENT = 128
 #: disk per stored run at the default recorders (measured on russia1917, rounded up; docs/explore.md)
 STORE_BYTES_PER_RUN = 32_000
 #: a task lasts about this long, so that the executor's overhead per task stays small
@@ -88,6 +83,8 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         raise InputError(f"{len(points)} points × {replications:,} replications = {runs:,} runs, more than "
                          f"{MAX_RUNS:,}", source="--replications", hint="run fewer replications or fewer points")
     scenarios = design_module.resolve(scenario, points, calibrated)
+    if executor == "local" or scheduler is None:  # a cluster's memory is its own
+        check_memory(agents, max(days_of(s) for s in scenarios), workers)
     branch = None
     if from_ is not None:
         branch = date_in_window(from_, "--from", scenarios[0])
@@ -100,7 +97,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
     missing = existing.missing() if existing is not None else [(p, r) for p in range(len(points)) for r in range(replications)]
     if missing:
         if executor == "local" or scheduler is None:
-            _check_resources(path, workers, agents, len(missing))
+            _check_disk(path, len(missing))
         _warm(scenarios[0])
         batch = batch or _auto_batch(agents, len(missing), workers)
         seeds = {r: seed_rule.replication_seed(seed, r) for r in range(replications)}
@@ -173,23 +170,13 @@ def _version() -> str:
     return version("antaeus")
 
 
-def physical_memory() -> int:
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def _check_resources(path: Path, workers: int, agents: int, runs: int) -> None:
-    """Refuse an ensemble this machine cannot hold: the workers' memory, or the store's disk."""
-    need = workers * (WORKER_BASE_BYTES + agents * BYTES_PER_AGENT)
-    have = physical_memory()
-    if need > have:
-        raise InputError(f"{workers} workers × {agents:,} agents need about {need / 2**30:.1f} GiB of memory; "
-                         f"this machine has {have / 2**30:.1f} GiB", source="--agents",
-                         hint="give fewer agents or fewer --workers (memory is per worker: runs go one at a time)")
+def _check_disk(path: Path, runs: int) -> None:
+    """Refuse an ensemble whose store the disk cannot hold."""
     disk = runs * STORE_BYTES_PER_RUN
     anchor = next(p for p in [path, *path.parents] if p.exists()) if not path.exists() else path
     free = shutil.disk_usage(anchor).free
     if disk > free:
-        raise InputError(f"{runs:,} runs need about {disk / 2**20:,.0f} MiB in the store; {free / 2**20:,.0f} MiB "
+        raise InputError(f"{runs:,} runs need about {disk / 2**10:,.0f} KiB in the store; {free / 2**10:,.0f} KiB "
                          "are free there", source="--store", hint="free disk space, run fewer replications, "
                                                                  "or give a --store on another disk")
 

@@ -27,7 +27,8 @@ from antaeus.data.compare import Comparison, compare, compare_all, load_mapping
 from antaeus.data.record import Observation, observations
 from antaeus.experiments import seeds as seed_rule
 from antaeus.engine.simulate import simulate
-from antaeus.options import MAX_SEED, json_ready, several, whole_number
+from antaeus.files import check_writable
+from antaeus.options import MAX_SEED, check_memory, days_of, json_ready, several, whole_number
 from antaeus.scenario import InputError, Scenario, load_scenario
 from antaeus.scenario.loader import committed_particles, with_parameters
 
@@ -274,6 +275,7 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
         resolved = scenario
     else:
         resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), calibrated=calibrated)
+    check_memory(agents, days_of(resolved))
 
     draws = _posterior_draws(resolved, seed, runs) if posterior and calibrated and not isinstance(scenario, Scenario) \
         else None
@@ -397,17 +399,9 @@ def _with_observable(mapping: dict, national_id: str, regional_id: str) -> dict:
 
 
 def check_out_dir(out: str | Path) -> Path:
-    """The figures' folder, refused now if it can never be created (a file stands in the way)."""
-    path = Path(out)
-    hint = f"give a folder path such as {DEFAULT_OUT}"
-    if path.exists() and not path.is_dir():
-        raise InputError("is a file, not a folder", source="--out", hint=hint)
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise InputError(f"'{parent}' is a file, so no folder can go under it", source="--out", hint=hint)
-            break
-    return path
+    """The figures' folder, refused now if it can never be written (a file stands in the way, or
+    a read-only folder)."""
+    return check_writable(out, "--out", f"give a folder path such as {DEFAULT_OUT}")
 
 
 # ---------------------------------------------------------------------------- rendering

@@ -21,7 +21,9 @@ import tomli_w
 from pydantic import ValidationError
 
 from ..core.errors import ScenarioError
+from .domains import FieldError
 from .schema import Scenario
+from .tomlfile import MAX_DEPTH, bracket_depth, read_file, read_toml
 
 BUILTIN = resources.files("antaeus.scenario") / "builtin"
 
@@ -55,27 +57,6 @@ def builtin_overlays() -> dict[str, Overlay]:
     return out
 
 
-def _read_toml(text: str, source: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        m = re.search(r"line (\d+)", str(err))
-        raise ScenarioError(f"not valid TOML ({err})", source=source, line=int(m.group(1)) if m else None,
-                            hint="check the quoting, brackets and '=' on that line") from None
-
-
-def _read_file(path: str | Path) -> tuple[str, dict]:
-    p = Path(path)
-    if not p.is_file():
-        raise ScenarioError("no such file", source=str(path),
-                            hint="give an existing TOML file or a built-in scenario name (see 'antaeus scenarios')")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"cannot be read ({err})", source=str(path), hint="check the file's permissions and encoding") from None
-    return text, _read_toml(text, str(path))
-
-
 def find_line(text: str, path: list[str]) -> int | None:
     """Line of a dotted path in TOML text: the key's line, else its nearest table header."""
     table: list[str] = []
@@ -99,6 +80,14 @@ def find_line(text: str, path: list[str]) -> int | None:
         if common == len(here) and common > best_len:
             best, best_len = n, common
     return best
+
+
+def set_at(data: dict, keys, value) -> None:
+    """Set the value that ``keys`` lead to in nested tables, making missing tables on the way."""
+    *tables, last = keys
+    for key in tables:
+        data = data.setdefault(key, {})
+    data[last] = value
 
 
 def deep_merge(base: dict, patch: dict) -> dict:
@@ -140,14 +129,10 @@ def apply_posterior(data: dict, name: str, origin: dict) -> dict:
     if f is None:
         return data
     text = f.read_text()
-    post = _read_toml(text, f"posterior of '{name}'")
+    post = read_toml(text, f"posterior of '{name}'")
     out = copy.deepcopy(data)
     for path, value in post["median"].items():
-        node = out
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+        set_at(out, path.split("."), value)
         origin[path] = (f"posterior of '{name}'", text)
     prov = post["provenance"]
     out["scenario"]["calibrated"] = True
@@ -162,43 +147,77 @@ def apply_posterior(data: dict, name: str, origin: dict) -> dict:
     return out
 
 
-def _leaf_paths(data: Any, prefix: str = "") -> list[str]:
-    if isinstance(data, dict):
-        out = []
+def _leaves(data: Any, keys: tuple = ()) -> dict[str, tuple]:
+    """Every leaf of nested tables: its dotted path and the keys that lead to it (a key may
+    hold dots itself, as the calibration's parameter paths do)."""
+    if isinstance(data, dict) and data:
+        out = {}
         for k, v in data.items():
-            out.extend(_leaf_paths(v, f"{prefix}{k}."))
-        return out or [prefix[:-1]]
-    return [prefix[:-1]]
+            out.update(_leaves(v, keys + (str(k),)))
+        return out
+    return {".".join(keys): keys}
 
 
-def _parse_value(raw: str):
+def _leaf_paths(data: Any) -> list[str]:
+    return list(_leaves(data))
+
+
+def _parse_value(raw: str, key: str):
+    """A --set value as TOML reads it (a number, a date, a list), else the text itself."""
+    if len(raw) > 10_000 or bracket_depth(raw)[0] > MAX_DEPTH:
+        raise ScenarioError("the value is too long or too deeply nested", source="--set", field=key,
+                            hint="give one number, date, name or short list")
     try:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
 
 
+def _origin(dotted: str, origin: dict[str, tuple[str, str | None]], default: tuple[str, str | None]):
+    """Where a field's value came from: the field itself, else the first value set inside it."""
+    if dotted in origin:
+        return origin[dotted]
+    inside = [k for k in origin if k.startswith(dotted + ".")] if dotted else []
+    return origin[inside[-1]] if inside else default
+
+
+BOUNDS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+
+
+def _problem(first: dict) -> tuple[str, str, str]:
+    """The dotted field, the problem and a fix of pydantic's first error."""
+    loc = [str(x) for x in first["loc"] if x != "[key]"]
+    kind, value = first["type"], first.get("input")
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):
+        return cause.field, cause.problem, cause.hint
+    if kind == "extra_forbidden":
+        return ".".join(loc), "unknown field", "remove it or correct its spelling (see 'antaeus show' for the fields)"
+    if kind in BOUNDS:
+        return (".".join(loc), f"value {value!r} is out of bounds ({first['msg'].lower()})",
+                "choose a value inside the declared bounds (docs/odd.md lists them)")
+    if kind == "finite_number":
+        return ".".join(loc), f"value {value!r} is not a finite number", "give a finite number (not nan or inf)"
+    if kind == "string_pattern_mismatch":
+        return (".".join(loc), f"the name {value!r} is not allowed",
+                "use 1 to 64 lowercase letters, digits, '_' or '-' (docs/scenarios.md)")
+    if kind == "missing":
+        return ".".join(loc), "required field is missing", "add it (see the built-in scenario for an example)"
+    if kind.startswith("date"):
+        return ".".join(loc), first["msg"].lower(), "write dates as YYYY-MM-DD (Gregorian)"
+    if kind == "value_error" and cause is not None:
+        problem, _, fix = str(cause).partition("; ")
+        return ".".join(loc), problem, fix or "see docs/scenarios.md for what the field may hold"
+    return ".".join(loc), first["msg"], "correct the value"
+
+
 def _validate(data: dict, origin: dict[str, tuple[str, str | None]], default: tuple[str, str | None]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = [str(x) for x in first["loc"]]
-        dotted = ".".join(loc)
-        source, text = origin.get(dotted, default)
-        line = find_line(text, loc) if text else None
-        kind = first["type"]
-        if kind == "extra_forbidden":
-            problem, hint = "unknown field", "remove it or correct its spelling (see 'antaeus show' for the fields)"
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            problem = f"value {first.get('input')!r} is out of bounds ({first['msg'].lower()})"
-            hint = "choose a value inside the declared bounds (docs/odd.md lists them)"
-        elif kind == "missing":
-            problem, hint = "required field is missing", "add it (see the built-in scenario for an example)"
-        elif kind.startswith("date"):
-            problem, hint = f"{first['msg'].lower()}", "write dates as YYYY-MM-DD (Gregorian)"
-        else:
-            problem, hint = first["msg"], "correct the value"
+        dotted, problem, hint = _problem(err.errors()[0])
+        source, text = _origin(dotted, origin, default)
+        line = find_line(text, dotted.split(".")) if text and dotted else None
         raise ScenarioError(problem, source=source, line=line, field=dotted or None, hint=hint) from None
 
 
@@ -212,10 +231,10 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
     if name in builtin_scenarios():
         source = f"built-in scenario '{name}'"
         text = (BUILTIN / f"{name}.toml").read_text()
-        data = _read_toml(text, source)
+        data = read_toml(text, source)
     elif name.endswith(".toml") or Path(name).exists():
         source = name
-        text, data = _read_file(name)
+        text, data = read_file(name)
     else:
         close = difflib.get_close_matches(name, builtin_scenarios(), n=1)
         raise ScenarioError(f"unknown scenario '{name}'", source="scenario",
@@ -236,7 +255,7 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
         for leaf in _leaf_paths(known[ov].patch):
             origin[leaf] = (f"overlay '{ov}'", text_ov)
     if patch is not None:
-        ptext, pdata = _read_file(patch)
+        ptext, pdata = read_file(patch)
         data = deep_merge(data, pdata)
         for leaf in _leaf_paths(pdata):
             origin[leaf] = (str(patch), ptext)
@@ -244,7 +263,7 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
     if not sets:
         return resolved
     full = resolved.model_dump(mode="python", exclude_none=False)
-    paths = set(_leaf_paths(full))
+    paths = _leaves(full)
     for item in sets:
         if "=" not in item:
             raise ScenarioError(f"'{item}' is not of the form dotted.path=value", source="--set",
@@ -254,11 +273,7 @@ def load_scenario(scenario: str | Path = "russia1917", *, overlays: list[str] | 
             close = difflib.get_close_matches(key, paths, n=1, cutoff=0.6)
             raise ScenarioError(f"unknown path '{key}'", source="--set", field=key,
                                 hint=(f"did you mean '{close[0]}'?" if close else "see 'antaeus show' for the paths"))
-        node = full
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = _parse_value(raw)
+        set_at(full, paths[key], _parse_value(raw, key))
         origin[key] = ("--set", None)
     return _validate(full, origin, default)
 
@@ -283,11 +298,7 @@ def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
     """The scenario with some free parameters replaced (validated, so bounds still hold)."""
     data = scenario.model_dump(mode="python")
     for path, value in values.items():
-        node = data
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = float(value)
+        set_at(data, path.split("."), float(value))
     return Scenario.model_validate(data)
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..mechanisms.parameters import MechanismParameters
+from .domains import Composition, FieldError, Name, PartialShares, Population, Share, Weights, check_date, check_span
 from .params import param
 
 ISSUES = ("peace", "land", "bread", "power")
@@ -20,7 +21,7 @@ ACTIVITIES = ("strike", "demonstration", "land_seizure", "desertion", "mutiny")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Issues(Frozen):
@@ -57,17 +58,17 @@ class Group(Frozen):
     field_work: bool = Field(False, description="bound to the field calendar: the season's work (drivers.field_work) raises the cost of action")
     exposure: Exposure
     demands: Issues = Field(description="initial mean demands, March 1917")
-    initial_support: dict[str, float] = Field(description="relative weights of initial party support")
+    initial_support: Weights = Field(description="relative weights of initial party support")
     source: str = ""
 
 
 class Region(Frozen):
     label: str
     setting: Literal["urban", "rural", "front"]
-    population: dict[str, float] = Field(description="people by social group")
+    population: Population = Field(description="people by social group")
     capital_weight: float = param(0.0, 0, 1, "weight", "share of this region's force that bears on a contest in Petrograd")
     repression: float = param(1.0, 0, 5, "index", "initial repressive capacity (cops per locale, Epstein's C)")
-    initial_support: dict[str, dict[str, float]] = Field(
+    initial_support: dict[Name, Weights] = Field(
         default_factory=dict, description="a group's initial party support here, replacing the group's own "
                                           "weights (where national or regional lists held the allegiance)")
     source: str = ""
@@ -97,7 +98,7 @@ class Party(Frozen):
     base_cooperation: float = param(0.0, 0, 1, "share", "cooperation with other socialists at the base kept after a turn")
     initial_members: float = param(10000, 0, 2e6, "members", "members on the eve of February")
     recruitment_rate: float = param(0.02, 0, 0.5, "per day", "recruitment through members: the Bass imitation rate of the party's organisation (7.8)")
-    reach: dict[str, float] = Field(default_factory=dict, description="organisational reach by region (0-1); missing regions take reach_default")
+    reach: dict[Name, Share] = Field(default_factory=dict, description="organisational reach by region (0-1); missing regions take reach_default")
     reach_default: float = param(0.3, 0, 1, "share", "reach where none is given")
     available: bool = True
     split_from: str | None = None
@@ -126,7 +127,7 @@ class Government(Frozen):
 
 
 class Soviets(Frozen):
-    initial_composition: dict[str, float] = Field(description="party shares of delegates when the soviets form")
+    initial_composition: Composition = Field(description="party shares of delegates when the soviets form")
     source: str = ""
 
 
@@ -173,7 +174,7 @@ class Event(Frozen):
     party: str | None = None
     regions: list[str] | None = None
     electorate: list[str] | None = None
-    observed: dict[str, float] | None = None
+    observed: PartialShares | None = None
     observed_source: str | None = None
     observed_on: dt.date | None = Field(None, description="historical date of the observation; moved events are not compared with it")
     label: str = ""
@@ -190,7 +191,7 @@ class Calibration(Frozen):
 
 
 class Meta(Frozen):
-    name: str
+    name: Name
     title: str
     description: str = ""
     start: dt.date
@@ -202,27 +203,36 @@ class Meta(Frozen):
 class Scenario(Frozen):
     scenario: Meta
     agents_per_locale: int = Field(64, ge=2, le=4096, description="agents per locale (factory, regiment, village)")
-    groups: dict[str, Group]
-    regions: dict[str, Region]
-    lenses: dict[str, Lens]
-    parties: dict[str, Party]
+    groups: dict[Name, Group]
+    regions: dict[Name, Region]
+    lenses: dict[Name, Lens]
+    parties: dict[Name, Party]
     army_command: ArmyCommand
     government: Government
     soviets: Soviets
     drivers: Drivers
-    events: dict[str, Event]
+    events: dict[Name, Event]
     parameters: MechanismParameters = Field(default_factory=MechanismParameters)
     calibration: Calibration | None = None
 
     @model_validator(mode="after")
     def _references(self):
-        if self.scenario.end <= self.scenario.start:
-            raise ValueError("scenario.end must come after scenario.start")
+        start, end = self.scenario.start, self.scenario.end
+        check_span(start, end)
+        for eid, e in self.events.items():
+            for what, day in (("date", e.date), ("end", e.end), ("observed_on", e.observed_on)):
+                if day is not None:
+                    check_date(f"events.{eid}.{what}", day, start, end)
+        for name, series in self.drivers:
+            for setting in ("urban", "rural", "front"):
+                for day, _ in getattr(series, setting):
+                    check_date(f"drivers.{name}.{setting}", day, start, end)
+        check_date("army_command.active_from", self.army_command.active_from, start, end)
         lenses, parties, regions, groups = set(self.lenses), set(self.parties), set(self.regions), set(self.groups)
 
         def check(name, known, where):
             if name is not None and name not in known:
-                raise ValueError(f"{where}: unknown name '{name}' (known: {', '.join(sorted(known))})")
+                raise FieldError(where, f"unknown name '{name}'", f"use one of: {', '.join(sorted(known))}")
 
         for pid, p in self.parties.items():
             check(p.lens, lenses, f"parties.{pid}.lens")
@@ -256,9 +266,11 @@ class Scenario(Frozen):
             declared = {p.path: p for p in free_parameters(self)}
             for path, (low, high) in self.calibration.parameters.items():
                 if path not in declared:
-                    raise ValueError(f"calibration.parameters: '{path}' is not a free parameter")
+                    raise FieldError(f"calibration.parameters.{path}", "not a free parameter",
+                                     "name a declared parameter (see 'antaeus show')")
                 info = declared[path]
                 if not info.lower <= low < high <= info.upper:
-                    raise ValueError(f"calibration.parameters.{path}: prior range [{low}, {high}] must be "
-                                     f"increasing and inside the bounds [{info.lower}, {info.upper}]")
+                    raise FieldError(f"calibration.parameters.{path}", f"the prior range [{low}, {high}] is not "
+                                     f"increasing inside the bounds [{info.lower}, {info.upper}]",
+                                     "give a low below the high, both inside the bounds")
         return self

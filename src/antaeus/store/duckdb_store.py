@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from antaeus.engine.result import Result
-from antaeus.files import clear_stale, temporary_name, write_atomic
+from antaeus.files import clear_stale, temporary_name, write_atomic, write_fault
 from antaeus.scenario import InputError
 
 DEFAULT_STORE_PATH = Path("antaeus-results") / "antaeus.duckdb"
@@ -88,6 +88,24 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
     """
     store_path = Path(store_path)
     check_store(store_path)
+    new = not store_path.exists()
+    folders = [f for f in (store_path.parent, store_path.parent / "runs") if not f.exists()]
+    try:
+        return _write_run(result, store_path, scenario_toml, command)
+    except (OSError, duckdb.Error) as err:
+        fault = write_fault(err, store_path)
+        if fault is None:
+            raise
+        if new:  # a store this call began holds nothing worth keeping: leave no partial file
+            for leftover in (store_path, store_path.with_name(store_path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        for folder in reversed(folders):  # and the folders it made, if they stayed empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise fault from None
+
+
+def _write_run(result: Result, store_path: Path, scenario_toml: str, command: str) -> str:
     store_path.parent.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id(result, scenario_toml)
     run_dir = run_directory(store_path, run_id)
@@ -111,7 +129,8 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
                         _insert(con, name, table)
                     con.commit()
                 except BaseException:
-                    con.rollback()
+                    with contextlib.suppress(duckdb.Error):  # a failed write may have ended it already
+                        con.rollback()
                     raise
         try:
             os.rename(tmp, run_dir)

@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..files import TEMPORARY, clear_stale
+from ..files import TEMPORARY, check_writable, clear_stale, write_fault
 from ..scenario import InputError
 
 FORMAT = "antaeus-ensemble"
@@ -85,13 +85,7 @@ class EnsembleStore:
         store, or None where a new one will be made. Refused (InputError): a file; a folder
         that holds anything but an ensemble store; a corrupt manifest; a store of another
         ensemble; an unfinished store of this ensemble without ``resume``."""
-        path = Path(path)
-        for parent in [path, *path.parents]:
-            if parent.exists():
-                if not parent.is_dir():
-                    raise _refuse(path, f"cannot be a store: '{parent}' is a file",
-                                  "give a folder path for --store (a new or an existing ensemble store)")
-                break
+        path = check_writable(path, "--store", "give a folder path for --store (a new or an existing ensemble store)")
         if not (path.is_dir() and any(path.iterdir())):
             return None
         store = cls(path, _read_manifest(path))
@@ -154,15 +148,18 @@ class EnsembleStore:
         parts = self.path / PARTS
         name = uuid.uuid4().hex
         tmp = parts / f"{TEMPORARY}{os.getpid()}-{name}"
-        tmp.mkdir(parents=True)
         try:
+            tmp.mkdir(parents=True)
             for table, schema in SCHEMAS.items():
                 pq.write_table(tables[table].cast(schema), tmp / f"{table}.parquet")
             final = parts / name
             os.rename(tmp, final)
-        except BaseException:
+        except BaseException as err:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            fault = write_fault(err, self.path) if isinstance(err, OSError) else None
+            if fault is None:
+                raise
+            raise fault from None  # the parts written so far stay whole: --resume goes on from them
         return final
 
     def clear_stale(self) -> None:
