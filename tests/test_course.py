@@ -140,7 +140,7 @@ def test_a_defeated_coup_frees_and_arms_the_radicals_and_turns_the_soviets(scena
 
 # -- the congress of soviets --------------------------------------------------------------------
 def test_a_congress_lends_its_name_only_on_its_eve():
-    p = congress.Params(window_days=5, horizon_days=40, party_call=0.5)
+    p = congress.Params(window_days=5, horizon_days=40, party_call=0.5, legitimacy_weight=0.0)
     assert congress.days_to(100, (90, 120, 200)) == 20 and congress.days_to(250, (90, 120)) is None
     assert congress.on_eve(5, p) and congress.on_eve(0, p) and not congress.on_eve(6, p) and not congress.on_eve(None, p)
     assert congress.rising_force(1000.0, 3000.0, False, p) == 500.0
@@ -148,6 +148,15 @@ def test_a_congress_lends_its_name_only_on_its_eve():
     assert congress.worth_waiting(30, 0.1, 0.5, p) and not congress.worth_waiting(30, 0.5, 0.1, p)
     assert not congress.worth_waiting(41, 0.1, 0.5, p)  # its date is not known yet
     assert not congress.worth_waiting(3, 0.1, 0.5, p)  # already on its eve: act
+
+
+def test_the_congress_s_name_is_worth_odds_up_to_the_legitimacy_weight():
+    p = congress.Params(window_days=5, horizon_days=40, legitimacy_weight=2.0)
+    assert congress.worth_waiting(30, 3.0, 1.5, p)  # better odds now, but by less than the congress's name is worth
+    assert not congress.worth_waiting(30, 3.0, 0.5, p)  # better now by more than 2 log-odds: act
+    assert not congress.worth_waiting(41, 3.0, 2.9, p)  # no congress expected yet: nothing to weigh
+    lenin = congress.Params(window_days=5, horizon_days=40, legitimacy_weight=0.0)
+    assert not congress.worth_waiting(30, 3.0, 1.5, lenin)  # odds alone: act now
 
 
 def test_on_a_congress_eve_the_bloc_acts_with_the_congress_share_and_everyone_radical(scenario):

@@ -40,7 +40,7 @@ def perceived(r, actor, since):
 def test_every_overlay_is_tested():
     tested = {"no-lenin-return", "base-cooperation", "moderates-act", "neutral-maturity-lens",
               "no-june-offensive", "separate-peace", "early-land-reform", "early-constituent-assembly",
-              "no-kornilov"}
+              "no-kornilov", "lenin-prevails"}
     assert set(builtin_overlays()) == tested
 
 
@@ -123,3 +123,16 @@ def test_no_kornilov_removes_the_command(baseline_full):
     assert not any(d.actor == "army_command" for d in r.decisions)
     assert not any(p.route == "coup" for p in r.power_log)
     assert any(d.actor == "army_command" for d in baseline_full.decisions)
+
+
+def test_lenin_prevails_never_waits_for_the_congress():
+    """Where the factual Bolsheviks hold back for the Second Congress, Lenin's line acts instead."""
+    waits = lambda res: [d for d in res.decisions if d.actor == "bolsheviks" and "waits for the congress" in d.reason]
+    seeds = range(1, 9)
+    factual = [simulate(load_scenario("russia1917"), s, AGENTS) for s in seeds]
+    lenin = [simulate(load_scenario("russia1917", overlays=["lenin-prevails"]), s, AGENTS) for s in seeds]
+    assert sum(map(len, map(waits, factual))) > 0
+    assert all(not waits(r) for r in lenin)
+    first = lambda res: min((p.date for p in res.power_log if p.holder.startswith("soviet_government")), default=None)
+    earlier = [first(b) < first(a) for a, b in zip(factual, lenin) if first(a) and first(b) and first(a) != first(b)]
+    assert earlier and all(earlier)

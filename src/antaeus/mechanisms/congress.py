@@ -8,10 +8,13 @@ the force an insurgent bloc can put in the street depends on the name it acts in
 congress's eve only a share of its own radical supporters answers a party's call; on the eve
 of a congress (``window_days`` before it opens) every person who backs a transfer of power
 does, and the legality term of the contest is the bloc's share of the congress's delegates
-rather than of the capital's soviet. Once a congress's date is known (``horizon_days``
-ahead), a bloc that expects better odds in the congress's name waits for it: the compromise
-by which the Central Committee's vote of 10/23 October for a rising was carried out, against
-Lenin's wish to act at once and Kamenev's and Zinoviev's to wait for the Constituent Assembly.
+rather than of the capital's soviet. A bloc that would act while a congress is expected
+(``horizon_days`` ahead) waits for it unless today's odds beat the odds in the congress's name
+by more than the legitimacy it puts on that name (``legitimacy_weight``, in log-odds): the
+weighing by which the Central Committee set Lenin's September letters aside and carried out
+its vote of 10/23 October for a rising in the Second Congress's name, against Lenin's wish to
+act at once and Kamenev's and Zinoviev's to wait for the Constituent Assembly. The
+``lenin-prevails`` overlay sets both to zero: the party acts as soon as its odds look right.
 A government a congress ratifies starts with a gain of legitimacy (statement 7: the route
 and the breadth of the act shape what follows).
 """
@@ -22,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from ..params import param
 
 NAME = "congress"
-CITATION = ("Rabinowitch (1976) The Bolsheviks Come to Power, ch. 10-13; Trotsky (1930) History of "
+CITATION = ("Rabinowitch (1976) The Bolsheviks Come to Power, ch. 9-13; Trotsky (1930) History of "
             "the Russian Revolution, vol. 3, 'The Art of Insurrection'")
 
 
@@ -33,15 +36,22 @@ class Params(BaseModel):
         "the record: the Military Revolutionary Committee claimed the garrison on 21-22 Oct/3-4 Nov and the rising "
         "ran on 24-25 Oct/6-7 Nov, the congress opening on the evening of the 7th (course1917; Rabinowitch 1976, ch. 13)")
     horizon_days: float = param(
-        40.0, 0.0, 120.0, "days", "days before a congress from which its date is known and an insurgent bloc weighs "
+        90.0, 0.0, 120.0, "days", "days before a congress from which it is expected and an insurgent bloc weighs "
         "waiting for it",
-        "GUESS near the record: the Central Executive Committee called the Second Congress in the second half of "
-        "September O.S., some five to six weeks before it met (Rabinowitch 1976, ch. 10)")
+        "the First Congress of Soviets resolved at its close (24 Jun/7 Jul) to meet again in three months (MIA "
+        "glossary, 'All-Russian Congress of Soviets'), so from then on a next congress was always expected within about three months; the Central Executive Committee put it "
+        "off and set its date only in the second half of September O.S. (Rabinowitch 1976, ch. 10; course1917)")
     party_call: float = param(
         0.5, 0.0, 1.0, "share", "share of an insurgent bloc's radical supporters who rise at the party's own call, "
         "away from a congress's eve",
         "GUESS in size; the district reports of 15/28 Oct: workers and soldiers would defend the soviet but few would "
         "come out at the party's call (Rabinowitch 1976, ch. 12)")
+    legitimacy_weight: float = param(
+        2.0, 0.0, 6.0, "log-odds", "the value an insurgent bloc's leadership puts on acting in a coming congress's "
+        "name, counted as the log-odds of success it will give up to wait for it",
+        "GUESS in size (2: a chance of 0.88 now is worth no more than an even chance in the congress's name); the "
+        "Central Committee's majority set Lenin's letters of 12-14/25-27 Sep aside and tied the rising to the Second "
+        "Congress although he warned that delay could lose the moment (Rabinowitch 1976, ch. 9-12)")
     sanction_legitimacy: float = param(
         0.1, 0.0, 0.5, "legitimacy", "legitimacy every person gains when a congress ratifies the government that took "
         "power in its name",
@@ -66,6 +76,7 @@ def rising_force(bloc_radical: float, all_radical: float, eve: bool, p: Params) 
 
 
 def worth_waiting(days_left: int | None, odds_now: float, odds_on_eve: float, p: Params) -> bool:
-    """A bloc waits for a congress whose date is known when it expects better odds there."""
+    """A bloc waits for a congress whose date is known when the odds in its name, with the
+    legitimacy the bloc puts on that name (``legitimacy_weight``, log-odds), beat today's."""
     return (days_left is not None and not on_eve(days_left, p) and days_left <= p.horizon_days
-            and odds_on_eve > odds_now)
+            and odds_on_eve + p.legitimacy_weight > odds_now)
