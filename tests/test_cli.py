@@ -83,3 +83,16 @@ def test_json_support_at_a_date_covers_every_region(tmp_path):
     assert document["calibrated"] is load_scenario("russia1917").scenario.calibrated
     assert document["days"] == 222
     assert document["run_id"] is None and document["store"] is None
+
+
+def test_only_the_cli_package_prints_or_exits():
+    """The library returns data and raises the project's errors; parsing, printing and exit
+    codes live in antaeus.cli alone (issue 17, one cli/ package)."""
+    import re
+
+    import antaeus
+    root = Path(antaeus.__file__).parent
+    pattern = re.compile(r"^\s*(print\(|sys\.exit\(|import typer|from typer|raise typer\.)", re.M)
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.parent.name != "cli" and pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -9,8 +9,6 @@ non-reproduction and the row says so (``reproduces=False``).
 from __future__ import annotations
 
 import difflib
-import json
-import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Callable
@@ -120,30 +118,3 @@ def render(rows: list[Row], console: Console, *, seeds: int) -> None:
     missing = [r for r in rows if not r.reproduces]
     note = f"; {len(missing)} published result(s) do not reproduce, as their rows confirm" if missing else ""
     console.print(f"{len(rows)} rows: {len(rows) - failed} pass, {failed} fail{note}.")
-
-
-def main(model: str | None = None, *, seeds: int = 20, as_json: bool = False) -> int:
-    """The ``antaeus validate`` command: print the table (or one JSON document); return the
-    exit code, 1 if any row fails and 0 otherwise. Input mistakes raise ModelInputError."""
-    if as_json:
-        rows = validate(model, seeds)
-        sys.stdout.write(json.dumps(to_json_dict(rows, model=model, seeds=seeds), indent=2,
-                                    ensure_ascii=False, allow_nan=False) + "\n")
-    else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-        claims(model)  # an unknown model fails here, before the progress bar appears
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("claims"),
-                       TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-        with bar:
-            task = bar.add_task("validating", total=None)
-
-            def advance(done: int, total: int, claim: Claim | None) -> None:
-                label = f"{claim.model}: {claim.claim}"[:60] if claim else "done"
-                bar.update(task, completed=done, total=total, description=label)
-
-            rows = validate(model, seeds, progress=advance)
-        console = Console(highlight=False)
-        if not console.is_terminal:  # a file or a pipe: wide enough that no column is squeezed
-            console.width = max(console.width, TABLE_WIDTH)
-        render(rows, console, seeds=seeds)
-    return 0 if all(r.passed for r in rows) else 1

@@ -8,15 +8,15 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..calibration.abc import CalibrationStopped, calibrate, database_path
+from ..calibration.budget import parse_budget
+from ..calibration.default import check_fitted_versions, export as export_default
+from ..calibration.posterior import load_posterior, predictive_check, write_posterior_plots
 from ..scenario import load_scenario
 from ..store import DEFAULT_STORE_PATH
-from .abc import CalibrationStopped, calibrate, database_path
-from .budget import parse_budget
-from .default import check_fitted_versions, export as export_default
-from .posterior import load_posterior, predictive_check, write_posterior_plots
+from .progress import ProgressBar
 
 BudgetOpt = Annotated[str, typer.Option(help="quick (CI-sized), full, or a number of simulations.")]
 StoreOpt = Annotated[Path, typer.Option(help="The results database; the calibration lives beside it.")]
@@ -39,13 +39,10 @@ def calibrate_command(
     plan = parse_budget(budget)
     # about three simulations per accepted particle, the larger last generation included
     expected = plan.max_simulations or sum(plan.populations() or [plan.population]) * 3
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} simulations"),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-    with bar:
-        task = bar.add_task(f"calibrating {scenario} ({plan.label})", total=expected)
+    with ProgressBar(f"calibrating {scenario} ({plan.label})", "simulations") as progress:
         try:
             out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
-                            progress=lambda n: bar.update(task, completed=n, total=max(expected, n + 1)))
+                            progress=lambda n: progress(n, max(expected, n + 1)))
         except CalibrationStopped as err:
             print(f"error: {err}", file=sys.stderr)
             raise typer.Exit(1) from None

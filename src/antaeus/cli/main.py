@@ -9,22 +9,21 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
 
 from antaeus import api
-from antaeus.calibration.commands import register as register_calibration
 from antaeus.files import write_fault
 from antaeus.report.summary import render_summary
 from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios, load_scenario
 from antaeus.store import DEFAULT_STORE_PATH
+
+from .calibration import register as register_calibration
+from .progress import ProgressBar
 
 #: columns of the summary when it goes to a file or a pipe rather than a terminal
 SUMMARY_WIDTH = 100
@@ -74,7 +73,7 @@ def run_command(
         out = api.run(scenario, **options)
         sys.stdout.write(json.dumps(out.to_json_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
         return
-    with _Progress(f"simulating {scenario}", "days", last="writing results") as progress:
+    with ProgressBar(f"simulating {scenario}", "days", last="writing results") as progress:
         out = api.run(scenario, progress=progress, **options)
     written = [("Results", f"{out.store} (run {out.run_id})")] if out.store else []
     written += [("Plot", path) for path in out.plots]
@@ -117,7 +116,7 @@ def explore_command(
         if as_json:
             ex = api.explore(scenario, **options)
         else:
-            with _Progress(f"exploring {scenario}", "runs", last="summarising and plotting") as progress:
+            with ProgressBar(f"exploring {scenario}", "runs", last="summarising and plotting") as progress:
                 ex = api.explore(scenario, progress=progress, **options)
     except KeyboardInterrupt:
         _fail("interrupted; every finished task is stored: rerun the same command with --resume to continue")
@@ -248,12 +247,8 @@ def check_history_command(
     if as_json:
         check = history_check(scenario, **options)
     else:
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                       TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-        with bar:
-            task = bar.add_task(f"simulating {scenario}", total=None)
-            check = history_check(scenario, progress=lambda done, total: bar.update(task, completed=done, total=total),
-                                  **options)
+        with ProgressBar(f"simulating {scenario}", "runs", last="plotting") as progress:
+            check = history_check(scenario, progress=progress, **options)
     plots = write_history_plots(check, out)
     if as_json:
         sys.stdout.write(json.dumps({**check.to_json_dict(), "plots": [str(p) for p in plots]},
@@ -273,38 +268,21 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (the rows) and nothing else.")] = False,
 ) -> None:
     """Rerun the reference models' published results, one row each; exit 1 if any row fails."""
-    from antaeus.models.validate import main as validate_main
-    raise typer.Exit(validate_main(model, seeds=seeds, as_json=as_json))
-
-
-class _Progress:
-    """A Rich progress bar on stderr over a count of ``unit`` (days of a run, runs of an
-    ensemble), with the rate and the time left; yields the ``progress(done, total)`` callback."""
-
-    def __init__(self, description: str, unit: str, last: str | None = None):
-        self.unit, self.last = unit, last
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-                            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
-                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-        self.task = self.bar.add_task(description, total=None, rate="")
-        self.start: tuple[float, int] | None = None
-
-    def __enter__(self):
-        self.bar.__enter__()
-        return self.advance
-
-    def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)
-
-    def advance(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if self.start is None:
-            self.start = (now, done)  # what was done before (--resume) does not count in the rate
-        elapsed = now - self.start[0]
-        rate = f"{(done - self.start[1]) / elapsed:.1f} {self.unit}/s" if elapsed > 0 and done > self.start[1] else ""
-        if done == total and self.last:
-            self.bar.update(self.task, description=self.last)
-        self.bar.update(self.task, completed=done, total=total, rate=rate)
+    from antaeus.models.validate import TABLE_WIDTH, claims, render, to_json_dict, validate
+    if as_json:
+        rows = validate(model, seeds)
+        sys.stdout.write(json.dumps(to_json_dict(rows, model=model, seeds=seeds), indent=2,
+                                    ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        claims(model)  # an unknown model fails here, before the progress bar appears
+        with ProgressBar("validating", "claims") as progress:
+            rows = validate(model, seeds, progress=lambda done, total, claim: progress(
+                done, total, f"{claim.model}: {claim.claim}"[:60] if claim else "done"))
+        console = Console(highlight=False)
+        if not console.is_terminal:  # a file or a pipe: wide enough that no column is squeezed
+            console.width = max(console.width, TABLE_WIDTH)
+        render(rows, console, seeds=seeds)
+    raise typer.Exit(0 if all(r.passed for r in rows) else 1)
 
 
 def _fail(message: str) -> None:
@@ -342,7 +320,3 @@ def _internal_error() -> int:
     traceback.print_exc()
     _fail("internal error (a bug in antaeus, not in your input); please report the traceback above")
     return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
