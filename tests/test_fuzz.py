@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from antaeus.core.errors import ScenarioError
@@ -117,8 +117,10 @@ def check_file(path: Path) -> bool:
     try:
         scenario = load_scenario(path)
     except ScenarioError:
+        event("refused")
         return False
     loads_and_runs_soundly(scenario)
+    event("loaded and ran")
     return True
 
 
@@ -130,7 +132,8 @@ def test_a_mutated_scenario_file_is_run_soundly_or_refused(case, tmp_path_factor
     try:
         path.write_text(tomli_w.dumps(data))
     except (TypeError, ValueError):
-        return  # not expressible in TOML: nothing a user could write
+        event("not expressible in TOML")
+        return  # nothing a user could write
     check_file(path)
 
 
@@ -139,8 +142,10 @@ def test_an_odd_set_value_is_run_soundly_or_refused(path, raw):
     try:
         scenario = load_scenario("russia1917", sets=[f"{'.'.join(path)}={raw}"])
     except ScenarioError:
+        event("refused")
         return
     loads_and_runs_soundly(scenario)
+    event("loaded and ran")
 
 
 @pytest.mark.parametrize("case", sorted(CORPUS.glob("*.toml")), ids=lambda p: p.stem)

@@ -7,6 +7,7 @@ dead processes can be recognised and cleared.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -24,18 +25,18 @@ class OutputError(ScenarioError):
     size limit. Nothing partial is left under the file's name; the command exits with code 2."""
 
 
-#: what the operating system says when a file cannot be written (errno), and what would fix it
+#: what the operating system says when a file cannot be written, and what would fix it
 WRITE_FAULTS = {
-    28: "free some disk space, or give a --store on another disk",  # ENOSPC
-    122: "free some of your disk quota, or give a --store on another disk",  # EDQUOT
-    27: "the process's file size limit (ulimit -f) is too small; raise it, or write less",  # EFBIG
-    30: "give a --store in a folder you can write to",  # EROFS
-    13: "give a --store in a folder you can write to",  # EACCES
-    1: "give a --store in a folder you can write to",  # EPERM
+    errno.ENOSPC: "free some disk space, or write to another disk (--store, --out)",
+    errno.EDQUOT: "free some of your disk quota, or write to another disk (--store, --out)",
+    errno.EFBIG: "the process's file size limit (ulimit -f) is too small; raise it, or write less",
+    errno.EROFS: "write to a folder you can write to (--store, --out)",
+    errno.EACCES: "write to a folder you can write to (--store, --out)",
+    errno.EPERM: "write to a folder you can write to (--store, --out)",
 }
 #: the same faults as a database library words them, without an errno
-_FAULT_WORDS = {28: "no space left", 122: "quota", 27: "file too large", 30: "read-only file system",
-                13: "permission denied"}
+_FAULT_WORDS = {errno.ENOSPC: "no space left", errno.EDQUOT: "quota", errno.EFBIG: "file too large",
+                errno.EROFS: "read-only file system", errno.EACCES: "permission denied"}
 
 
 def write_fault(err: BaseException, where: str) -> OutputError | None:

@@ -174,7 +174,7 @@ def _parse_value(raw: str, key: str):
 
 
 def _origin(dotted: str, origin: dict[str, tuple[str, str | None]], default: tuple[str, str | None]):
-    """Where a field's value came from: the field itself, else the first value set inside it."""
+    """Where a field's value came from: the field itself, else the latest value set inside it."""
     if dotted in origin:
         return origin[dotted]
     inside = [k for k in origin if k.startswith(dotted + ".")] if dotted else []
