@@ -185,3 +185,12 @@ def test_every_command_refuses_what_the_memory_cannot_hold(tmp_path, monkeypatch
     with pytest.raises(InputError):
         calibrate("russia1917", budget="quick", workers=physical_memory() // 2**20, store=tmp_path / "c" / "a.duckdb")
     assert not (tmp_path / "e").exists() and not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("case", sorted((Path(__file__).parent / "fuzz_corpus").glob("*.toml")),
+                         ids=lambda p: p.stem)
+def test_every_case_of_the_corpus_is_refused_by_the_command(tmp_path, case):
+    """Issue 17's named cases and the fuzzer's findings, as a user meets them: exit 2, one line
+    naming the file, and nothing written (``rejected`` checks all of it)."""
+    message = rejected(tmp_path, "--patch", str(case))
+    assert str(case) in message

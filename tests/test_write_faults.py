@@ -108,7 +108,8 @@ def read_only():
     ["run", "russia1917", "--agents", "2000", "--store", "{folder}/r/antaeus.duckdb"],
     ["explore", "russia1917", "--replications", "2", "--agents", "2000", "--store", "{folder}/ens"],
     ["check", "history", "--runs", "1", "--agents", "2000", "--out", "{folder}/check"],
-], ids=["run", "explore", "check-history"])
+    ["calibrate", "russia1917", "--budget", "quick", "--store", "{folder}/c/antaeus.duckdb"],
+], ids=["run", "explore", "check-history", "calibrate"])
 def test_a_read_only_folder_is_refused_before_any_work(read_only, command):
     base, folder, as_nobody = read_only
     done = antaeus([a.format(folder=folder) for a in command], base, read_only_user=as_nobody)

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from antaeus import api
+from antaeus.core import calendar
 from antaeus.files import write_fault
 from antaeus.report.summary import render_summary
 from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios, load_scenario
@@ -175,8 +176,7 @@ def data_show_command(observation: Annotated[str, typer.Argument(
     from antaeus.data import load_sources, versions
     found = versions(observation)
     first, sources = found[0], load_sources()
-    end = f" to {first.date_end} (O.S. to {first.date_end - (first.date - first.date_julian)})" \
-        if first.date_end else ""
+    end = f" to {first.date_end} (O.S. to {calendar.julian(first.date_end)})" if first.date_end else ""
     print(f"{first.id}: {first.family}, {first.constituency}, {first.date} (O.S. {first.date_julian}){end}")
     print(f"data1917.md \N{SECTION SIGN}{first.section}; "
           f"{'calibration target' if first.target else 'out of sample'}; {len(found)} version(s)")

@@ -23,7 +23,8 @@ from pydantic import AfterValidator, Field, StringConstraints
 NAME_PATTERN = r"^[a-z0-9_-]{1,64}$"
 MAX_SPAN_YEARS = 5
 DATE_MARGIN_DAYS = 366
-FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2200, 12, 31)
+#: the calendar gives every day its Julian date in this range (antaeus.core.calendar.julian)
+FIRST_DATE, LAST_DATE = dt.date(1900, 3, 14), dt.date(2100, 3, 13)
 MAX_PEOPLE = 1e10  # in one group of one region: more than the world's population
 MAX_WEIGHT = 1e12  # a relative weight; far beyond any ratio a scenario needs, and its sums stay finite
 SUM_TOLERANCE = 0.01  # a published composition's rounding: shares to a tenth of a percent, many parties
