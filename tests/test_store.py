@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import multiprocessing
 import shutil
 
@@ -12,6 +13,7 @@ import pytest
 
 import antaeus
 from antaeus import InputError
+from antaeus.files import OutputError
 from antaeus.store import TABLES, read_runs, read_table, run_directory, write_run
 from antaeus.store import duckdb_store
 
@@ -156,13 +158,24 @@ def test_the_same_run_into_two_stores_in_one_folder_is_stored_in_both(tiny_resul
 
 def test_a_failed_write_leaves_no_run_folder_and_no_rows(tiny_result, store, monkeypatch):
     def broken(con, table, rows):
-        raise OSError("the disk is full")
+        raise OSError("the socket closed")  # not a write fault: it stays what it is
 
     monkeypatch.setattr(duckdb_store, "_insert", broken)
     with pytest.raises(OSError):
         write_run(tiny_result, store, scenario_toml=TOML)
     assert list((store.parent / "runs").iterdir()) == []  # no orphan folder, no temporary one
     assert read_runs(store) == []
+
+
+def test_a_full_disk_leaves_no_new_store(tiny_result, store, monkeypatch):
+    def full(con, table, rows):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(duckdb_store, "_insert", full)
+    with pytest.raises(OutputError) as caught:
+        write_run(tiny_result, store, scenario_toml=TOML)
+    assert "No space left" in caught.value.problem and caught.value.hint
+    assert not store.exists() and not (store.parent / "runs").exists()  # what this write began is gone
 
 
 def test_a_run_whose_folder_was_lost_after_its_commit_gets_it_back(tiny_result, store):

@@ -115,3 +115,11 @@ def test_a_read_only_folder_is_refused_before_any_work(read_only, command):
     done = antaeus([a.format(folder=folder) for a in command], base, read_only_user=as_nobody)
     one_clear_line(done, "cannot write", str(folder))
     assert list(folder.iterdir()) == []
+
+
+def test_a_calibration_on_a_full_disk_leaves_no_empty_history(tmp_path):
+    store = tmp_path / "cal" / "antaeus.duckdb"
+    done = antaeus(["calibrate", "russia1917", "--budget", "quick", "--store", str(store)], tmp_path,
+                   file_limit=60_000)
+    one_clear_line(done, "cannot write", "russia1917-quick.db")
+    assert files_under(tmp_path / "cal") == []  # a history without a finished generation is removed

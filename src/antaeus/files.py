@@ -34,22 +34,29 @@ WRITE_FAULTS = {
     errno.EACCES: "write to a folder you can write to (--store, --out)",
     errno.EPERM: "write to a folder you can write to (--store, --out)",
 }
-#: the same faults as a database library words them, without an errno
-_FAULT_WORDS = {errno.ENOSPC: "no space left", errno.EDQUOT: "quota", errno.EFBIG: "file too large",
-                errno.EROFS: "read-only file system", errno.EACCES: "permission denied"}
+#: the same faults as a database library words them, without an errno (SQLite says "disk I/O
+#: error" when a write fails for want of space or a file size limit)
+_FAULT_WORDS = {errno.ENOSPC: ("no space left", "disk is full", "disk i/o error"), errno.EDQUOT: ("quota",),
+                errno.EFBIG: ("file too large",), errno.EROFS: ("read-only file system",),
+                errno.EACCES: ("permission denied",)}
 
 
 def write_fault(err: BaseException, where: str) -> OutputError | None:
-    """The OutputError for an error met while writing at ``where``, if it is a known write
-    fault (an OSError with one of WRITE_FAULTS' codes, or a database error that names one)."""
-    code = getattr(err, "errno", None)
-    if code not in WRITE_FAULTS:
-        text = str(err).lower()
-        code = next((c for c, words in _FAULT_WORDS.items() if words in text), None)
-    if code is None:
-        return None
-    reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
-    return OutputError(f"cannot write ({reason})", source=str(where), hint=WRITE_FAULTS[code])
+    """The OutputError for an error met while writing at ``where``, if it or an error it arose
+    from is a known write fault (an OSError with one of WRITE_FAULTS' codes, or a database
+    error that names one)."""
+    seen = []
+    while err is not None and err not in seen and len(seen) < 16:
+        code = getattr(err, "errno", None)
+        if code not in WRITE_FAULTS:
+            text = str(err).lower()
+            code = next((c for c, words in _FAULT_WORDS.items() if any(w in text for w in words)), None)
+        if code is not None:
+            reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
+            return OutputError(f"cannot write ({reason})", source=str(where), hint=WRITE_FAULTS[code])
+        seen.append(err)
+        err = err.__cause__ or err.__context__
+    return None
 
 
 def check_writable(folder: str | Path, option: str, hint: str) -> Path:
