@@ -6,7 +6,6 @@ Exit codes (ARCHITECTURE.md, "Errors"): 0 success; 2 a mistake in the input (one
 """
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 import traceback
@@ -24,6 +23,7 @@ from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios,
 from antaeus.store import DEFAULT_STORE_PATH
 
 from .calibration import register as register_calibration
+from .output import print_json
 from .progress import ProgressBar
 
 #: columns of the summary when it goes to a file or a pipe rather than a terminal
@@ -72,7 +72,7 @@ def run_command(
                    command=shlex.join(["antaeus", *sys.argv[1:]]))
     if as_json:
         out = api.run(scenario, **options)
-        sys.stdout.write(json.dumps(out.to_json_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        print_json(out.to_json_dict())
         return
     with ProgressBar(f"simulating {scenario}", "days", last="writing results") as progress:
         out = api.run(scenario, progress=progress, **options)
@@ -123,7 +123,7 @@ def explore_command(
         _fail("interrupted; every finished task is stored: rerun the same command with --resume to continue")
         raise typer.Exit(130) from None
     if as_json:
-        sys.stdout.write(json.dumps(ex.to_json_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        print_json(ex.to_json_dict())
         return
     console = Console(highlight=False)
     if not console.is_terminal:
@@ -251,8 +251,7 @@ def check_history_command(
             check = history_check(scenario, progress=progress, **options)
     plots = write_history_plots(check, out)
     if as_json:
-        sys.stdout.write(json.dumps({**check.to_json_dict(), "plots": [str(p) for p in plots]},
-                                    indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        print_json({**check.to_json_dict(), "plots": [str(p) for p in plots]})
         return
     console = Console(highlight=False)
     if not console.is_terminal:
@@ -271,8 +270,7 @@ def validate_command(
     from antaeus.models.validate import TABLE_WIDTH, claims, render, to_json_dict, validate
     if as_json:
         rows = validate(model, seeds)
-        sys.stdout.write(json.dumps(to_json_dict(rows, model=model, seeds=seeds), indent=2,
-                                    ensure_ascii=False, allow_nan=False) + "\n")
+        print_json(to_json_dict(rows, model=model, seeds=seeds))
     else:
         claims(model)  # an unknown model fails here, before the progress bar appears
         with ProgressBar("validating", "claims") as progress:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from ..core.errors import ScenarioError
 from .domains import FieldError
 from .schema import Scenario
-from .tomlfile import MAX_DEPTH, bracket_depth, read_file, read_toml
+from .tomlfile import MAX_DEPTH, MAX_SET_CHARS, bracket_depth, read_file, read_toml
 
 BUILTIN = resources.files("antaeus.scenario") / "builtin"
 
@@ -164,7 +164,7 @@ def _leaf_paths(data: Any) -> list[str]:
 
 def _parse_value(raw: str, key: str):
     """A --set value as TOML reads it (a number, a date, a list), else the text itself."""
-    if len(raw) > 10_000 or bracket_depth(raw)[0] > MAX_DEPTH:
+    if len(raw) > MAX_SET_CHARS or bracket_depth(raw)[0] > MAX_DEPTH:
         raise ScenarioError("the value is too long or too deeply nested", source="--set", field=key,
                             hint="give one number, date, name or short list")
     try:
@@ -186,29 +186,29 @@ BOUNDS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
 
 def _problem(first: dict) -> tuple[str, str, str]:
     """The dotted field, the problem and a fix of pydantic's first error."""
-    loc = [str(x) for x in first["loc"] if x != "[key]"]
+    field = ".".join(str(x) for x in first["loc"] if x != "[key]")
     kind, value = first["type"], first.get("input")
     cause = (first.get("ctx") or {}).get("error")
     if isinstance(cause, FieldError):
         return cause.field, cause.problem, cause.hint
     if kind == "extra_forbidden":
-        return ".".join(loc), "unknown field", "remove it or correct its spelling (see 'antaeus show' for the fields)"
+        return field, "unknown field", "remove it or correct its spelling (see 'antaeus show' for the fields)"
     if kind in BOUNDS:
-        return (".".join(loc), f"value {value!r} is out of bounds ({first['msg'].lower()})",
+        return (field, f"value {value!r} is out of bounds ({first['msg'].lower()})",
                 "choose a value inside the declared bounds (docs/odd.md lists them)")
     if kind == "finite_number":
-        return ".".join(loc), f"value {value!r} is not a finite number", "give a finite number (not nan or inf)"
+        return field, f"value {value!r} is not a finite number", "give a finite number (not nan or inf)"
     if kind == "string_pattern_mismatch":
-        return (".".join(loc), f"the name {value!r} is not allowed",
+        return (field, f"the name {value!r} is not allowed",
                 "use 1 to 64 lowercase letters, digits, '_' or '-' (docs/scenarios.md)")
     if kind == "missing":
-        return ".".join(loc), "required field is missing", "add it (see the built-in scenario for an example)"
+        return field, "required field is missing", "add it (see the built-in scenario for an example)"
     if kind.startswith("date"):
-        return ".".join(loc), first["msg"].lower(), "write dates as YYYY-MM-DD (Gregorian)"
+        return field, first["msg"].lower(), "write dates as YYYY-MM-DD (Gregorian)"
     if kind == "value_error" and cause is not None:
         problem, _, fix = str(cause).partition("; ")
-        return ".".join(loc), problem, fix or "see docs/scenarios.md for what the field may hold"
-    return ".".join(loc), first["msg"], "correct the value"
+        return field, problem, fix or "see docs/scenarios.md for what the field may hold"
+    return field, first["msg"], "correct the value"
 
 
 def _validate(data: dict, origin: dict[str, tuple[str, str | None]], default: tuple[str, str | None]) -> Scenario:

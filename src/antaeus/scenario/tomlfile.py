@@ -15,6 +15,7 @@ from ..core.errors import ScenarioError
 
 MAX_BYTES = 1_000_000  # the built-in scenario is under 30 kB
 MAX_DEPTH = 16  # nested arrays, inline tables and tables; the built-in scenario needs 5
+MAX_SET_CHARS = 10_000  # a --set value: one number, date, name or short list
 TOO_LARGE = "a scenario or patch is a few tens of kilobytes; check that this is the right file"
 
 
