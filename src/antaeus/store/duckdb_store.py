@@ -180,7 +180,10 @@ def _connect(store_path: Path, read_only: bool = False):
             con = duckdb.connect(str(store_path), read_only=read_only)
             break
         except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+            text = str(err).lower()
+            # another process holds the lock, or is still writing the header of the file it made
+            busy = "lock" in text or ("not a valid duckdb database" in text and _young(store_path))
+            if not busy or time.monotonic() > deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
@@ -188,6 +191,17 @@ def _connect(store_path: Path, read_only: bool = False):
         yield con
     finally:
         con.close()
+
+
+#: a store file younger than this may still be getting its header from the process that made it
+YOUNG_S = 5.0
+
+
+def _young(store_path: Path) -> bool:
+    try:
+        return time.time() - store_path.stat().st_mtime < YOUNG_S
+    except OSError:
+        return False
 
 
 def _has_run(store_path: Path, run_id: str) -> bool:
