@@ -86,13 +86,31 @@ def test_json_support_at_a_date_covers_every_region(tmp_path):
 
 
 def test_only_the_cli_package_prints_or_exits():
-    """The library returns data and raises the project's errors; parsing, printing and exit
-    codes live in antaeus.cli alone (issue 17, one cli/ package)."""
+    """The library returns data and raises the project's errors; parsing, printing (the Rich
+    tables too) and exit codes live in antaeus.cli alone (issue 17, one cli/ package)."""
     import re
 
     import antaeus
     root = Path(antaeus.__file__).parent
-    pattern = re.compile(r"^\s*(print\(|sys\.exit\(|import typer|from typer|raise typer\.)", re.M)
+    pattern = re.compile(r"^\s*(print\(|sys\.exit\(|import typer|from typer|raise typer\.|import rich|from rich)", re.M)
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
                  if p.parent.name != "cli" and pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_a_calibration_the_sampler_cannot_finish_ends_on_the_one_handler(tmp_path, monkeypatch, capsys):
+    """pyabc's failure to complete a generation is neither a bug nor bad input: exit 1 and one
+    line from the CLI's one error handler, no traceback."""
+    from antaeus.calibration.abc import CalibrationStopped
+    from antaeus.cli import calibration as commands
+    from antaeus.cli.main import main
+
+    def stops(*args, **kwargs):
+        raise CalibrationStopped("calibration stopped in generation 3: weights degenerated")
+
+    monkeypatch.setattr(commands, "calibrate", stops)
+    code = main(["calibrate", "russia1917", "--store", str(tmp_path / "s.duckdb")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1] == "error: calibration stopped in generation 3: weights degenerated"
+    assert not any("Traceback" in line for line in err)

@@ -79,6 +79,31 @@ def test_the_same_code_runs_on_a_dask_scheduler_given_by_address(reference, tmp_
     assert_same(tables(tmp_path / "s"), tables(reference))
 
 
+def test_each_dask_worker_s_memory_limit_is_checked_before_any_task(tmp_path):
+    """A cluster's memory is its own: the scheduler's report of each worker's limit and threads
+    is held against the runs before a task is sent, and nothing is written."""
+    from distributed import LocalCluster
+
+    from antaeus.options import check_cluster_memory, run_memory
+    from antaeus.scenario import InputError
+
+    need = run_memory(10_000, 268)
+    check_cluster_memory({"tcp://a:1": {"nthreads": 2, "memory_limit": 2 * need}}, 10_000, 268)
+    check_cluster_memory({"tcp://a:1": {"nthreads": 8, "memory_limit": 0}}, 10_000, 268)   # no limit set
+    with pytest.raises(InputError) as caught:
+        check_cluster_memory({"tcp://a:1": {"nthreads": 1, "memory_limit": 4 * need},
+                              "tcp://b:2": {"nthreads": 3, "memory_limit": 2 * need}}, 10_000, 268)
+    assert caught.value.source == "--agents" and "tcp://b:2" in caught.value.problem
+    assert "fewer threads" in caught.value.hint
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit="300MiB") as cluster:
+        with pytest.raises(InputError) as caught:
+            explore("russia1917", replications=2, executor="dask", scheduler=cluster.scheduler_address,
+                    store=tmp_path / "s", agents=1_000_000, seed=1, plots=False)
+    assert "holds 0.3 GiB" in caught.value.problem and "1,000,000 agents" in caught.value.problem
+    assert not (tmp_path / "s").exists()
+
+
 def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_promise(reference, tmp_path):
     ex = Exploration.open(reference)
     doc = ex.to_json_dict()

@@ -47,11 +47,16 @@ def test_region_groups():
 def test_a_full_disk_leaves_no_partial_png(tiny_result, tmp_path, monkeypatch):
     from matplotlib.figure import Figure
 
+    from antaeus.files import OutputError
+
     def full_disk(self, path, **kw):
         Path(path).write_bytes(b"\x89PNG half")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Figure, "savefig", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="support.png: cannot write"):   # the figure named, exit 2 in the CLI
         write_plots(tiny_result, tmp_path)
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(OutputError):
+        write_plots(tiny_result, tmp_path / "new" / "plots")
+    assert list(tmp_path.iterdir()) == []                              # no folder it made stays empty

@@ -122,4 +122,76 @@ def test_a_calibration_on_a_full_disk_leaves_no_empty_history(tmp_path):
     done = antaeus(["calibrate", "russia1917", "--budget", "quick", "--store", str(store)], tmp_path,
                    file_limit=60_000)
     one_clear_line(done, "cannot write", "russia1917-quick.db")
-    assert files_under(tmp_path / "cal") == []  # a history without a finished generation is removed
+    assert not (tmp_path / "cal").exists()  # a history without a finished generation is removed, and its folders
+
+
+EXPORT = """
+import sys
+import numpy as np
+from antaeus.calibration.default import export
+from antaeus.calibration.posterior import Posterior
+from antaeus.scenario import load_scenario
+
+s = load_scenario("russia1917")
+paths = ["parameters.support.platform_fit", "parameters.soviets.reelection_days"]
+particles = np.column_stack([np.linspace(5.5, 29.5, 400), np.linspace(11.0, 119.0, 400)])
+posterior = Posterior(sys.argv[1] + "/x.db", 1, 400, paths, particles, np.full(400, 1 / 400),
+                      {p: tuple(s.calibration.parameters[p]) for p in paths}, {"seed": 5, "agents": 2000})
+export(posterior, "russia1917", budget="quick", seed=5, agents=2000, out_dir=sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize("limit", [1_000, 8_000], ids=["median-fails", "particles-fail"])
+def test_an_export_on_a_full_disk_keeps_the_old_posterior_whole(tmp_path, limit):
+    """The median (about 1 kB) and its particles (about 18 kB) are replaced together or not at
+    all: a disk that fills while either is written leaves the committed pair as it was."""
+    folder = tmp_path / "posteriors"
+    folder.mkdir()
+    old = {"russia1917.toml": "# the committed median\n", "russia1917.csv": "a,weight\n1.0,1.0\n"}
+    for name, text in old.items():
+        (folder / name).write_text(text)
+
+    def limits():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-c", EXPORT, str(tmp_path), str(folder)], capture_output=True,
+                          text=True, timeout=300, preexec_fn=limits)
+    assert done.returncode != 0 and "File too large" in done.stderr
+    assert {p.name: p.read_text() for p in folder.iterdir()} == old      # no new file beside an old one
+    fresh = tmp_path / "new"
+    done = subprocess.run([sys.executable, "-c", EXPORT, str(tmp_path), str(fresh)], capture_output=True,
+                          text=True, timeout=300, preexec_fn=limits)
+    assert done.returncode != 0 and not fresh.exists()                    # nor an empty folder
+
+
+def test_history_check_figures_on_a_full_disk_leave_no_partial_png(tmp_path):
+    """The first figure does not fit: one line naming it, and the --out folder the command made is
+    gone again."""
+    out = tmp_path / "figures"
+    done = antaeus(["check", "history", "--runs", "2", "--agents", "1000", "--out", str(out)], tmp_path,
+                   file_limit=20_000)
+    one_clear_line(done, "cannot write", str(out / "congresses.png"))
+    assert not out.exists()
+
+
+def test_a_kernel_whose_cache_cannot_be_saved_still_runs(monkeypatch):
+    """Numba's cache under a full disk (found by the drill above with a cold cache): the kernel
+    compiled, so the fault only costs the next start a compilation, and the command goes on."""
+    import errno
+
+    from numba.core.caching import Cache
+
+    from antaeus import _kernel_cache
+
+    def save(code):
+        def failing(self, sig, data):
+            raise OSError(code, os.strerror(code))
+        monkeypatch.setattr(Cache, "save_overload", failing)
+        _kernel_cache.tolerate_cache_faults()
+        Cache.save_overload(None, (), None)
+
+    for code in (errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES):
+        save(code)                                   # swallowed
+    with pytest.raises(OSError):
+        save(errno.EIO)                              # not a full or read-only disk: raised

@@ -6,9 +6,14 @@ so after an edit to a mechanism Numba would load the old machine code and a seed
 longer give the result the source says. Keying the cache folder by a digest of the source of
 every subpackage that holds kernels makes any edit there start from a clean cache. A user who sets
 ``NUMBA_CACHE_DIR`` keeps that folder (and the duty to clear it).
+
+A kernel that compiled but could not be saved (a full or read-only disk under the cache) still
+runs: that fault costs the next start a compilation and never stops a command. Numba writes a
+cache file under a temporary name and renames it, so such a fault leaves no partial file.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -16,6 +21,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 KERNEL_PACKAGES = ("core", "engine", "mechanisms", "models")
+#: faults of a disk that cannot take the cache: the kernel runs uncached
+CACHE_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 def source_digest(package: Path = PACKAGE) -> str:
@@ -35,8 +42,29 @@ def _writable(folder: Path) -> bool:
         return False
 
 
+def tolerate_cache_faults() -> None:
+    """Let a kernel whose cache file cannot be written run uncached (see the module's docstring)."""
+    from numba.core.caching import Cache
+
+    save = Cache.save_overload
+    if getattr(save, "tolerates_cache_faults", False):
+        return
+
+    def save_overload(self, sig, data):
+        try:
+            save(self, sig, data)
+        except OSError as err:
+            if err.errno not in CACHE_FAULTS:
+                raise
+
+    save_overload.tolerates_cache_faults = True
+    Cache.save_overload = save_overload
+
+
 def configure() -> Path | None:
-    """Point Numba's cache at this source version's folder, unless the user chose one."""
+    """Point Numba's cache at this source version's folder, unless the user chose one; either
+    way, a cache that cannot be written does not stop a command."""
+    tolerate_cache_faults()
     if os.environ.get("NUMBA_CACHE_DIR"):
         return None
     from numba.core import config

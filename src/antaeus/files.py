@@ -7,13 +7,14 @@ dead processes can be recognised and cleared.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .core.errors import InputError, ScenarioError
 
@@ -106,16 +107,50 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` to fill a temporary file beside ``path``, then rename it to ``path``."""
-    path = Path(path)
-    tmp = temporary_name(path)
+@contextlib.contextmanager
+def folder_for_files(folder: str | Path) -> Iterator[Path]:
+    """Create ``folder`` (and its missing parents) for the files written in the block; if the
+    block fails, remove again the folders it created that stayed empty."""
+    folder = Path(folder)
+    made = [f for f in (folder, *folder.parents) if not f.exists()]  # the deepest first
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        yield folder
+    except BaseException:
+        for f in made:
+            with contextlib.suppress(OSError):  # not empty: it holds whole files, or another's
+                f.rmdir()
+        raise
+
+
+def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` to fill a temporary file beside ``path``, then rename it to ``path``.
+    A write fault (a full disk, a read-only folder) becomes an :class:`OutputError` naming ``path``."""
+    return write_together([(path, write)])[0]
+
+
+def write_together(files: list[tuple[str | Path, Callable[[Path], None]]]) -> list[Path]:
+    """Write several files that belong together (a posterior's median and its particles): fill a
+    temporary file beside each, and only when every one is whole rename them into place, so a
+    fault while writing leaves the old set as it was rather than a new file beside an old one. A
+    write fault becomes an :class:`OutputError` naming the file."""
+    paths = [Path(path) for path, _ in files]
+    tmps = [temporary_name(path) for path in paths]
+    try:
+        for tmp, path, (_, write) in zip(tmps, paths, files):
+            try:
+                write(tmp)
+            except OSError as err:
+                fault = write_fault(err, str(path))
+                if fault is None:
+                    raise
+                raise fault from err
+        for tmp, path in zip(tmps, paths):
+            os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
-    return path
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+    return paths
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

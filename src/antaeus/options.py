@@ -66,6 +66,21 @@ def check_memory(agents: int, days: int, processes: int = 1) -> None:
                          + " (memory grows with the agents; docs/scenarios.md, \"Domains and limits\")")
 
 
+def check_cluster_memory(workers: dict[str, dict], agents: int, days: int) -> None:
+    """Refuse, before any work, a Dask cluster whose workers cannot hold their runs: each worker
+    runs as many at once as it has threads, within its own memory limit (``workers``: the
+    scheduler's ``scheduler_info()["workers"]``; a worker without a limit is not checked)."""
+    need = run_memory(agents, days)
+    for address, info in sorted(workers.items()):
+        threads, limit = max(1, int(info.get("nthreads") or 1)), int(info.get("memory_limit") or 0)
+        if limit and threads * need > limit:
+            many = f"{threads} threads × " if threads > 1 else ""
+            raise InputError(f"the Dask worker {address} holds {limit / 2**30:,.1f} GiB; {many}{agents:,} agents "
+                             f"over {days:,} days need about {threads * need / 2**30:,.1f} GiB", source="--agents",
+                             hint="give fewer agents, or start the workers with more memory or fewer threads "
+                                  "(memory grows with the agents; docs/scenarios.md, \"Domains and limits\")")
+
+
 def date_in_window(value: dt.date | str, option: str, scenario: Scenario) -> dt.date:
     """A Gregorian date inside the scenario's days, from a date or a YYYY-MM-DD string."""
     start, end = scenario.scenario.start, scenario.scenario.end

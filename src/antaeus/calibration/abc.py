@@ -35,7 +35,7 @@ import numpy as np
 
 from ..data.record import data_version
 from ..engine.simulate import simulate
-from ..files import check_writable, write_fault
+from ..files import check_writable, folder_for_files, write_fault
 from ..options import check_memory, days_of
 from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
 from ..scenario.loader import model_version, with_parameters
@@ -171,49 +171,49 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     abc = pyabc.ABCSMC(model, priors, distance, population_size=population, sampler=sampler,
                        transitions=proposal)
     new = not db.exists()
-    try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{db.resolve()}"
-        if resume:
-            history = abc.load(url, _latest_run(url))
-        else:
-            builtin = isinstance(scenario, str) and scenario in builtin_scenarios()
-            history = abc.new(url, observed, meta_info={"scenario": s.scenario.name, "budget": plan.label,
-                                                        "seed": seed, "agents": agents, "workers": workers,
-                                                        "space": "logit",
-                                                        "model_version": model_version(scenario) if builtin else None,
-                                                        "data_version": data_version()})
-        done = history.max_t + 1
-        remaining = None if plan.generations is None else plan.generations - done
-        spent = (plan.max_simulations is not None and done > 0
-                 and history.total_nr_simulations >= plan.max_simulations)
-        finished = resume and ((remaining is not None and remaining <= 0) or spent)
-        if not finished and (remaining is None or remaining > 0):
-            # one call for all remaining generations: pyabc calibrates distance and epsilon at the
-            # start of a call, so splitting a run into calls would restart that calibration
-            limits = {"max_nr_populations": remaining} if remaining is not None else {}
-            if plan.max_simulations is not None:
-                limits["max_total_nr_simulations"] = plan.max_simulations
-            try:
-                history = abc.run(**limits)
-            except AssertionError as err:  # pyabc: the new population's weights degenerated
-                raise CalibrationStopped(
-                    f"calibration stopped in generation {history.max_t + 1}: {err} Every finished generation "
-                    f"({history.max_t + 1}) is kept in {db}; summarise them with 'antaeus posterior', or "
-                    "retry with --resume or a larger --budget") from None
-    except CalibrationStopped:
-        raise
-    except Exception as err:  # a full disk or a lost folder while the history is written
-        fault = write_fault(err, db)
-        if fault is None:
+    with folder_for_files(db.parent):  # a folder made here goes again if it stays empty
+        try:
+            url = f"sqlite:///{db.resolve()}"
+            if resume:
+                history = abc.load(url, _latest_run(url))
+            else:
+                builtin = isinstance(scenario, str) and scenario in builtin_scenarios()
+                meta = {"scenario": s.scenario.name, "budget": plan.label, "seed": seed, "agents": agents,
+                        "workers": workers, "space": "logit",
+                        "model_version": model_version(scenario) if builtin else None,
+                        "data_version": data_version()}
+                history = abc.new(url, observed, meta_info=meta)
+            done = history.max_t + 1
+            remaining = None if plan.generations is None else plan.generations - done
+            spent = (plan.max_simulations is not None and done > 0
+                     and history.total_nr_simulations >= plan.max_simulations)
+            finished = resume and ((remaining is not None and remaining <= 0) or spent)
+            if not finished and (remaining is None or remaining > 0):
+                # one call for all remaining generations: pyabc calibrates distance and epsilon at the
+                # start of a call, so splitting a run into calls would restart that calibration
+                limits = {"max_nr_populations": remaining} if remaining is not None else {}
+                if plan.max_simulations is not None:
+                    limits["max_total_nr_simulations"] = plan.max_simulations
+                try:
+                    history = abc.run(**limits)
+                except AssertionError as err:  # pyabc: the new population's weights degenerated
+                    raise CalibrationStopped(
+                        f"calibration stopped in generation {history.max_t + 1}: {err} Every finished generation "
+                        f"({history.max_t + 1}) is kept in {db}; summarise them with 'antaeus posterior', or "
+                        "retry with --resume or a larger --budget") from None
+        except CalibrationStopped:
             raise
-        kept = _finished_generations(db)
-        if new and not kept:  # a history this call began, with nothing in it worth keeping
-            for leftover in (db, db.with_name(db.name + "-journal"), db.with_name(db.name + "-wal")):
-                leftover.unlink(missing_ok=True)
-        elif kept:
-            fault.hint += f"; the {kept} finished generation(s) in {db} are kept: then go on with --resume"
-        raise fault from None
+        except Exception as err:  # a full disk or a lost folder while the history is written
+            fault = write_fault(err, db)
+            if fault is None:
+                raise
+            kept = _finished_generations(db)
+            if new and not kept:  # a history this call began, with nothing in it worth keeping
+                for leftover in (db, db.with_name(db.name + "-journal"), db.with_name(db.name + "-wal")):
+                    leftover.unlink(missing_ok=True)
+            elif kept:
+                fault.hint += f"; the {kept} finished generation(s) in {db} are kept: then go on with --resume"
+            raise fault from None
     eps = float(history.get_all_populations()["epsilon"].iloc[-1]) if history.max_t >= 0 else float("nan")
     return CalibrationRun(s.scenario.name, plan, db, history.id, history.max_t + 1,
                           history.total_nr_simulations, eps, finished)

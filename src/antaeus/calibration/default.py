@@ -14,7 +14,7 @@ from pathlib import Path
 import tomli_w
 
 from ..data.record import data_version
-from ..files import write_atomic, write_text_atomic
+from ..files import folder_for_files, write_together
 from ..scenario import InputError, loader
 from .posterior import Posterior
 
@@ -37,7 +37,6 @@ def check_fitted_versions(posterior: Posterior, scenario_name: str) -> None:
 def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, agents: int,
            workers: int | None = 1, out_dir: Path | None = None) -> list[Path]:
     out_dir = Path(out_dir) if out_dir else Path(str(loader.posterior_folder()))
-    out_dir.mkdir(parents=True, exist_ok=True)
     provenance = {
         "data_version": data_version(), "model_version": loader.model_version(scenario_name),
         "budget": budget, "seed": seed, "agents": agents,
@@ -50,10 +49,8 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
                         "order they finish, so a rerun gives another sample of the same posterior",
     }
     summary = {row["parameter"]: {k: v for k, v in row.items() if k != "parameter"} for row in posterior.summary()}
-    toml = out_dir / f"{scenario_name}.toml"
-    write_text_atomic(toml, "# Calibrated default of the built-in scenario (written by 'antaeus posterior --export').\n"
-                      + tomli_w.dumps({"provenance": provenance, "median": posterior.median(), "summary": summary}))
-    table = out_dir / f"{scenario_name}.csv"
+    text = ("# Calibrated default of the built-in scenario (written by 'antaeus posterior --export').\n"
+            + tomli_w.dumps({"provenance": provenance, "median": posterior.median(), "summary": summary}))
 
     def write_particles(tmp: Path) -> None:
         with tmp.open("w", newline="") as f:
@@ -62,7 +59,8 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
             for row, w in zip(posterior.particles, posterior.weights):
                 writer.writerow([repr(float(x)) for x in row] + [repr(float(w))])
 
-    write_atomic(table, write_particles)
-    return [toml, table]
+    with folder_for_files(out_dir):  # the median and its particles are replaced together or not at all
+        return write_together([(out_dir / f"{scenario_name}.toml", lambda tmp: tmp.write_text(text, encoding="utf-8")),
+                               (out_dir / f"{scenario_name}.csv", write_particles)])
 
 

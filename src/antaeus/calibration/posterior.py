@@ -16,7 +16,7 @@ from statistics import NormalDist
 import numpy as np
 
 from ..experiments import seeds as seed_rule
-from ..files import save_figure
+from ..files import folder_for_files, save_figure
 from ..engine.simulate import simulate
 from ..options import check_memory, days_of, whole_number
 from ..experiments.intervals import prediction_interval, rank
@@ -180,7 +180,6 @@ def write_posterior_plots(posterior: Posterior, out_dir: Path) -> list[Path]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     k = len(posterior.parameters)
     cols = 4
     fig = Figure(figsize=(3.2 * cols, 2.4 * -(-k // cols)), dpi=100)
@@ -194,7 +193,8 @@ def write_posterior_plots(posterior: Posterior, out_dir: Path) -> list[Path]:
     fig.suptitle(f"Posterior marginals (generation {posterior.generation}); x range = prior")
     fig.tight_layout()
     marginals = out_dir / "posterior_marginals.png"
-    save_figure(fig, marginals)
+    with folder_for_files(out_dir):
+        save_figure(fig, marginals)
 
     fig = Figure(figsize=(1.6 * k, 1.6 * k), dpi=80)
     FigureCanvasAgg(fig)

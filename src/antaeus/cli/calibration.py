@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..calibration.abc import CalibrationStopped, calibrate, database_path
+from ..calibration.abc import calibrate, database_path
 from ..calibration.budget import parse_budget
 from ..calibration.default import check_fitted_versions, export as export_default
 from ..calibration.posterior import load_posterior, predictive_check, write_posterior_plots
@@ -40,12 +40,8 @@ def calibrate_command(
     # about three simulations per accepted particle, the larger last generation included
     expected = plan.max_simulations or sum(plan.populations() or [plan.population]) * 3
     with ProgressBar(f"calibrating {scenario} ({plan.label})", "simulations") as progress:
-        try:
-            out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
-                            progress=lambda n: progress(n, max(expected, n + 1)))
-        except CalibrationStopped as err:
-            print(f"error: {err}", file=sys.stderr)
-            raise typer.Exit(1) from None
+        out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
+                        progress=lambda n: progress(n, max(expected, n + 1)))
     if out.already_finished:
         print(f"calibration of {out.scenario} ({out.budget.label}) is already finished: nothing to resume")
     print(f"calibration of {out.scenario} ({out.budget.label}): {out.generations} generations, "

@@ -18,7 +18,8 @@ from rich.console import Console
 from antaeus import api
 from antaeus.core import calendar
 from antaeus.files import write_fault
-from antaeus.report.summary import render_summary
+from antaeus.calibration.abc import CalibrationStopped
+from antaeus.cli.run_summary import render_summary
 from antaeus.scenario import ScenarioError, builtin_overlays, builtin_scenarios, load_scenario
 from antaeus.store import DEFAULT_STORE_PATH
 
@@ -108,7 +109,7 @@ def explore_command(
     uncalibrated: UncalibratedOpt = False,
 ) -> None:
     """Run an ensemble: every design point for the same replications, outcome probabilities with intervals."""
-    from antaeus.report.explore_summary import render_exploration
+    from antaeus.cli.explore_summary import render_exploration
     options = dict(overlays=overlay or (), sets=set_ or (), design=design, replications=replications, agents=agents,
                    seed=seed, posterior=posterior, from_=from_, workers=workers, executor=executor, scheduler=scheduler,
                    store=store, resume=resume, batch=batch, plots=not no_plots, calibrated=not uncalibrated,
@@ -239,7 +240,9 @@ def check_history_command(
                                                  "median only.")] = True,
 ) -> None:
     """Every observation of the record beside the simulated median and 90% interval over runs."""
-    from antaeus.experiments.history_check import check_out_dir, history_check, render
+    from antaeus.experiments.history_check import check_out_dir, history_check
+
+    from .history import render_history_check
     from antaeus.report.history_plots import write_history_plots
     out = check_out_dir(out)
     options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (),
@@ -256,7 +259,7 @@ def check_history_command(
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = max(console.width, 180)
-    render(check, console, plots)
+    render_history_check(check, console, plots)
 
 
 @app.command("validate")
@@ -267,7 +270,9 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (the rows) and nothing else.")] = False,
 ) -> None:
     """Rerun the reference models' published results, one row each; exit 1 if any row fails."""
-    from antaeus.models.validate import TABLE_WIDTH, claims, render, to_json_dict, validate
+    from antaeus.models.validate import claims, to_json_dict, validate
+
+    from .validate import TABLE_WIDTH, render_validation
     if as_json:
         rows = validate(model, seeds)
         print_json(to_json_dict(rows, model=model, seeds=seeds))
@@ -277,9 +282,9 @@ def validate_command(
             rows = validate(model, seeds, progress=lambda done, total, claim: progress(
                 done, total, f"{claim.model}: {claim.claim}"[:60] if claim else "done"))
         console = Console(highlight=False)
-        if not console.is_terminal:  # a file or a pipe: wide enough that no column is squeezed
+        if not console.is_terminal:
             console.width = max(console.width, TABLE_WIDTH)
-        render(rows, console, seeds=seeds)
+        render_validation(rows, console, seeds=seeds)
     raise typer.Exit(0 if all(r.passed for r in rows) else 1)
 
 
@@ -289,7 +294,8 @@ def _fail(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the Typer app and turn errors into exit codes (0, 1 bug, 2 input)."""
+    """Entry point: run the Typer app and turn errors into exit codes (0; 1 a bug, a failed check or a
+    calibration the sampler could not finish; 2 input; 130 interrupted)."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         code = app(args=args or ["--help"], prog_name="antaeus", standalone_mode=False)
@@ -306,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
             return _internal_error()
         _fail(fault.message())
         return 2
+    except CalibrationStopped as err:  # the sampler could not finish a generation: not the input's fault
+        _fail(str(err))
+        return 1
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted")
         return 130

@@ -16,6 +16,7 @@ import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Iterator
 
+from ..options import check_cluster_memory
 from ..scenario import InputError, Scenario
 
 EXECUTORS = ("local", "dask")
@@ -57,8 +58,10 @@ def worker_start(scenario: Scenario) -> None:
 
 
 @contextlib.contextmanager
-def executor_for(kind: str, workers: int, scheduler: str | None, scenario: Scenario) -> Iterator[tuple[Executor, int]]:
-    """The executor of ``kind`` with its number of workers, closed on exit."""
+def executor_for(kind: str, workers: int, scheduler: str | None, scenario: Scenario,
+                 memory: tuple[int, int] | None = None) -> Iterator[tuple[Executor, int]]:
+    """The executor of ``kind`` with its number of workers, closed on exit. ``memory``: the runs'
+    agents and days, checked against each Dask worker's memory limit before any task is sent."""
     if kind == "local":
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=worker_start, initargs=(scenario,))
@@ -68,6 +71,8 @@ def executor_for(kind: str, workers: int, scheduler: str | None, scenario: Scena
             pool.shutdown(wait=True, cancel_futures=True)
         return
     with _dask_client(workers, scheduler) as client:
+        if memory is not None:
+            check_cluster_memory(client.scheduler_info()["workers"], *memory)
         client.run(worker_ready, scenario)
         yield client.get_executor(), max(1, sum(client.nthreads().values()))
 

@@ -83,7 +83,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         raise InputError(f"{len(points)} points × {replications:,} replications = {runs:,} runs, more than "
                          f"{MAX_RUNS:,}", source="--replications", hint="run fewer replications or fewer points")
     scenarios = design_module.resolve(scenario, points, calibrated)
-    if executor == "local" or scheduler is None:  # a cluster's memory is its own
+    if executor == "local" or scheduler is None:  # a cluster's workers are checked when it answers
         check_memory(agents, max(days_of(s) for s in scenarios), workers)
     branch = None
     if from_ is not None:
@@ -113,7 +113,8 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
             if progress is not None:
                 progress(done[0], total)
 
-        with executor_for(executor, workers, scheduler, scenarios[0]) as (pool, n_workers):
+        days = max(days_of(s) for s in scenarios)
+        with executor_for(executor, workers, scheduler, scenarios[0], memory=(agents, days)) as (pool, n_workers):
             target = EnsembleStore.prepare(path, manifest, resume=resume)
             run_all(target, tasks, pool, n_workers, advance)
     return Exploration(EnsembleStore.open(path))

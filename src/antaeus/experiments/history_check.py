@@ -198,7 +198,7 @@ class HistoryCheck:
                 split = _split(members)
                 panels[panel] = {"targets": split[0], "out_of_sample": split[1]}
         per_observation = []
-        for (oid, version), members in _grouped(self.rows).items():
+        for (oid, version), members in by_observation(self.rows).items():
             per_observation.append({"id": oid, "version": version, "family": members[0].family,
                                     "role": "target" if members[0].target else "out_of_sample",
                                     **stats(members)})
@@ -242,7 +242,8 @@ def _split(rows: list[CheckRow]) -> tuple[dict, dict]:
     return stats([r for r in rows if r.target]), stats([r for r in rows if not r.target])
 
 
-def _grouped(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]]:
+def by_observation(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]]:
+    """The rows of each observation (id and version), in the order they come."""
     out: dict[tuple[str, str], list[CheckRow]] = {}
     for r in rows:
         out.setdefault((r.id, r.version), []).append(r)
@@ -402,101 +403,3 @@ def check_out_dir(out: str | Path) -> Path:
     """The figures' folder, refused now if it can never be written (a file stands in the way, or
     a read-only folder)."""
     return check_writable(out, "--out", f"give a folder path such as {DEFAULT_OUT}")
-
-
-# ---------------------------------------------------------------------------- rendering
-
-
-def _number(value: float | None, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "share":
-        return f"{100 * value:.1f}%"
-    return f"{value:,.0f}"
-
-
-def _interval(r: CheckRow) -> str:
-    if not r.values:
-        return "-"
-    if r.unit == "share":
-        text = f"{100 * r.q05:.1f}–{100 * r.q95:.1f}%"
-    else:
-        text = f"{r.q05:,.0f}–{r.q95:,.0f}"
-    return text + (f" ({r.n_runs}/{r.runs} runs)" if r.n_runs < r.runs else "")
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _summary_line(label: str, s: dict) -> str:
-    if not s["scored"]:
-        return f"{label}: nothing compared ({s['rows']} rows)."
-    parts = [f"{s['scored']} of {_n(s['rows'], 'row')} compared"]
-    if s["mae_points"] is not None:
-        parts.append(f"MAE of the median {s['mae_points']:.1f} pp over {_n(s['share_rows'], 'share row')}")
-    if s["mean_abs_log10_ratio"] is not None:
-        parts.append(f"counts off by a factor of {10 ** s['mean_abs_log10_ratio']:.2f} on average "
-                     f"(mean |log10 ratio| {s['mean_abs_log10_ratio']:.2f}, {_n(s['count_rows'], 'row')})")
-    parts.append(f"{s['inside']} of {s['scored']} inside their 90% interval ({100 * s['coverage']:.0f}%)")
-    return f"{label}: " + "; ".join(parts) + "."
-
-
-def render(check: HistoryCheck, console, plots: Iterable[Path] = ()) -> None:
-    """The table of every observation in use, the rows not compared, and the summaries."""
-    from rich.table import Table
-
-    calibrated = f"calibrated ({check.calibration_note})" if check.calibrated else "not calibrated"
-    draws = "posterior draws" if check.posterior else "the posterior median" if check.calibrated else "defaults"
-    console.print(f"History check of {check.scenario}: {check.runs} runs × {check.agents:,} agents, "
-                  f"ensemble seed {check.seed}, {draws}; {calibrated}"
-                  + (f"; overlays {', '.join(check.overlays)}" if check.overlays else "")
-                  + (f"; set {', '.join(check.sets)}" if check.sets else ""))
-    table = Table(title="Observed against simulated (median and 90% interval over runs)")
-    for name, justify in (("id", "left"), ("category", "left"), ("observed", "right"), ("median", "right"),
-                          ("90% interval", "right"), ("inside", "center"), ("role", "left")):
-        table.add_column(name, justify=justify, overflow="fold", no_wrap=name == "id")
-    for r in check.rows:
-        inside = "-" if r.inside is None else ("yes" if r.inside else "[red]no[/red]")
-        role = "target" if r.target else "out-of-sample"
-        if r.starting_value:
-            role += " (start)"
-        table.add_row(r.id, r.category, _number(r.observed, r.unit), _number(r.median, r.unit),
-                      _interval(r), inside, role)
-    console.print(table)
-
-    missing = _grouped([r for r in check.rows if not r.compared or r.starting_value])
-    if missing:
-        console.print("Not compared or not scored (left out of the summaries and the figures):")
-        for (oid, _), members in missing.items():
-            reasons = dict.fromkeys(m.note or "no observed value for this category" for m in members)
-            cats = ", ".join(m.category for m in members)
-            console.print(f"  {oid} [{cats}]: {'; '.join(reasons)}", highlight=False)
-
-    summary = check.summary
-    console.print()
-    console.print(_summary_line("Targets", summary["targets"]), highlight=False)
-    console.print(_summary_line("Out of sample", summary["out_of_sample"]), highlight=False)
-    if check.seeds_only is not None:
-        console.print(_summary_line("Targets, seeds only (posterior median)", check.seeds_only["targets"]),
-                      highlight=False)
-        console.print(_summary_line("Out of sample, seeds only (posterior median)",
-                                    check.seeds_only["out_of_sample"]), highlight=False)
-    by_panel = Table(title="By figure family")
-    for name in ("family", "role", "compared", "MAE (pp)", "coverage", "counts: mean |log10 ratio|"):
-        by_panel.add_column(name, justify="left" if name in ("family", "role") else "right")
-    for panel, roles in summary["by_panel"].items():
-        for role, s in roles.items():
-            if not s["rows"]:
-                continue
-            by_panel.add_row(PANEL_TITLES.get(panel, panel), role.replace("_", "-"), f"{s['scored']}/{s['rows']}",
-                             "-" if s["mae_points"] is None else f"{s['mae_points']:.1f}",
-                             "-" if s["coverage"] is None else f"{100 * s['coverage']:.0f}%",
-                             "-" if s["mean_abs_log10_ratio"] is None else f"{s['mean_abs_log10_ratio']:.2f}")
-    console.print(by_panel)
-    if check.ca_regions and not check.ca_regional_record:
-        console.print("Constituent Assembly by region and front: the record in use has only national figures; "
-                      "the figure shows each region's and front's simulated shares with the national "
-                      "observed value as reference (no regional error can be measured).", highlight=False)
-    for path in plots:
-        console.print(f"Plot: {path}", highlight=False)

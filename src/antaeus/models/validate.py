@@ -13,14 +13,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from rich.console import Console
-from rich.table import Table
-
 from . import MODELS, ModelInputError
 from .claims import Claim
-
-#: columns of the table when it goes to a file or a pipe rather than a terminal
-TABLE_WIDTH = 200
 
 
 @dataclass(frozen=True)
@@ -100,21 +94,3 @@ def to_json_dict(rows: list[Row], *, model: str | None, seeds: int) -> dict:
     return {"model": model, "seeds": seeds, "rows": [asdict(r) for r in rows],
             "passed": len(rows) - failed, "failed": failed, "ok": failed == 0,
             "not_reproducing": [f"{r.model}: {r.claim}" for r in rows if not r.reproduces]}
-
-
-def render(rows: list[Row], console: Console, *, seeds: int) -> None:
-    """The rows as a Rich table, then one summary line."""
-    table = Table(title=f"Published results, rerun ({seeds} seeds per stochastic claim)", show_lines=True)
-    for name, style in (("model", "bold"), ("claim", None), ("source", "dim"), ("expected", None),
-                        ("observed", None), ("result", None)):
-        table.add_column(name, style=style, overflow="fold")
-    for r in rows:
-        style = "green" if r.passed else "bold red"
-        claim = r.claim if r.reproduces else f"{r.claim} [does not reproduce]"
-        table.add_row(r.model, claim, f"[{r.label}] {r.source}", r.expected, r.observed,
-                      f"[{style}]{verdict(r)}[/]")
-    console.print(table)
-    failed = sum(not r.passed for r in rows)
-    missing = [r for r in rows if not r.reproduces]
-    note = f"; {len(missing)} published result(s) do not reproduce, as their rows confirm" if missing else ""
-    console.print(f"{len(rows)} rows: {len(rows) - failed} pass, {failed} fail{note}.")

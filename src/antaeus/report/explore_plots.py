@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..experiments.outcomes import OUTCOMES
-from ..files import save_figure
+from ..files import folder_for_files, save_figure
 from .plots import PARTY_COLOURS
 
 DPI = 100
@@ -35,14 +35,10 @@ FAN_PARTIES = 3
 
 
 def write_explore_plots(exploration, out_dir: Path) -> list[Path]:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     figures = {"outcomes.png": _forest(exploration), "paths.png": _icicles(exploration),
                "fans.png": _fans(exploration), "first_soviet.png": _first_soviet(exploration)}
-    written = []
-    for name, fig in figures.items():
-        written.append(save_figure(fig, out_dir / name))
-    return written
+    with folder_for_files(out_dir) as folder:
+        return [save_figure(fig, folder / name) for name, fig in figures.items()]
 
 
 def _figure(width: float, height: float) -> Figure:

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from antaeus.experiments.history_check import CheckRow, HistoryCheck
-from antaeus.files import save_figure
+from antaeus.files import folder_for_files, save_figure
 
 DPI = 100
 ROLE_COLOURS = {True: "#2f6db5", False: "#d95f02"}
@@ -35,19 +35,16 @@ def write_history_plots(check: HistoryCheck, out_dir: str | Path) -> list[Path]:
 
     congresses.png, municipal.png, constituent_assembly.png, membership.png, unrest.png.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     figures = {"congresses": observation_figure(check, "congresses", "Congresses and soviets"),
                "municipal": observation_figure(check, "municipal", "Municipal elections"),
                "constituent_assembly": constituent_assembly_figure(check),
                "membership": membership_figure(check),
                "unrest": unrest_figure(check)}
     paths = []
-    for name, fig in figures.items():
-        path = out_dir / FILES[name]
-        FigureCanvasAgg(fig)
-        save_figure(fig, path, dpi=DPI)
-        paths.append(path)
+    with folder_for_files(out_dir) as folder:
+        for name, fig in figures.items():
+            FigureCanvasAgg(fig)
+            paths.append(save_figure(fig, folder / FILES[name], dpi=DPI))
     return paths
 
 

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from antaeus.engine.result import Result
-from antaeus.files import save_figure
+from antaeus.files import folder_for_files, save_figure
 
 DPI = 100
 
@@ -36,11 +36,10 @@ PARTY_COLOURS = {
 
 def write_plots(result: Result, out_dir: Path) -> list[Path]:
     """Write ``support.png`` and ``gaps.png`` into ``out_dir``; return the paths written."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / "support.png", out_dir / "gaps.png"]
-    _save(support_figure(result), paths[0])
-    _save(gaps_figure(result), paths[1])
+    with folder_for_files(out_dir) as folder:
+        paths = [folder / "support.png", folder / "gaps.png"]
+        _save(support_figure(result), paths[0])
+        _save(gaps_figure(result), paths[1])
     return paths
 
 

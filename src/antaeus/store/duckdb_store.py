@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from antaeus.engine.result import Result
-from antaeus.files import clear_stale, temporary_name, write_atomic, write_fault
+from antaeus.files import OutputError, clear_stale, temporary_name, write_atomic, write_fault
 from antaeus.scenario import InputError
 
 DEFAULT_STORE_PATH = Path("antaeus-results") / "antaeus.duckdb"
@@ -92,8 +92,8 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
     folders = [f for f in (store_path.parent, store_path.parent / "runs") if not f.exists()]
     try:
         return _write_run(result, store_path, scenario_toml, command)
-    except (OSError, duckdb.Error) as err:
-        fault = write_fault(err, store_path)
+    except (OSError, duckdb.Error, OutputError) as err:  # OutputError: a Parquet file's fault, already named
+        fault = write_fault(err.__cause__ if isinstance(err, OutputError) else err, store_path)
         if fault is None:
             raise
         if new:  # a store this call began holds nothing worth keeping: leave no partial file
