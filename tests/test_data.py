@@ -457,3 +457,27 @@ def test_mapping_names_real_parties_and_groupings_and_drops_nothing():
             continue
         covered = {g for cat in spec["categories"] for g in cat["record"]} | set(spec.get("denominator", []))
         assert set(o.values) <= covered, f"{o.id} {o.version}: groupings compared with nothing"
+
+
+def test_the_data_version_follows_the_targets_not_the_out_of_sample_rows(tmp_path):
+    """A calibration stays valid while the record grows out of sample (issue 16, item 4), and
+    is flagged when a target or the mapping changes."""
+    import shutil
+
+    from antaeus.data.record import data_file, data_version
+
+    record = tmp_path / "record.csv"
+    shutil.copy(data_file("record.csv"), record)
+    base = data_version(record)
+    assert base == data_version()
+    text = record.read_text()
+    record.write_text(text + "constituent_assembly:volga:1917-11-25,test,true,5b,1917-11-25,1917-11-12,,volga,"
+                             "Bolsheviks,0.2,share,,found,lenin_1919,an added out-of-sample row\n")
+    assert data_version(record) == base                                   # out of sample: unchanged
+    target = "constituent_assembly:national:1917-11-25,pipes,true,5a,1917-11-25,1917-11-12,,national,Bolsheviks,10661000"
+    assert target in text
+    record.write_text(text.replace(target, target.replace("10661000", "10661001")))
+    assert data_version(record) != base                                   # a target: changed
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(data_file("mapping.toml").read_text() + "\n# an edit\n")
+    assert data_version(None, mapping) != base                            # the mapping: changed

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -297,9 +298,16 @@ def versions(observation_id: str, rows: list[Row] | None = None) -> list[Observa
     return sorted(found, key=lambda o: not o.in_use)
 
 
-def data_version() -> str:
-    """A digest of the record and its mapping: which data a calibration was fitted to."""
+def data_version(record: str | Path | None = None, mapping: str | Path | None = None,
+                 sources: str | Path | None = None) -> str:
+    """A digest of what a calibration is fitted to: the record's target rows in use (every field,
+    in the record's order) and the mapping. Out-of-sample rows, versions not in use and the
+    sources' citations stay out of it, so that adding or correcting them (issue 16: the record
+    grows out of sample) leaves a calibration valid; a changed target or mapping does not."""
     digest = hashlib.sha256()
-    for name in ("record.csv", "mapping.toml", "sources.toml"):
-        digest.update(data_file(name).read_bytes())
+    for row in load_record(record, sources):
+        if row.in_use and is_target(row.section, row.family, row.constituency, row.id):
+            fields = dataclasses.astuple(row)[:-1]  # all but the line number
+            digest.update(repr(fields).encode() + b"\n")
+    digest.update(Path(mapping or data_file("mapping.toml")).read_bytes())
     return digest.hexdigest()[:12]
