@@ -241,9 +241,9 @@ def check_history_command(
 ) -> None:
     """Every observation of the record beside the simulated median and 90% interval over runs."""
     from antaeus.experiments.history_check import check_out_dir, history_check
+    from antaeus.report.history_plots import write_history_plots
 
     from .history import render_history_check
-    from antaeus.report.history_plots import write_history_plots
     out = check_out_dir(out)
     options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (),
                    calibrated=not uncalibrated, posterior=posterior)

@@ -83,8 +83,9 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         raise InputError(f"{len(points)} points × {replications:,} replications = {runs:,} runs, more than "
                          f"{MAX_RUNS:,}", source="--replications", hint="run fewer replications or fewer points")
     scenarios = design_module.resolve(scenario, points, calibrated)
+    days = max(days_of(s) for s in scenarios)
     if executor == "local" or scheduler is None:  # a cluster's workers are checked when it answers
-        check_memory(agents, max(days_of(s) for s in scenarios), workers)
+        check_memory(agents, days, workers)
     branch = None
     if from_ is not None:
         branch = date_in_window(from_, "--from", scenarios[0])
@@ -113,7 +114,6 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
             if progress is not None:
                 progress(done[0], total)
 
-        days = max(days_of(s) for s in scenarios)
         with executor_for(executor, workers, scheduler, scenarios[0], memory=(agents, days)) as (pool, n_workers):
             target = EnsembleStore.prepare(path, manifest, resume=resume)
             run_all(target, tasks, pool, n_workers, advance)
