@@ -30,7 +30,6 @@ MAX_WEIGHT = 1e12  # a relative weight; far beyond any ratio a scenario needs, a
 SUM_TOLERANCE = 0.01  # a published composition's rounding: shares to a tenth of a percent, many parties
 
 
-
 class FieldError(ValueError):
     """A value outside its domain, found by a check across fields: names the dotted field and a fix."""
 
