@@ -219,3 +219,29 @@ def test_base_cooperation_changes_support_and_the_soviets(scenario):
     without = Run.start(load_scenario("russia1917", overlays=["base-cooperation"],
                                       sets=["parameters.cooperation.joint_reach=0"]), 4, 2000)
     assert not np.array_equal(without.advance(day).result().support[-1], b.support[-1])
+
+
+def test_the_february_days_rise_against_the_old_regime(scenario):
+    """Until the abdication the capital measures its grievances against the tsar's government:
+    with the old regime's legitimacy below the coming government's the Petrograd strike grows
+    over the first days (the record: about 100,000, 200,000 and 300,000 on 8-10 March); with the
+    old regime as legitimate as the Provisional Government it does not. From the abdication the
+    shift is gone, and the new government has its weeks of consolidation."""
+    from antaeus.engine.simulate import _regime_shift
+    from antaeus.scenario.loader import with_parameters
+
+    tsar = with_parameters(scenario, {"old_regime.legitimacy": 0.1})
+    same = with_parameters(scenario, {"old_regime.legitimacy": scenario.government.legitimacy})
+    eve = dt.date(1917, 3, 14)  # the day before the abdication
+    a, b = _run_at(tsar, eve, agents=4000).result(), _run_at(same, eve, agents=4000).result()
+    pet, workers = a.regions.index("petrograd"), a.groups.index("industrial_worker")
+    strike, calm = a.active[:, pet, workers], b.active[:, pet, workers]
+    assert strike[2] > strike[0] > 0 and strike[:4].sum() > 2 * calm[:4].sum(), (strike, calm)
+    run = _run_at(tsar, dt.date(1917, 3, 16), agents=1500)
+    w = run.state.world
+    assert w.holder == "provisional_government" and _regime_shift(tsar, w) == 0.0
+    # the new government consolidates like any other: the crowd still out from February cannot
+    # turn on it the day it is formed (a rising from below needs a party that may contest power)
+    assert w.last_change == run.day_of(dt.date(1917, 3, 15))
+    assert run.actors.contested("bolsheviks", w, w.last_change + 1) == "the new government is consolidating its hold"
+    assert _regime_shift(tsar, World.initial(tsar)) == pytest.approx(0.1 - tsar.government.legitimacy)

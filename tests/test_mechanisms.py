@@ -98,6 +98,7 @@ class Town:
         self.repression = np.array([0.0])
         self.busy = np.zeros((1, 1))                                # no field work
         self.prev_active = np.zeros(locales, np.int32)
+        self.regime_shift = 0.0                                     # no old regime rules
 
     def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
         """Advance one day; return the per-locale outputs as a dict."""
@@ -111,7 +112,8 @@ class Town:
                                  self.attachment, self.active, self.fatigue, self.march_demand.T),
                      step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
                                 self.policy, self.platforms, self.available, self.governing, self.log_reach,
-                                self.region_mean, self.repression, self.busy, self.prev_active, -1, -1),
+                                self.region_mean, self.repression, self.busy, self.prev_active, -1, -1,
+                                self.regime_shift),
                      step.Counts(**out))
         return out
 
@@ -161,6 +163,25 @@ def test_kernel_active_count_is_rule_a_exactly():
         grievance = (town.hardship.astype(np.float64) * felt) * (1.0 - town.legit.astype(np.float64))
         expected = int((grievance - 0.0 > town.threshold.astype(np.float64)).sum())
         assert active_count(town, p) == expected, scale
+
+
+def test_under_the_old_regime_grievances_are_measured_against_its_legitimacy():
+    """While the old regime rules, rule A reads each person's legitimacy moved by the shift
+    (clipped to 0..1), and only the mobilisation: the legitimacy they keep is untouched."""
+    town = Town()
+    p = still(mobilisation={"hardship_scale": 0.6})
+    felt = min(0.6 * 1.5, 1.0)
+    legit = town.legit.astype(np.float64).copy()
+    counts = []
+    for shift in (0.0, -0.2, -0.4, -1.0):
+        town.regime_shift = shift
+        town.active[:] = 0
+        seen = np.clip(legit + shift, 0.0, 1.0)
+        expected = int((town.hardship.astype(np.float64) * felt * (1.0 - seen) > town.threshold).sum())
+        assert active_count(town, p) == expected, shift
+        counts.append(expected)
+        assert np.array_equal(town.legit, legit.astype(np.float32))  # the kept legitimacy does not move
+    assert counts[0] < counts[1] < counts[2] == counts[3], counts  # at -0.4 every legitimacy is clipped to 0
 
 
 def test_more_hardship_more_mobilisation_in_the_kernel():
@@ -790,8 +811,11 @@ def test_decisions_follow_the_certainty_threshold_rule():
 
 
 def test_higher_certainty_threshold_acts_later_or_never():
+    # without the wait for the congress (lenin-prevails), so that the threshold alone decides:
+    # with the congress's name the calibrated odds on its eve can clear any threshold
+    alone = "parameters.congress.horizon_days=0"
     thresholds = (0.0, 0.3, 0.6, 0.9, 0.99)
-    runs = [run(f"parties.bolsheviks.certainty_threshold={t}") for t in thresholds]
+    runs = [run(alone, f"parties.bolsheviks.certainty_threshold={t}") for t in thresholds]
     for r, t in zip(runs, thresholds):
         assert {d.threshold for d in r.decisions if d.actor == "bolsheviks"} == {t}
         _check_decision_rule(r)
@@ -800,7 +824,7 @@ def test_higher_certainty_threshold_acts_later_or_never():
     order = [f or never for f in firsts]
     assert order == sorted(order), firsts
     # at threshold 0 the party acts on the first day it is allowed to
-    r0 = run("parties.bolsheviks.certainty_threshold=0.0")
+    r0 = run(alone, "parties.bolsheviks.certainty_threshold=0.0")
     first_open = next(d.date for d in r0.decisions if d.actor == "bolsheviks"
                       and not d.reason.startswith(("cannot act", "waits for the congress")))
     assert firsts[0] == first_open

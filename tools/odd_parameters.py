@@ -38,6 +38,7 @@ SECTION_TITLES = {
     "parties": "Parties",
     "army_command": "Army command",
     "government": "Provisional Government",
+    "old_regime": "The old regime in the February days",
     "events": "Events",
     "parameters.demands": "Mechanism: demands",
     "parameters.influence": "Mechanism: influence",

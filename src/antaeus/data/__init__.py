@@ -5,7 +5,7 @@ sources in ``sources.toml``; ``mapping.toml`` says which simulated quantity each
 is held against. Calibration reads only the targets (:data:`TARGET_SECTIONS` and the declared :data:`PATH_TARGETS`); the rest is
 out of sample.
 """
-from .compare import Comparison, compare, compare_all, load_mapping
+from .compare import Comparison, compare, compare_all
 from .record import (
     STATUSES,
     PATH_TARGETS,
@@ -15,6 +15,7 @@ from .record import (
     RecordError,
     Row,
     is_target,
+    load_mapping,
     load_record,
     load_sources,
     observations,

@@ -12,16 +12,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from antaeus.engine.result import Result
 
-from .record import JULIAN_LAG, Observation, data_file, observations
+from .record import JULIAN_LAG, Observation, observations, spec_for
 
 #: record units that are counts of a body and become shares of its total
 COUNT_UNITS = ("seats", "delegates", "deputies", "votes")
@@ -51,25 +48,6 @@ class Comparison:
         if self.observed > 0 and self.simulated > 0:
             return math.log(self.simulated / self.observed)
         return None
-
-
-@lru_cache(maxsize=2)
-def load_mapping(path: str | Path | None = None) -> dict:
-    with open(Path(path) if path else data_file("mapping.toml"), "rb") as f:
-        return tomllib.load(f)
-
-
-def spec_for(observation: Observation, mapping: dict | None = None) -> dict:
-    """The mapping of one observation: family entry, overridden by the id's, then the version's."""
-    mapping = load_mapping() if mapping is None else mapping
-    if observation.family not in mapping.get("families", {}) and observation.id not in mapping.get("ids", {}):
-        raise KeyError(f"mapping.toml has no entry for {observation.id} (family {observation.family})")
-    spec = dict(mapping.get("families", {}).get(observation.family, {}))
-    by_id = dict(mapping.get("ids", {}).get(observation.id, {}))
-    by_version = by_id.pop("versions", {}).get(observation.version, {})
-    spec.update(by_id)
-    spec.update(by_version)
-    return spec
 
 
 def compare(result: Result, observation: Observation, mapping: dict | None = None) -> list[Comparison]:

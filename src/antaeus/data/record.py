@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import json
 import math
 import re
 import tomllib
@@ -298,16 +299,51 @@ def versions(observation_id: str, rows: list[Row] | None = None) -> list[Observa
     return sorted(found, key=lambda o: not o.in_use)
 
 
+def load_mapping(path: str | Path | None = None) -> dict:
+    """mapping.toml: how each family and id of the record meets the model (read once and shared:
+    copy it before changing it), or another mapping file (read each time)."""
+    return _shipped_mapping() if path is None else _read_mapping(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _shipped_mapping() -> dict:
+    return _read_mapping(data_file("mapping.toml"))
+
+
+def _read_mapping(path: Path) -> dict:
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def spec_for(observation: Observation, mapping: dict | None = None) -> dict:
+    """The mapping of one observation: family entry, overridden by the id's, then the version's."""
+    mapping = load_mapping() if mapping is None else mapping
+    if observation.family not in mapping.get("families", {}) and observation.id not in mapping.get("ids", {}):
+        raise KeyError(f"mapping.toml has no entry for {observation.id} (family {observation.family})")
+    spec = dict(mapping.get("families", {}).get(observation.family, {}))
+    by_id = dict(mapping.get("ids", {}).get(observation.id, {}))
+    by_version = by_id.pop("versions", {}).get(observation.version, {})
+    spec.update(by_id)
+    spec.update(by_version)
+    return spec
+
+
 def data_version(record: str | Path | None = None, mapping: str | Path | None = None,
                  sources: str | Path | None = None) -> str:
     """A digest of what a calibration is fitted to: the record's target rows in use (every field,
-    in the record's order) and the mapping. Out-of-sample rows, versions not in use and the
-    sources' citations stay out of it, so that adding or correcting them (issue 16: the record
-    grows out of sample) leaves a calibration valid; a changed target or mapping does not."""
+    in the record's order) and how the mapping compares each of them (its family's entry with
+    the id's and the version's overrides). Out-of-sample rows, versions not in use, the sources'
+    citations and the mapping of out-of-sample figures stay out of it, so that adding or
+    correcting them (issue 16: the record grows out of sample) leaves a calibration valid; a
+    changed target, or a change in how one is compared, does not."""
     digest = hashlib.sha256()
-    for row in load_record(record, sources):
+    rows = load_record(record, sources)
+    for row in rows:
         if row.in_use and is_target(row.section, row.family, row.constituency, row.id):
             fields = dataclasses.astuple(row)[:-1]  # all but the line number
             digest.update(repr(fields).encode() + b"\n")
-    digest.update(Path(mapping or data_file("mapping.toml")).read_bytes())
+    specs = _read_mapping(Path(mapping) if mapping else data_file("mapping.toml"))  # as on disk, never a shared copy
+    for o in observations(rows=rows):
+        if o.target:
+            digest.update(json.dumps([o.id, o.version, spec_for(o, specs)], sort_keys=True).encode() + b"\n")
     return digest.hexdigest()[:12]

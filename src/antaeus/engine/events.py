@@ -43,6 +43,7 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
     if kind == "government_formed":
         w.holder = "provisional_government"
         w.ruling = tuple(p for p, spec in s.parties.items() if spec.action == "none" and p != "others")
+        w.last_change = day_number(s.scenario.start, event.date)  # a new government consolidates (7.11)
         log("provisional_government", "abdication", event.label)
     elif kind == "turn":
         p = w.index(event.party)

@@ -253,7 +253,7 @@ class Run:
                                               s.parameters.cooperation)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
-                           w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent)
+                           w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent, _regime_shift(s, w))
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         st.prev_active[:] = out.active
         cells = self.cells
@@ -443,6 +443,14 @@ def _joiners(support, joins):
             for p in range(support.shape[2]):
                 out[p] += support[r, g, p] * joins[g]
     return out
+
+
+def _regime_shift(s: Scenario, w: World) -> float:
+    """While the old regime rules (before the first government is formed), people measure their
+    grievances against its legitimacy: the shift from the government's starting legitimacy."""
+    if s.old_regime is None or w.holder != "imperial_government":
+        return 0.0
+    return s.old_regime.legitimacy - s.government.legitimacy
 
 
 def _governing(w: World) -> np.ndarray:

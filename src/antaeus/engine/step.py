@@ -43,7 +43,8 @@ def theta(parameters) -> np.ndarray:
 Locales = namedtuple("Locales", "start region group")
 People = namedtuple("People", "hardship risk threshold demand legitimacy party attachment active fatigue march_demand")
 Today = namedtuple("Today", "drivers march march_legitimacy march_policy exposure policy platforms "
-                            "available governing log_reach region_mean repression busy prev_active splitter split_parent")
+                            "available governing log_reach region_mean repression busy prev_active splitter split_parent "
+                            "regime_shift")
 Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning")
 
 
@@ -100,15 +101,18 @@ def _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, me
 
 
 @njit(cache=True, error_model="numpy")
-def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, felt, p_arrest, cascade, busy, th):
+def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, felt, p_arrest, cascade, busy,
+              regime_shift, th):
     """Epstein's rule with a Granovetter cascade term and fatigue for one locale's people:
     ``cascade`` lowers the threshold by the weighted share active yesterday, ``busy`` (the field
-    season) raises it. Returns the people active, those who started today, and the loyal quiet."""
+    season) raises it, ``regime_shift`` moves the legitimacy each grants the government to that
+    of the regime in power (non-zero only while an old regime rules). Returns the people active,
+    those who started today, and the loyal quiet."""
     loyal_cut, f_weight, f_days, rejoin = th[18], th[22], th[23], th[24]
     n_active, n_onsets, n_loyal = 0, 0, 0
     for j in range(size):
         i = a0 + j
-        L = kept_legit[j]
+        L = min(max(kept_legit[j] + regime_shift, 0.0), 1.0)
         griev = mobilisation.grievance(hardship[i] * felt, L)
         was = active[i] == 1
         tired = mobilisation.fatigue_cost(fatigue[i], was, f_weight, rejoin)
@@ -145,7 +149,9 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     government); log_reach [P,R]; region_mean [R,5] (four demands and legitimacy, yesterday);
     repression [R]; busy [R,G] today's cost of action from the field calendar (field_work_cost
     times the season's load, for the groups bound to it); prev_active [L] (people active
-    yesterday); splitter, split_parent: the party that can split and its parent (-1: none).
+    yesterday); splitter, split_parent: the party that can split and its parent (-1: none);
+    regime_shift: the old regime's legitimacy less the government's starting one while the old
+    regime rules (mobilisation measures grievances against it), else 0.
     """
     locale_start, locale_region, locale_group = locales.start, locales.region, locales.group
     hardship, risk, threshold, demand = people.hardship, people.risk, people.threshold, people.demand
@@ -155,6 +161,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     exposure, policy, platforms, available = today.exposure, today.policy, today.platforms, today.available
     governing, log_reach, region_mean, repression = today.governing, today.log_reach, today.region_mean, today.repression
     busy, prev_active, splitter, split_parent = today.busy, today.prev_active, today.splitter, today.split_parent
+    regime_shift = today.regime_shift
     out_party, out_radical, out_sums, out_active = out.party, out.radical, out.sums, out.active
     out_onsets, out_loyal, out_leaning = out.onsets, out.loyal, out.leaning
     w_link = th[5]
@@ -207,7 +214,8 @@ def advance(seed, day, chunk, th, locales, people, today, out):
             _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, mean, drive_peace, drive_land,
                       drive_bread, exposure[g, 3], march_legitimacy, policy, march_policy, th, seed, day)
             n_active, n_onsets, n_loyal = _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size,
-                                                    felt, p_arrest, cascade * share_active, busy[r, g], th)
+                                                    felt, p_arrest, cascade * share_active, busy[r, g], regime_shift,
+                                                    th)
             # party choice (a fraction reconsider each day) and the locale's counts, in the people's order
             n_leaning = 0.0
             for j in range(size):

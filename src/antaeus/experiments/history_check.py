@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from antaeus.data.compare import Comparison, compare, compare_all, load_mapping
-from antaeus.data.record import Observation, observations
+from antaeus.data.compare import Comparison, compare, compare_all
+from antaeus.data.record import Observation, load_mapping, observations
 from antaeus.experiments import seeds as seed_rule
 from antaeus.engine.simulate import simulate
 from antaeus.files import check_writable

@@ -126,6 +126,16 @@ class Government(Frozen):
     source: str = ""
 
 
+class OldRegime(Frozen):
+    """The regime the run begins under, until an event of kind ``government_formed`` installs
+    the government of ``[government]``. Its people measure their grievances against it: the
+    legitimacy each grants the coming government is shifted by the difference of the means
+    while it rules (docs/odd.md, "The old regime in the February days")."""
+
+    legitimacy: float = param(0.2, 0, 1, "share", "mean perceived legitimacy of the old regime while it still rules")
+    source: str = ""
+
+
 class Soviets(Frozen):
     initial_composition: Composition = Field(description="party shares of delegates when the soviets form")
     source: str = ""
@@ -209,6 +219,7 @@ class Scenario(Frozen):
     parties: dict[Name, Party]
     army_command: ArmyCommand
     government: Government
+    old_regime: OldRegime | None = None
     soviets: Soviets
     drivers: Drivers
     events: dict[Name, Event]
