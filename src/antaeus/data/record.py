@@ -10,6 +10,10 @@ Ids are ``family:constituency:date``. The date is the Gregorian (N.S.) day, or f
 a label: ``YYYY-MM`` or ``YYYY`` naming the month or year in the calendar Russia used then
 (Julian, O.S., until February 1918), with ``date`` and ``date_end`` giving the exact Gregorian
 days. The file is checked on every load, so a bad edit fails loudly instead of skewing a fit.
+
+``mapping.toml`` says how each observation meets the model; it is read here (:func:`spec_for`
+resolves one observation's entry), applied in :mod:`antaeus.data.compare`, and digested with
+the targets into the data version a calibration is valid for (:func:`data_version`).
 """
 from __future__ import annotations
 
