@@ -149,13 +149,13 @@ def test_target_flags_follow_the_sections():
     assert not flags["constituent_assembly:voronezh_viatka_tobolsk:1917-11-25"]  # regional
     assert not flags["ca_session:national:1918-01-18"]
     assert flags["unrest:all_russia:1917-09"] and flags["unrest:central_black_earth:1917-03"]
-    assert flags["land_seizures:all_russia:1917-09"]
+    assert not flags["land_seizures:all_russia:1917-09"]  # a magnitude: out of sample (issue 16)
     assert not flags["strikes:all_russia:1915"] and not flags["strikers:petrograd:1917-03-08"]
     assert not flags["army:all_russia:1917-09"] and not flags["deserters:all_russia:1917-03-14"]
     assert flags["soviet_congress:all_russia:1917-06-16"] and flags["municipal:moscow:1917-07-08"]
     assert flags["membership:bolsheviks:1917-08-08"] and flags["peasant_congress:all_russia:1917-05"]
     out_of_sample = {o.section for o in observations() if not o.target}
-    assert out_of_sample == {"4b", "5a", "5b", "8a", "8d"}  # 4b, 5b: found outside data1917.md
+    assert out_of_sample == {"4b", "5a", "5b", "8a", "8b", "8d"}  # 4b, 5b: found outside data1917.md; 8b: land seizures
 
 
 # ------------------------------------------------------------------------- validation
@@ -274,6 +274,7 @@ NOT_SIMULATED = {
     "strikes:all_russia:1915", "strikers:all_russia:1915", "strikes:all_russia:1916",
     "strikers:all_russia:1916", "strikes:all_russia:1917-01-14", "strikers:all_russia:1917-01-14",
     "strikers:petrograd:1917-01-22", "strikers:petrograd:1917-02-27",
+    "land_seizures:all_russia:1917-03", "land_seizures:all_russia:1917-04",
     "land_seizures:all_russia:1917-07", "land_seizures:all_russia:1917-09", "land_seizures:all_russia:1917-10",
     "mobilised:all_russia:1918-01-13", "army:all_russia:1917-09", "army:all_russia:1917",
     "army:all_russia:1917-05-14", "deserters:all_russia:1917-03-07", "deserters:all_russia:1917-03-15",
