@@ -20,7 +20,7 @@ from ..scenario.schema import Scenario
 from ..core import rng
 from ..core import sums
 from .result import Decision
-from .world import World, day_number
+from .world import OLD_REGIME, World, day_number
 
 ACTION_OF_ARMY = "coup"
 RISING = "rising_from_below"  # the actor named in the decision record of a rising from below
@@ -210,7 +210,7 @@ class Actors:
 
     def contested(self, actor: str, w: World, day: int) -> str | None:
         """Why power cannot be contested by ``actor`` today, whatever its reading (None: it can)."""
-        if w.holder == "imperial_government":
+        if w.holder == OLD_REGIME:
             return "no government to contest yet"
         spec = None if actor == "army_command" else self.s.parties[actor]
         contests_power = spec is None or spec.action != "split"

@@ -39,7 +39,7 @@ from . import drivers, events, observe, step
 from .actors import Actors, Forces
 from .population import Agents, layout, populate, region_totals
 from .result import PowerChange, Result
-from .world import World
+from .world import OLD_REGIME, World
 
 OBSERVATION_KINDS = set(observe.FAMILY)
 
@@ -200,7 +200,7 @@ class Run:
                       region_mean=region_totals(lay, people, R) / region_agents[:, None],  # the drawn people's own
                       support_now=np.zeros((R, G, P)), records=Records.empty(D, R, G, P))
         run = cls(s, state, chunk)
-        run.log_power(run.dates[0], "imperial_government", "inherited", "the February days have begun")
+        run.log_power(run.dates[0], OLD_REGIME, "inherited", "the February days have begun")
         return run
 
     def snapshot(self) -> bytes:
@@ -448,7 +448,7 @@ def _joiners(support, joins):
 def _regime_shift(s: Scenario, w: World) -> float:
     """While the old regime rules (before the first government is formed), people measure their
     grievances against its legitimacy: the shift from the government's starting legitimacy."""
-    if s.old_regime is None or w.holder != "imperial_government":
+    if s.old_regime is None or w.holder != OLD_REGIME:
         return 0.0
     return s.old_regime.legitimacy - s.government.legitimacy
 

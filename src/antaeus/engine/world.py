@@ -13,6 +13,10 @@ import numpy as np
 from ..scenario.schema import Scenario
 
 
+#: who holds power when a run begins, until an event of kind ``government_formed``
+OLD_REGIME = "imperial_government"
+
+
 @dataclass
 class World:
     parties: list[str]
@@ -26,7 +30,7 @@ class World:
     policy: np.ndarray              # [4] policy of the government in power
     repression: np.ndarray          # [R] repressive capacity
     soviets: np.ndarray             # [R,P] delegate shares
-    holder: str = "imperial_government"
+    holder: str = OLD_REGIME
     ruling: tuple[str, ...] = ()    # parties of the ruling bloc, when a party bloc rules
     offensive: tuple[int, int, float] | None = None  # start day, end day, magnitude
     offensive_deadline: int | None = None            # day by which allies expect an offensive
