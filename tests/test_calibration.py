@@ -279,3 +279,44 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     history = pyabc.History(f"sqlite:///{out.database}")
     sizes = [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)]
     assert sizes == [12, 12, 20]
+
+
+def test_a_weighted_observation_counts_that_many_times_in_the_distance():
+    """Two targets that miss the record by the same amount, with the same spread over the
+    generation: the one whose observation the scenario weighs 5 adds five times as much."""
+    import numpy as np
+
+    from antaeus.calibration.abc import robust_distance
+    heavy, plain = "constituent_assembly:national:1917-11-25|Bolsheviks", "soviet:petrograd:1917-09-13|Bolsheviks"
+    distance = robust_distance({"constituent_assembly:national:1917-11-25": 5.0}, [heavy, plain])
+    observed = {heavy: 0.3, plain: 0.3}
+    spread = np.linspace(0.2, 0.4, 11)
+    sample = [{heavy: float(v), plain: float(v)} for v in spread]
+    distance.initialize(t=0, get_sample=lambda: _sample(sample), x_0=observed, total_sims=len(sample))
+    off_heavy = distance({heavy: 0.35, plain: 0.3}, observed, t=0)
+    off_plain = distance({heavy: 0.3, plain: 0.35}, observed, t=0)
+    assert off_plain > 0 and off_heavy == pytest.approx(5.0 * off_plain)
+
+
+def _sample(stats):
+    from pyabc.population import Sample
+    from pyabc.population.population import Particle
+    sample = Sample()
+    for s in stats:
+        sample.append(Particle(m=0, parameter={}, weight=1.0, sum_stat=s, distance=0.0, accepted=True))
+    return sample
+
+
+@pytest.mark.parametrize("weights, field", [
+    ('"no_such:observation:1917-01-01" = 2.0', "calibration.weights"),
+    ('"membership:bolsheviks:1917-03-07" = 0.0', "calibration.weights"),
+])
+def test_a_weight_on_no_target_or_out_of_bounds_exits_2(tmp_path, weights, field):
+    text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8").split("[calibration.weights]")[0]
+    scenario = tmp_path / "weighted.toml"
+    scenario.write_text(text + "[calibration.weights]\n" + weights + "\n")
+    done = cli("calibrate", str(scenario), "--budget", "quick", "--store", str(tmp_path / "antaeus.duckdb"))
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0] and "Fix:" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "calibration").exists()

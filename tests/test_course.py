@@ -10,7 +10,7 @@ import pytest
 from antaeus.engine.actors import RISING, Actors, Forces
 from antaeus.engine.simulate import Run
 from antaeus.engine.world import World
-from antaeus.mechanisms import congress, coup, decisions, rising
+from antaeus.mechanisms import assembly, congress, coup, decisions, rising
 from antaeus.scenario import load_scenario
 
 
@@ -245,3 +245,122 @@ def test_the_february_days_rise_against_the_old_regime(scenario):
     assert w.last_change == run.day_of(dt.date(1917, 3, 15))
     assert run.actors.contested("bolsheviks", w, w.last_change + 1) == "the new government is consolidating its hold"
     assert _regime_shift(tsar, World.initial(tsar)) == pytest.approx(0.1 - tsar.government.legitimacy)
+
+
+# -- the Constituent Assembly's session (item 2 of issue 16) ------------------------------------
+PLATFORMS = np.array([[0.45, 0.7, 0.4, 0.35],    # SR
+                      [0.95, 0.9, 0.85, 1.0],    # Bolsheviks
+                      [0.1, 0.15, 0.4, 0.0],     # Kadets
+                      [0.4, 0.4, 0.45, 0.3],     # Mensheviks
+                      [0.5, 0.8, 0.35, 0.35]])   # national lists
+
+
+def test_the_assembly_government_is_the_largest_party_with_its_nearest_neighbours():
+    seats = np.array([0.40, 0.24, 0.05, 0.03, 0.28])
+    # the SRs are largest; the national lists' platform lies nearest theirs and carries them past half
+    assert assembly.coalition(seats, PLATFORMS) == [0, 4]
+    out = assembly.assembly_government(["srs", "bolsheviks", "kadets", "mensheviks", "others"], seats, PLATFORMS)
+    assert (out.route, out.holder, out.ruling) == ("assembly", "assembly_government:srs+others", ("srs", "others"))
+    assert out.policy == pytest.approx(tuple((PLATFORMS[0] * 0.40 + PLATFORMS[4] * 0.28) / 0.68))
+    # a party with a majority of its own governs alone; without one the nearest join until past half
+    assert assembly.coalition(np.array([0.1, 0.6, 0.1, 0.1, 0.1]), PLATFORMS) == [1]
+    # ties go to the first party; a list without seats never joins, however near its platform
+    assert assembly.coalition(np.array([0.3, 0.1, 0.3, 0.3, 0.0]), PLATFORMS) == [0, 3]
+
+
+def test_a_government_answers_the_assembly_by_its_majority():
+    assert assembly.response("soviet_government:bolsheviks+left_srs", True) == assembly.ENDORSED
+    assert assembly.response("soviet_government:bolsheviks+left_srs", False) == assembly.DISPERSES
+    assert assembly.response("military_government", False) == assembly.DISPERSES
+    assert assembly.response("provisional_government", True) == assembly.HANDS_OVER
+    # a faction that ran on its parent's lists sits with the parent
+    joint = assembly.joint_lists(np.array([0.40, 0.24, 0.05, 0.06]), np.array([-1, -1, -1, 0]))
+    assert joint == pytest.approx([0.46, 0.24, 0.05, 0.0])
+    p = assembly.Params()
+    assert assembly.dispersal_log_odds(1000.0, 1000.0, 0.5, 2.0, p) == pytest.approx(0.0)
+    assert assembly.dispersal_log_odds(2000.0, 1000.0, 0.5, 2.0, p) == pytest.approx(2.0 * np.log(2.0))
+    assert assembly.dispersal_log_odds(1000.0, 1000.0, 0.25, 2.0, p) == pytest.approx(-0.5 * p.legality_weight)
+
+
+def _session(scenario, holder, ruling, seats, government_side, assembly_side):
+    """The engine's answer to the Assembly with the named government and hand-made forces: the
+    government's parties have ``government_side`` supporters in each cell, every other party
+    ``assembly_side``."""
+    run = _run_at(scenario, dt.date(1917, 11, 26), agents=1500)
+    w = run.state.world
+    w.holder, w.ruling = holder, tuple(ruling)
+    forces = _forces(w, 0.0, 0.0)
+    for p in w.parties:
+        forces.support[:, :, w.index(p)] = government_side if p in ruling else assembly_side
+    applied = []
+    d = run.state.day
+    decision = run.actors.assembly_session(w, forces, d, run.dates[d], np.array([seats.get(p, 0.0) for p in w.parties]),
+                                           lambda actor, out: applied.append(out))
+    return decision, applied
+
+
+def test_the_engine_resolves_the_assembly_with_the_governments_and_the_majoritys_armed_people(scenario):
+    seats = {"srs": 0.45, "bolsheviks": 0.24, "left_srs": 0.01, "kadets": 0.05, "mensheviks": 0.03, "others": 0.22}
+    soviet = ("soviet_government:bolsheviks+left_srs", ["bolsheviks", "left_srs"])
+    # the Provisional Government hands power over whatever the forces
+    decision, applied = _session(scenario, "provisional_government", ["kadets", "srs", "mensheviks"], seats, 1.0, 1.0)
+    assert (decision.action, decision.outcome) == ("assembly", "success")
+    assert len(applied) == 1 and applied[0].route == "assembly" and applied[0].ruling[0] == "srs"
+    # a soviet government whose leading party is in the Assembly's majority is endorsed; the Left
+    # SRs ran on the SR lists, so their voters' seats sit with the SRs
+    decision, applied = _session(scenario, *soviet, {"bolsheviks": 0.55, "srs": 0.45}, 1.0, 1.0)
+    assert (decision.action, decision.acted, applied) == ("assembly", False, [])
+    decision, applied = _session(scenario, *soviet, {"bolsheviks": 0.4, "left_srs": 0.2, "srs": 0.4}, 1e6, 1.0)
+    assert decision.action == "dispersal"
+    # without one it disperses the Assembly: overwhelming force wins, none loses power to the Assembly
+    decision, applied = _session(scenario, *soviet, seats, 1e6, 1.0)
+    assert (decision.action, decision.outcome, applied) == ("dispersal", "success", []) and decision.p_true > 0.999
+    decision, applied = _session(scenario, *soviet, seats, 1.0, 1e6)
+    assert (decision.action, decision.outcome) == ("dispersal", "failure") and decision.p_true < 0.001
+    assert len(applied) == 1 and applied[0].holder.startswith("assembly_government:srs")
+    # the true odds are the contest's: the government's armed people in the capitals' weighting
+    # against those of the Assembly's majority, with its share of the seats as legality
+    # (two governing parties of 2 people a cell against the SRs and the national lists of 1 each)
+    decision, _ = _session(scenario, *soviet, seats, 2.0, 1.0)
+    params = scenario.parameters
+    expected = params.decisions.force_elasticity * np.log(4.0 / 2.0) + params.assembly.legality_weight * (2 * 0.24 - 1)
+    assert decision.p_true == pytest.approx(decisions.logistic(expected))
+    # a Provisional Government with a majority of its own hands power over all the same
+    decision, applied = _session(scenario, "provisional_government", ["kadets", "srs", "mensheviks"],
+                                 {"srs": 0.5, "kadets": 0.1, "mensheviks": 0.1, "bolsheviks": 0.3}, 1.0, 1.0)
+    assert decision.outcome == "success" and applied[0].ruling == ("srs", "mensheviks")
+
+
+def test_a_run_to_january_meets_the_assembly_and_logs_its_answer(scenario):
+    """The scenario carried to the Assembly's dispersal (19 January 1918) with its session on the
+    18th: the government of that day answers it, and a hand-over or a failed dispersal is a
+    change of power on the day."""
+    data = scenario.model_dump(mode="python")
+    data["scenario"]["end"] = dt.date(1918, 1, 19)
+    data["events"]["assembly_session"] = {"kind": "assembly_session", "date": dt.date(1918, 1, 18),
+                                          "label": "The Constituent Assembly meets"}
+    january = type(scenario).model_validate(data)
+    for seed in (1, 2):
+        run = Run.start(january, seed, 2000)
+        result = run.advance(run.days).result()
+        answers = [d for d in result.decisions
+                   if d.date == dt.date(1918, 1, 18) and d.action in ("assembly", "dispersal")]
+        assert len(answers) == 1
+        answer = answers[0]
+        changed = [c for c in result.power_log if c.date == dt.date(1918, 1, 18) and c.route == "assembly"]
+        handed = answer.action == "assembly" and answer.acted
+        assert bool(changed) == (handed or answer.outcome == "failure")
+        if changed:
+            assert result.power_log[-1].holder.startswith("assembly_government:")
+
+
+def test_an_assembly_session_needs_an_election_before_it(tmp_path):
+    from antaeus.scenario import ScenarioError
+    from antaeus.scenario.loader import BUILTIN
+    text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
+    path = tmp_path / "early.toml"
+    path.write_text(text + '\n[events.assembly_session]\nkind = "assembly_session"\ndate = 1917-11-20\n')
+    line = text.count("\n") + 4  # the line of the session's date
+    with pytest.raises(ScenarioError, match=f"line {line}: field 'events.assembly_session.date': the Constituent "
+                                            "Assembly meets before any election"):
+        load_scenario(path)

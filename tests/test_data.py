@@ -274,8 +274,6 @@ NOT_SIMULATED = {
     "strikes:all_russia:1915", "strikers:all_russia:1915", "strikes:all_russia:1916",
     "strikers:all_russia:1916", "strikes:all_russia:1917-01-14", "strikers:all_russia:1917-01-14",
     "strikers:petrograd:1917-01-22", "strikers:petrograd:1917-02-27",
-    "land_seizures:all_russia:1917-03", "land_seizures:all_russia:1917-04",
-    "land_seizures:all_russia:1917-07", "land_seizures:all_russia:1917-09", "land_seizures:all_russia:1917-10",
     "mobilised:all_russia:1918-01-13", "army:all_russia:1917-09", "army:all_russia:1917",
     "army:all_russia:1917-05-14", "deserters:all_russia:1917-03-07", "deserters:all_russia:1917-03-15",
     "deserters:all_russia:1917-11-14",
@@ -440,6 +438,13 @@ def test_membership_and_monthly_activity_on_a_hand_built_run():
     sep = compare(result, by_id("unrest:all_russia:1917-09")[0], by_onsets)[0]
     aug = compare(result, by_id("unrest:all_russia:1917-08")[0], by_onsets)[0]
     assert (sep.simulated, aug.simulated) == (pytest.approx(1.0), 0.0)
+    # land seizures are incidents, and a village commune acts as one: the month's onsets
+    # counted in communes (the group's people over the empire's 107,815 rural societies)
+    result.support[0, 0, 0, 0] = 2_000_000.0  # the peasants of the hand-built run
+    seized = compare(result, by_id("land_seizures:all_russia:1917-09")[0])[0]
+    assert (seized.unit, seized.observed) == ("incidents", 958)
+    assert seized.simulated == pytest.approx(30 * 107815 / 2_000_000)  # 30 people newly active in O.S. September
+    assert seized.error == pytest.approx(math.log(seized.simulated / 958))
     short = _result([])
     short.dates[:] = short.dates[:200]  # ends before O.S. October does
     assert compare(short, by_id("unrest:all_russia:1917-09")[0])[0].simulated is None

@@ -67,6 +67,17 @@ EXAMPLE_VALUES = {
     "congress.rising_force": dict(bloc_radical=1000.0, all_radical=3000.0, eve=False, p=mechanisms.congress.Params()),
     "congress.on_eve": dict(days_left=4, p=mechanisms.congress.Params()),
     "congress.worth_waiting": dict(days_left=30, odds_now=0.2, odds_on_eve=0.9, p=mechanisms.congress.Params()),
+    "assembly.coalition": dict(seats=np.array([0.4, 0.25, 0.05, 0.3]),
+                               platforms=np.array([[0.45, 0.7, 0.4, 0.35], [0.95, 0.9, 0.85, 1.0],
+                                                   [0.1, 0.15, 0.4, 0.0], [0.5, 0.8, 0.35, 0.35]])),
+    "assembly.platform": dict(seats=np.array([0.4, 0.25, 0.05]), members=[0, 2],
+                              platforms=np.array([[0.45, 0.7, 0.4, 0.35], [0.95, 0.9, 0.85, 1.0],
+                                                  [0.1, 0.15, 0.4, 0.0]])),
+    "assembly.response": dict(holder="soviet_government:bolsheviks+left_srs", leader_in_majority=False),
+    "assembly.joint_lists": dict(seats=np.array([0.4, 0.25, 0.05]), parent=np.array([-1, -1, 0])),
+    "assembly.assembly_government": dict(parties=["srs", "bolsheviks", "kadets"], seats=np.array([0.45, 0.3, 0.25]),
+                                         platforms=np.array([[0.45, 0.7, 0.4, 0.35], [0.95, 0.9, 0.85, 1.0],
+                                                             [0.1, 0.15, 0.4, 0.0]])),
     "membership.reach": dict(
         base=np.array([[0.5, 0.1], [0.3, 0.0]]), members=np.array([24000.0, 100000.0]), scale=3e5),
 }

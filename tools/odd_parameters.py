@@ -50,6 +50,7 @@ SECTION_TITLES = {
     "parameters.membership": "Mechanism: membership and reach",
     "parameters.war": "Mechanism: war",
     "parameters.power": "Mechanism: power",
+    "parameters.assembly": "Mechanism: the Constituent Assembly's session",
 }
 
 

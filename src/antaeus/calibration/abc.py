@@ -6,7 +6,9 @@ none dominates by its units. It is made robust to targets the model cannot reach
 Alamoudi & Hasenauer 2021): the L1 norm, and each target's scale is its spread in the
 generation *plus* its median distance to the record (pyabc's ``cmad``), so a target every
 particle misses by far weighs little and the fit is decided by the targets that parameters
-can move. The ratio of the largest to the smallest weight is bounded as well.
+can move. The ratio of the largest to the smallest weight is bounded as well. On top of the
+adaptive weights, a scenario may give chosen target observations a fixed weight
+(``[calibration.weights]``): every row of such an observation counts that many times.
 
 The fit runs in logit space: each parameter is the logit of its position in its prior range,
 so the uniform prior becomes the standard logistic distribution and no proposal can leave the
@@ -112,6 +114,15 @@ def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], pro
     return model
 
 
+def robust_distance(weights: dict[str, float], keys: list[str]):
+    """pyabc's adaptive L1 distance with robust scales (see the module's docstring), each
+    target's term times its observation's fixed weight (``[calibration.weights]``)."""
+    import pyabc
+    return pyabc.AdaptivePNormDistance(p=1, scale_function=pyabc.distance.scale.cmad,
+                                       max_scale_weight_ratio=MAX_WEIGHT_RATIO,
+                                       fixed_weights=targets.distance_weights(weights, keys))
+
+
 def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "quick", workers: int = 1,
               resume: bool = False, store: str | Path = DEFAULT_STORE_PATH, seed: int = 0,
               progress: Callable[[int], None] | None = None) -> CalibrationRun:
@@ -139,6 +150,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                          hint="run without --resume first, with the same --budget and --store")
     agents = plan.agents or s.calibration.agents
     check_memory(agents, days_of(s), workers)
+    weights = targets.observation_weights(s)
 
     if workers > 1:
         # worker processes are forked: GNU OpenMP does not survive a fork, Numba's own
@@ -163,8 +175,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     else:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     np.random.seed(seed % 2**32)
-    distance = pyabc.AdaptivePNormDistance(p=1, scale_function=pyabc.distance.scale.cmad,
-                                           max_scale_weight_ratio=MAX_WEIGHT_RATIO)
+    distance = robust_distance(weights, sorted(observed))
     sizes = plan.populations()
     population = (plan.population if sizes is None else
                   pyabc.populationstrategy.ListPopulationSize(sizes, nr_calibration_particles=plan.population))

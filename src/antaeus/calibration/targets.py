@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 
 from ..data.compare import compare_all
+from ..data.record import observations
 from ..engine.result import Result
+from ..scenario import InputError, Scenario
 
 MISSING = -1.0  # a target the run did not produce (e.g. the run ended early): far from any share
 
@@ -70,3 +72,25 @@ def simulated_statistics(result: Result, keys) -> dict[str, float]:
     """The run's values for the given target keys; a target it did not produce is MISSING."""
     found = {key(c): scale(c.simulated, c.unit) for c in compare_all(result) if c.target}
     return {k: found.get(k, MISSING) for k in keys}
+
+
+
+def observation_weights(scenario: Scenario) -> dict[str, float]:
+    """The fixed weights the scenario's ``[calibration.weights]`` gives target observations.
+
+    Each must name a target observation of the record in use; any other name is an input
+    error, raised before anything runs."""
+    weights = scenario.calibration.weights if scenario.calibration is not None else {}
+    known = {o.id for o in observations() if o.target}
+    for oid in weights:
+        if oid not in known:
+            raise InputError(f"'{oid}' is not a target observation of the record",
+                             source="calibration.weights",
+                             hint="name a target's observation id (the targets are listed by 'antaeus check "
+                                  "history'), or remove the weight")
+    return dict(weights)
+
+
+def distance_weights(weights: dict[str, float], keys) -> dict[str, float]:
+    """Each target's fixed weight in the distance: its observation's weight, 1 otherwise."""
+    return {k: float(weights.get(observation_of(k), 1.0)) for k in keys}

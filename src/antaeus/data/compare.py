@@ -165,9 +165,13 @@ def _seat_faction(result: Result, shares: dict[str, float], date: dt.date, facti
 
 
 def _count(result: Result, o: Observation, spec: dict, method: str) -> Comparison:
+    """A count: members on a day, people active on a day, or people newly active over a period.
+    A period's onsets may be counted in ``units`` that act as one (a village commune whose
+    people begin a land seizure together is one incident): the group's people are shared out
+    over that many units, so a unit holds the group's people over ``units``."""
     observed = sum(o.values.values())
     category = " + ".join(o.values)
-    unit = "members" if method == "members" else "people"
+    unit = "members" if method == "members" else spec.get("unit", "people")
 
     def missing(note: str) -> Comparison:
         return _make(o, category, observed, None, unit, note)
@@ -199,7 +203,13 @@ def _count(result: Result, o: Observation, spec: dict, method: str) -> Compariso
     span = _span(result, o.date, o.date_end)
     if span is None:
         return missing(f"the period {o.date}..{o.date_end} is not wholly inside the run")
-    return _make(o, category, observed, float(result.onsets[span][:, regions][:, :, groups].sum()), unit)
+    people = float(result.onsets[span][:, regions][:, :, groups].sum())
+    if "units" not in spec:
+        return _make(o, category, observed, people, unit)
+    population = float(result.support[0][np.ix_(regions, groups)].sum())
+    if population <= 0:
+        return missing(f"no people of the {spec['activity']} groups in {o.constituency}")
+    return _make(o, category, observed, people * float(spec["units"]) / population, unit)
 
 
 def _first_power(result: Result, o: Observation, spec: dict) -> Comparison:

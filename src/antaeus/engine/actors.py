@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from ..mechanisms import assembly as assembly_rule
 from ..mechanisms import congress as congress_rule
 from ..mechanisms import coup as coup_rule
 from ..mechanisms import decisions as rule
@@ -63,6 +64,9 @@ class Actors:
         self.worker_index = np.flatnonzero(self.workers)
         self.lenses = {name: (lens.bias, lens.signal_weight, lens.noise) for name, lens in s.lenses.items()}
         self.consolidation_days = s.parameters.power.consolidation_days
+        # a faction sits with the party whose lists it ran on (the Assembly, 7.11.4)
+        self.list_of = np.array([self.party_index[spec.split_from] if spec.split_from else -1
+                                 for spec in s.parties.values()], np.int64)
         self._indices: dict[tuple[int, ...], np.ndarray] = {}  # party lists as index arrays, made once
         self._eve = (-1, False)  # (day, whether it is a congress's eve)
 
@@ -292,6 +296,38 @@ class Actors:
                                 "success" if success else "failure", reason))
             break  # one rising a day
         return out
+
+    def assembly_session(self, w: World, f: Forces, day: int, date: dt.date, seats: np.ndarray,
+                         apply_settlement) -> Decision:
+        """The Constituent Assembly meets with ``seats`` (its election's shares [P]): the
+        government in power is endorsed, hands power over, or disperses it with the true odds
+        of the contest (``assembly``); ``apply_settlement(actor, settlement)`` applies a change
+        of power."""
+        params = self.s.parameters
+        seats = assembly_rule.joint_lists(seats, self.list_of)
+        ruling = [w.index(p) for p in w.ruling]
+        held = float(seats[ruling].sum()) if ruling else 0.0
+        actor = w.holder.split(":", 1)[0]
+        handover = assembly_rule.assembly_government(w.parties, seats, w.platforms)
+        response = assembly_rule.response(w.holder, bool(w.ruling) and w.ruling[0] in handover.ruling)
+        if response == assembly_rule.ENDORSED:
+            return Decision(date, actor, "assembly", 1.0, 1.0, 0.5, False, "wait",
+                            f"the Assembly's majority ({'+'.join(handover.ruling)}) backs the government")
+        if response == assembly_rule.HANDS_OVER:
+            apply_settlement(actor, handover)
+            return Decision(date, actor, "assembly", 1.0, 1.0, 0.5, True, "success",
+                            "the Provisional Government hands power to the Assembly's government")
+        majority = self._index([w.index(p) for p in handover.ruling])
+        defence = _armed_force(self.capital_weight, self.armed_weight, f.support, majority)
+        force = (self._defence(f, w) if not ruling else
+                 _armed_force(self.capital_weight, self.armed_weight, f.support, self._index(ruling)))
+        p_true = rule.logistic(assembly_rule.dispersal_log_odds(force, defence, held, params.decisions.force_elasticity,
+                                                                params.assembly))
+        success = rng.uniform(self.seed, rng.STREAM_RESOLUTION, day, 2 * len(self.ids), 0) < p_true
+        if not success:
+            apply_settlement(actor, handover)
+        return Decision(date, actor, "dispersal", p_true, p_true, 0.0, True, "success" if success else "failure",
+                        f"the government holds {held:.0%} of the Assembly's seats and disperses it")
 
     # -- one day --------------------------------------------------------------------------
     def decide(self, w: World, f: Forces, day: int, date: dt.date, log_power, apply_outcome) -> list[Decision]:

@@ -3,8 +3,8 @@
 Daily order (docs/odd.md, "Process overview and scheduling"):
 1. scheduled events; 2. exogenous drivers and the war's choices; 3. every person: demands,
 influence, legitimacy, party choice, mobilisation (one fused kernel); 4. soviet re-elections;
-5. membership and reach; 6. strategic actors read, decide, and power is resolved;
-7. observation.
+5. membership and reach; 6. strategic actors read, decide, and power is resolved (and, on
+the day the Constituent Assembly meets, the government answers it); 7. observation.
 
 A :class:`Run` holds what changes (:class:`State`: the people, the world, yesterday's carry-over
 and the recorders) apart from what the scenario fixes (:class:`Conditions`). Random draws are
@@ -38,7 +38,7 @@ from ..scenario.schema import Scenario
 from . import drivers, events, observe, step
 from .actors import Actors, Forces
 from .population import Agents, layout, populate, region_totals
-from .result import PowerChange, Result
+from .result import Decision, PowerChange, Result
 from .world import OLD_REGIME, World
 
 OBSERVATION_KINDS = set(observe.FAMILY)
@@ -278,6 +278,9 @@ class Run:
         rec.decisions.extend(self.actors.decide(
             w, forces, d, date, self.log_power,
             lambda actor, action, success, chance, eve: self._settle(actor, action, success, chance, eve, date, d)))
+        for name, e in c.schedule.get(date, ()):
+            if e.kind == "assembly_session":
+                rec.decisions.append(self._assembly_session(forces, date, d))
         # 7. observation
         for name, e in c.schedule.get(date, ()):
             if e.kind in OBSERVATION_KINDS:
@@ -308,6 +311,15 @@ class Run:
                     date, d)
         if actor == "army_command" and not success:
             self._apply(actor, coup_rule.aftermath(params.power.failed_coup_shock, params.coup), date, d)
+
+    def _assembly_session(self, f: Forces, date: dt.date, d: int) -> Decision:
+        """The Constituent Assembly meets with the seats of its last election (the scenario
+        puts an election before every session) and the government answers it (``assembly``)."""
+        w = self.state.world
+        elected = [o for o in self.state.records.observables
+                   if o.family == "constituent_assembly" and o.constituency == "national"][-1]
+        seats = np.array([elected.simulated.get(p, 0.0) for p in w.parties], np.float64)
+        return self.actors.assembly_session(w, f, d, date, seats, lambda actor, out: self._apply(actor, out, date, d))
 
     def _apply(self, actor: str, out: power_rule.Settlement, date: dt.date, d: int) -> None:
         w, people = self.state.world, self.state.people

@@ -78,7 +78,7 @@ class CheckRow:
     section: str
     status: str
     category: str
-    unit: str          # the compared unit: "share", "members" or "people"
+    unit: str          # the compared unit: "share", or a count ("members", "people", "incidents")
     record_unit: str   # the unit as the record reports it (seats, votes, percent_of_period ...)
     target: bool
     observed: float | None

@@ -29,6 +29,8 @@ OUTCOMES: dict[str, str] = {
     "soviet_insurrection": "a soviet government that took power by insurrection holds power on the last day",
     "soviet_transfer": "a broad soviet government, to which power was transferred, holds power on the last day",
     "military_dictatorship": "a military government (a coup succeeded) holds power on the last day",
+    "assembly_government": "the Constituent Assembly's government (the old one handed power over, or failed to "
+                           "disperse it) holds power on the last day",
 }
 
 #: the z of a two-sided 95% interval
@@ -52,6 +54,8 @@ def outcome_of(path: Sequence[Change]) -> str:
         return "soviet_insurrection" if last.route == "insurrection" else "soviet_transfer"
     if last.holder == "provisional_government":
         return "provisional_government_holds"
+    if last.holder.startswith("assembly_government"):
+        return "assembly_government"
     return "old_regime_holds"
 
 

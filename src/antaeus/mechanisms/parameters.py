@@ -1,6 +1,7 @@
 """All mechanisms' parameters in one model: ``parameters.<mechanism>.<name>`` in a scenario."""
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import assembly as _assembly
 from . import congress as _congress
 from . import cooperation as _cooperation
 from . import coup as _coup
@@ -33,3 +34,4 @@ class MechanismParameters(BaseModel):
     coup: _coup.Params = Field(default_factory=_coup.Params)
     congress: _congress.Params = Field(default_factory=_congress.Params)
     cooperation: _cooperation.Params = Field(default_factory=_cooperation.Params)
+    assembly: _assembly.Params = Field(default_factory=_assembly.Params)

@@ -8,7 +8,7 @@ refer to other tables (a party's lens, an event's region) are checked here, once
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -171,7 +171,8 @@ class Drivers(Frozen):
 
 EVENT_KINDS = Literal[
     "government_formed", "turn", "legitimacy_shock", "coalition", "offensive", "repression",
-    "land_reform", "separate_peace", "constituent_assembly", "soviet_congress", "municipal_election",
+    "land_reform", "separate_peace", "constituent_assembly", "assembly_session", "soviet_congress",
+    "municipal_election",
 ]
 
 
@@ -191,12 +192,20 @@ class Event(Frozen):
     source: str = ""
 
 
+#: the largest fixed weight a target observation may get in the calibration's distance
+MAX_TARGET_WEIGHT = 20.0
+
+
 class Calibration(Frozen):
-    """Which free parameters calibration fits, and their prior ranges (inside the bounds)."""
+    """Which free parameters calibration fits, their prior ranges (inside the bounds), and the
+    fixed weights of chosen target observations in its distance (docs/calibration.md)."""
 
     parameters: dict[str, tuple[float, float]] = Field(
         description="dotted path of a free parameter -> uniform prior range [low, high]")
     agents: int = Field(20000, ge=100, le=10_000_000, description="agents per simulation during calibration")
+    weights: dict[str, Annotated[float, Field(gt=0.0, le=MAX_TARGET_WEIGHT)]] = Field(
+        default_factory=dict, description="target observation id -> fixed weight of its rows in the distance "
+                                          "(the others weigh 1)")
     source: str = ""
 
 
@@ -234,6 +243,11 @@ class Scenario(Frozen):
             for what, day in (("date", e.date), ("end", e.end), ("observed_on", e.observed_on)):
                 if day is not None:
                     check_date(f"events.{eid}.{what}", day, start, end)
+        elections = [e.date for e in self.events.values() if e.kind == "constituent_assembly" and e.enabled]
+        for eid, e in self.events.items():
+            if e.kind == "assembly_session" and e.enabled and not any(day < e.date for day in elections):
+                raise FieldError(f"events.{eid}.date", "the Constituent Assembly meets before any election to it",
+                                 "date the session after an enabled event of kind 'constituent_assembly'")
         for name, series in self.drivers:
             for setting in ("urban", "rural", "front"):
                 for day, _ in getattr(series, setting):
