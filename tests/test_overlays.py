@@ -40,7 +40,7 @@ def perceived(r, actor, since):
 def test_every_overlay_is_tested():
     tested = {"no-lenin-return", "base-cooperation", "moderates-act", "neutral-maturity-lens",
               "no-june-offensive", "separate-peace", "early-land-reform", "early-constituent-assembly",
-              "no-kornilov", "lenin-prevails"}
+              "no-kornilov", "lenin-prevails", "to-the-assembly"}
     assert set(builtin_overlays()) == tested
 
 
@@ -136,3 +136,21 @@ def test_lenin_prevails_never_waits_for_the_congress():
     first = lambda res: min((p.date for p in res.power_log if p.holder.startswith("soviet_government")), default=None)
     earlier = [first(b) < first(a) for a, b in zip(factual, lenin) if first(a) and first(b) and first(a) != first(b)]
     assert earlier and all(earlier)
+
+
+def test_to_the_assembly_carries_the_run_to_january_and_the_assembly_meets(baseline_full):
+    """The run goes on to 19 January 1918; on the 18th the government answers the Assembly; the
+    record's December figures are compared; to 30 November the run is the factual's, bit for bit."""
+    from antaeus.data.compare import compare_all
+    r = run("to-the-assembly", until=None)
+    assert r.dates[-1] == dt.date(1918, 1, 19) and baseline_full.dates[-1] == dt.date(1917, 11, 30)
+    answers = [d for d in r.decisions if d.date == dt.date(1918, 1, 18) and d.action in ("assembly", "dispersal")]
+    assert len(answers) == 1
+    days = len(baseline_full.dates)
+    assert np.array_equal(r.support[:days], baseline_full.support)
+    path = lambda log: [(p.date, p.holder, p.route) for p in log if p.date <= dt.date(1917, 11, 30)]
+    assert path(r.power_log) == path(baseline_full.power_log)
+    december = {c.id for c in compare_all(r) if c.simulated is not None}
+    assert "peasant_congress:all_russia:1917-12-09" in december
+    assert "peasant_congress:all_russia:1917-12-09" not in {c.id for c in compare_all(baseline_full)
+                                                            if c.simulated is not None}
