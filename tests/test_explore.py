@@ -116,6 +116,7 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
         assert 0 <= o["lo"] <= o["p"] <= o["hi"] <= 1
     assert sum(o["p"] for o in doc["outcomes"] if o["point"] == "factual") == pytest.approx(1.0)
     assert {"path", "runs"} <= set(doc["paths"][0]) and doc["first_soviet_government"] and doc["observables"]
+    assert doc["assembly_session"] == []  # no point reaches the Assembly's session
     assert json.loads((reference / "summary.json").read_text())["outcomes"] == doc["outcomes"]
     majority = ex.soviet_majority("petrograd", ["bolsheviks", "left_srs"]).set_index("point")
     series = ex.series
@@ -320,3 +321,21 @@ def test_the_command_prints_the_outcome_table_and_draws_the_figures(tmp_path):
         png = tmp_path / "s" / "plots" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000, name
     assert not list((tmp_path / "s").rglob(".tmp-*"))
+
+
+def test_the_assembly_s_session_is_counted_where_a_point_reaches_it(tmp_path):
+    """With the overlay to-the-assembly each run's government answers the Constituent Assembly
+    once; the table counts the answers of the decision record, per point that reaches it."""
+    ex = explore("russia1917", overlays=["to-the-assembly"], replications=4, workers=1, store=tmp_path / "s", **SMALL)
+    session = ex.assembly_session
+    assert set(session["point"]) == {"to-the-assembly"}
+    assert (session["sessions"] == 4).all() and session["count"].sum() == 4
+    answers = ex.decisions[ex.decisions["action"].isin(["assembly", "dispersal"])]
+    assert len(answers) == 4 and set(answers["point"]) == {"to-the-assembly"}
+    for r in session.to_dict("records"):
+        action, outcome = {"dispersed": ("dispersal", "success"), "dispersal failed": ("dispersal", "failure"),
+                           "handed over": ("assembly", "hands_over"), "endorsed": ("assembly", "endorsed")}[r["answer"]]
+        assert r["count"] == ((answers["action"] == action) & (answers["outcome"] == outcome)).sum()
+        assert 0 <= r["lo"] <= r["p"] <= r["hi"] <= 1
+    doc = ex.to_json_dict()["assembly_session"]
+    assert [(r["answer"], r["count"]) for r in doc] == list(zip(session["answer"], session["count"]))

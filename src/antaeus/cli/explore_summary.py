@@ -45,6 +45,7 @@ def render_exploration(ex, console: Console, written=()) -> None:
         when = f"; median {r['median']}, 90% of them {r['q05']} to {r['q95']}" if r["with_soviet_government"] else ""
         console.print(f"First soviet government, {point}: {r['with_soviet_government']} of {r['runs']} runs "
                       f"({r['share']:.0%}){when}")
+    _render_session(ex, console)
     paths = ex.paths
     for point in ex.points:
         mine = paths[paths["point"] == point].head(PATHS_SHOWN)
@@ -60,6 +61,24 @@ def _cell(r: dict, paired: bool) -> str:
     if paired:
         text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
     return text
+
+
+def _render_session(ex, console: Console) -> None:
+    """The government's answer to the Constituent Assembly, for the points that reach its session."""
+    session = ex.assembly_session
+    if session.empty:
+        return
+    table = Table(title="The Constituent Assembly's session: the government's answer, share of the sessions "
+                        "with its Wilson 95% interval")
+    table.add_column("point")
+    table.add_column("sessions", justify="right")
+    answers = list(dict.fromkeys(session["answer"]))
+    for answer in answers:
+        table.add_column(answer, justify="right")
+    for point, rows in session.groupby("point", sort=False):
+        cells = {r["answer"]: f"{r['p']:.1%} [{r['lo']:.1%}, {r['hi']:.1%}]" for r in rows.to_dict("records")}
+        table.add_row(str(point), f"{rows['sessions'].iloc[0]:,}", *(cells[a] for a in answers))
+    console.print(table)
 
 
 def _render_variance(ex, console: Console) -> None:

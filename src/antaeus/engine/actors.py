@@ -302,7 +302,8 @@ class Actors:
         """The Constituent Assembly meets with ``seats`` (its election's shares [P]): the
         government in power is endorsed, hands power over, or disperses it with the true odds
         of the contest (``assembly``); ``apply_settlement(actor, settlement)`` applies a change
-        of power."""
+        of power. The decision record says which: action ``assembly`` with outcome ``endorsed``
+        or ``hands_over``, or action ``dispersal`` with ``success`` or ``failure``."""
         params = self.s.parameters
         seats = assembly_rule.joint_lists(seats, self.list_of)
         ruling = [w.index(p) for p in w.ruling]
@@ -311,11 +312,11 @@ class Actors:
         handover = assembly_rule.assembly_government(w.parties, seats, w.platforms)
         response = assembly_rule.response(w.holder, bool(w.ruling) and w.ruling[0] in handover.ruling)
         if response == assembly_rule.ENDORSED:
-            return Decision(date, actor, "assembly", 1.0, 1.0, 0.5, False, "wait",
+            return Decision(date, actor, "assembly", 1.0, 1.0, 0.5, True, assembly_rule.ENDORSED,
                             f"the Assembly's majority ({'+'.join(handover.ruling)}) backs the government")
         if response == assembly_rule.HANDS_OVER:
             apply_settlement(actor, handover)
-            return Decision(date, actor, "assembly", 1.0, 1.0, 0.5, True, "success",
+            return Decision(date, actor, "assembly", 1.0, 1.0, 0.5, True, assembly_rule.HANDS_OVER,
                             "the Provisional Government hands power to the Assembly's government")
         majority = self._index([w.index(p) for p in handover.ruling])
         defence = _armed_force(self.capital_weight, self.armed_weight, f.support, majority)

@@ -18,7 +18,7 @@ from ..files import write_text_atomic
 from ..options import json_ready
 from ..store.ensemble_store import EnsembleStore
 from .intervals import prediction_interval
-from .outcomes import OUTCOMES, date_quantiles, paired_difference, variance_split, wilson
+from .outcomes import OUTCOMES, SESSION_ANSWERS, date_quantiles, paired_difference, variance_split, wilson
 
 SUMMARY = "summary.json"
 #: the most frequent paths kept per point in the summaries
@@ -165,6 +165,27 @@ class Exploration:
                          "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi, **date_quantiles(have)})
         return pd.DataFrame(rows)
 
+    @cached_property
+    def assembly_session(self) -> pd.DataFrame:
+        """Per point that reaches the Constituent Assembly's session (an ``assembly_session``
+        event, e.g. the overlay ``to-the-assembly``) and per answer of the government (docs/odd.md
+        7.11.4): runs, sessions, the count and its share of the sessions with a Wilson 95%
+        interval. Empty when no point reaches a session."""
+        answers = self.decisions[self.decisions["action"].isin(["assembly", "dispersal"])]
+        rows = []
+        for point in self.points:
+            mine = answers[answers["point"] == point]
+            sessions = int(mine["replication"].nunique())
+            if not sessions:
+                continue
+            runs = int((self.runs["point"] == point).sum())
+            for answer, (action, outcome) in SESSION_ANSWERS.items():
+                k = int(((mine["action"] == action) & (mine["outcome"] == outcome)).sum())
+                lo, hi = wilson(k, sessions)
+                rows.append({"point": point, "answer": answer, "runs": runs, "sessions": sessions, "count": k,
+                             "p": k / sessions, "lo": lo, "hi": hi})
+        return pd.DataFrame(rows, columns=["point", "answer", "runs", "sessions", "count", "p", "lo", "hi"])
+
     def soviet_majority(self, region: str, parties: list[str] | tuple[str, ...], share: float = 0.5) -> pd.DataFrame:
         """Per point: in how many runs ``parties`` together first held more than ``share`` of the
         delegates of ``region``'s soviet, and the 5%, 50% and 95% quantiles of that date (read
@@ -223,6 +244,7 @@ class Exploration:
             "paths": [{"point": r["point"], "path": r["path"], "runs": r["runs"], "share": r["share"]}
                       for r in paths.to_dict("records")],
             "first_soviet_government": self.first_soviet.to_dict("records"),
+            "assembly_session": self.assembly_session.to_dict("records"),
             "observables": self.observables.to_dict("records"),
             "plots": [str(p) for p in self.plots],
         })

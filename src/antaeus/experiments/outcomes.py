@@ -33,6 +33,15 @@ OUTCOMES: dict[str, str] = {
                            "disperse it) holds power on the last day",
 }
 
+#: the government's answers to the Constituent Assembly's session (docs/odd.md 7.11.4), each
+#: as the (action, outcome) of its decision record
+SESSION_ANSWERS: dict[str, tuple[str, str]] = {
+    "dispersed": ("dispersal", "success"),
+    "dispersal failed": ("dispersal", "failure"),
+    "handed over": ("assembly", "hands_over"),
+    "endorsed": ("assembly", "endorsed"),
+}
+
 #: the z of a two-sided 95% interval
 Z95 = NormalDist().inv_cdf(0.975)
 
