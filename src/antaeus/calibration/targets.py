@@ -74,7 +74,6 @@ def simulated_statistics(result: Result, keys) -> dict[str, float]:
     return {k: found.get(k, MISSING) for k in keys}
 
 
-
 def observation_weights(scenario: Scenario) -> dict[str, float]:
     """The fixed weights the scenario's ``[calibration.weights]`` gives target observations.
 

@@ -22,6 +22,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..mechanisms.assembly import ENDORSED, HANDS_OVER
+
 #: the named outcomes, in the order the tables show them, with what each means
 OUTCOMES: dict[str, str] = {
     "old_regime_holds": "no government replaces the old regime",
@@ -38,8 +40,8 @@ OUTCOMES: dict[str, str] = {
 SESSION_ANSWERS: dict[str, tuple[str, str]] = {
     "dispersed": ("dispersal", "success"),
     "dispersal failed": ("dispersal", "failure"),
-    "handed over": ("assembly", "hands_over"),
-    "endorsed": ("assembly", "endorsed"),
+    "handed over": ("assembly", HANDS_OVER),
+    "endorsed": ("assembly", ENDORSED),
 }
 
 #: the z of a two-sided 95% interval
