@@ -27,6 +27,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..params import param
+from .decisions import force_log_odds
 from .power import Settlement
 
 NAME = "assembly"
@@ -96,8 +97,7 @@ def dispersal_log_odds(force_for: float, force_against: float, ruling_seats: flo
     """True log-odds that a government disperses the Assembly: Hirshleifer's contest of the two
     armed sides (``force_elasticity`` times the log ratio), plus the Assembly's legality by the
     government's share of its seats."""
-    ratio = np.log(max(force_for, 1e-9) / max(force_against, 1e-9))
-    return float(force_elasticity * ratio + p.legality_weight * (2.0 * ruling_seats - 1.0))
+    return force_log_odds(force_for, force_against, force_elasticity) + p.legality_weight * (2.0 * ruling_seats - 1.0)
 
 
 def assembly_government(parties: list[str], seats: np.ndarray, platforms: np.ndarray) -> Settlement:

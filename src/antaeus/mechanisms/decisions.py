@@ -39,11 +39,15 @@ def logistic(x: float) -> float:
     return e / (1.0 + e)
 
 
+def force_log_odds(force_for: float, force_against: float, force_elasticity: float) -> float:
+    """The contest of force alone: decisiveness times the log of the force ratio."""
+    return force_elasticity * math.log(max(force_for, 1e-9) / max(force_against, 1e-9))
+
+
 def true_log_odds(force_for: float, force_against: float, soviet_share: float | None,
                   p: Params) -> float:
     """Log-odds of success: decisiveness times log force ratio, plus soviet legality."""
-    ratio = math.log(max(force_for, 1e-9) / max(force_against, 1e-9))
-    odds = p.force_elasticity * ratio
+    odds = force_log_odds(force_for, force_against, p.force_elasticity)
     if soviet_share is not None:
         odds += p.soviet_weight * (2.0 * soviet_share - 1.0)
     return odds
