@@ -10,7 +10,7 @@ import pytest
 from antaeus.engine.actors import RISING, Actors, Forces
 from antaeus.engine.simulate import Run
 from antaeus.engine.world import World
-from antaeus.mechanisms import assembly, congress, coup, decisions, rising
+from antaeus.mechanisms import assembly, congress, coup, decisions, power, rising
 from antaeus.scenario import load_scenario
 
 
@@ -359,8 +359,69 @@ def test_an_assembly_session_needs_an_election_before_it(tmp_path):
     from antaeus.scenario.loader import BUILTIN
     text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
     path = tmp_path / "early.toml"
-    path.write_text(text + '\n[events.assembly_session]\nkind = "assembly_session"\ndate = 1917-11-20\n')
+    path.write_text(text + '\n[events.early_session]\nkind = "assembly_session"\ndate = 1917-11-20\n')
     line = text.count("\n") + 4  # the line of the session's date
-    with pytest.raises(ScenarioError, match=f"line {line}: field 'events.assembly_session.date': the Constituent "
+    with pytest.raises(ScenarioError, match=f"line {line}: field 'events.early_session.date': the Constituent "
                                             "Assembly meets before any election"):
         load_scenario(path)
+
+
+# -- after October: a faction enters the soviet government ----------------------------------------
+def _soviet_world(scenario, consolidated_days: int):
+    w = World.initial(scenario)
+    w.holder, w.ruling, w.last_change = "soviet_government:bolsheviks", ("bolsheviks",), 100
+    w.available[w.index("left_srs")] = True
+    return w, Actors(scenario, w, 0, np.ones(len(w.regions))), 100 + consolidated_days
+
+
+def _village_forces(w: World, faction: float, parent: float) -> Forces:
+    f = _forces(w, radical=0.0, loyal=0.0)
+    village = [k for k, g in enumerate(w.groups) if g == "peasant"]
+    f.support[:, village, w.index("left_srs")] = faction
+    f.support[:, village, w.index("srs")] = parent
+    towns = [k for k in range(len(w.groups)) if k not in village]
+    f.support[:, towns, w.index("srs")] = 10 * parent  # towns don't count
+    return f
+
+
+def test_a_faction_with_the_villages_enters_a_consolidated_soviet_government(scenario):
+    """The Left SRs enter once the government has consolidated, backing soviet power and with
+    more village supporters than the SRs; not before, not with fewer, not under another holder."""
+    wait = int(scenario.parameters.power.consolidation_days)
+    date = dt.date(1917, 12, 22)
+    admitted = []
+    w, actors, day = _soviet_world(scenario, wait)
+    out = actors.coalition_entries(w, _village_forces(w, 60.0, 40.0), day, date, admitted.append)
+    assert admitted == ["left_srs"]
+    assert [(d.actor, d.action, d.outcome, d.acted) for d in out] == [("left_srs", "coalition", "joins", True)]
+    assert out[0].p_perceived == pytest.approx(0.6)
+    assert actors.coalition_entries(w, _village_forces(w, 60.0, 40.0), day - 1, date, admitted.append) == []
+    assert actors.coalition_entries(w, _village_forces(w, 40.0, 60.0), day, date, admitted.append) == []
+    leaning = _village_forces(w, 40.0, 60.0)  # the parent's villagers who lean to the faction count with it
+    leaning.leaning_cells = np.zeros(leaning.support.shape[:2])
+    leaning.leaning_cells[:, w.groups.index("peasant")] = 25.0
+    assert [d.p_perceived for d in actors.coalition_entries(w, leaning, day, date, admitted.append)] == [
+        pytest.approx(0.65)]
+    admitted.pop()
+    w.holder = "provisional_government"
+    assert actors.coalition_entries(w, _village_forces(w, 60.0, 40.0), day, date, admitted.append) == []
+    w, actors, day = _soviet_world(scenario, wait)
+    w.platforms[w.index("left_srs"), 3] = scenario.parameters.power.ally_power_cut - 0.1
+    assert actors.coalition_entries(w, _village_forces(w, 60.0, 40.0), day, date, admitted.append) == []
+    assert admitted == ["left_srs"]
+
+
+def test_a_faction_that_enters_makes_the_policy_its_own_and_power_does_not_change_hands(scenario):
+    run = _run_at(scenario, dt.date(1917, 11, 5))
+    d = run.state.day
+    run._settle("bolsheviks", "insurrection", True, 0.8, False, run.dates[d], d)
+    w = run.state.world
+    assert w.ruling[0] == "bolsheviks"  # the party that rose leads
+    w.ruling = ("bolsheviks",)
+    log = list(run.state.records.power_log)
+    run._admit("left_srs")
+    assert w.ruling == ("bolsheviks", "left_srs") and run.state.records.power_log == log
+    assert np.allclose(w.policy, w.platforms[[w.index("bolsheviks"), w.index("left_srs")]].mean(axis=0))
+    params = scenario.parameters.power
+    floor = power.government_policy(w.platforms, [w.index("srs")], "soviet_transfer", params)
+    assert np.all(floor >= (params.transfer_peace, params.transfer_land, params.transfer_bread, params.transfer_power))

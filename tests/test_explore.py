@@ -17,6 +17,7 @@ from antaeus import explore
 from antaeus import run as antaeus_run
 from antaeus.experiments.outcomes import Change, path_label
 from antaeus.experiments.exploration import Exploration
+from antaeus.options import json_ready
 from antaeus.store.ensemble_store import TABLES
 
 #: small runs: the engine's cost here is its per-day work, the same at any size
@@ -116,7 +117,8 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
         assert 0 <= o["lo"] <= o["p"] <= o["hi"] <= 1
     assert sum(o["p"] for o in doc["outcomes"] if o["point"] == "factual") == pytest.approx(1.0)
     assert {"path", "runs"} <= set(doc["paths"][0]) and doc["first_soviet_government"] and doc["observables"]
-    assert doc["assembly_session"] == []  # no point reaches the Assembly's session
+    session = doc["assembly_session"]  # every run reaches the Assembly's session of 18 January 1918
+    assert {r["point"] for r in session} == {"factual", "moderates-act"} and all(r["sessions"] == 4 for r in session)
     assert json.loads((reference / "summary.json").read_text())["outcomes"] == doc["outcomes"]
     majority = ex.soviet_majority("petrograd", ["bolsheviks", "left_srs"]).set_index("point")
     series = ex.series
@@ -324,14 +326,14 @@ def test_the_command_prints_the_outcome_table_and_draws_the_figures(tmp_path):
 
 
 def test_the_assembly_s_session_is_counted_where_a_point_reaches_it(tmp_path):
-    """With the overlay to-the-assembly each run's government answers the Constituent Assembly
-    once; the table counts the answers of the decision record, per point that reaches it."""
-    ex = explore("russia1917", overlays=["to-the-assembly"], replications=4, workers=1, store=tmp_path / "s", **SMALL)
+    """Each run's government answers the Constituent Assembly once; the table counts the answers
+    of the decision record, per point that reaches the session."""
+    ex = explore("russia1917", replications=4, workers=1, store=tmp_path / "s", **SMALL)
     session = ex.assembly_session
-    assert set(session["point"]) == {"to-the-assembly"}
+    assert set(session["point"]) == set(ex.decisions["point"])
     assert (session["sessions"] == 4).all() and session["count"].sum() == 4
     answers = ex.decisions[ex.decisions["action"].isin(["assembly", "dispersal"])]
-    assert len(answers) == 4 and set(answers["point"]) == {"to-the-assembly"}
+    assert len(answers) == 4 and set(answers["point"]) == set(session["point"])
     for r in session.to_dict("records"):
         action, outcome = {"dispersed": ("dispersal", "success"), "dispersal failed": ("dispersal", "failure"),
                            "handed over": ("assembly", "hands_over"), "endorsed": ("assembly", "endorsed")}[r["answer"]]
@@ -339,3 +341,20 @@ def test_the_assembly_s_session_is_counted_where_a_point_reaches_it(tmp_path):
         assert 0 <= r["lo"] <= r["p"] <= r["hi"] <= 1
     doc = ex.to_json_dict()["assembly_session"]
     assert [(r["answer"], r["count"]) for r in doc] == list(zip(session["answer"], session["count"]))
+
+
+def test_entries_into_the_soviet_government_are_counted_per_point(tmp_path):
+    """The Left SRs' entry (docs/odd.md 7.11.5) is counted once per run that has it, per point;
+    a Left SR party with a wide reach enters in some runs."""
+    wide = "parties.left_srs.reach_default=0.9"
+    ex = explore("russia1917", sets=[wide], replications=4, workers=1, store=tmp_path / "s", **SMALL)
+    entries = ex.coalition_entries
+    joined = ex.decisions[(ex.decisions["action"] == "coalition") & (ex.decisions["outcome"] == "joins")]
+    assert set(joined["actor"]) == {"left_srs"}
+    assert joined.groupby(["point", "replication"]).size().max() == 1  # one entry at most per run
+    counted = {(r["point"], r["party"]): r["entered"] for r in entries.to_dict("records")}
+    assert counted == joined.groupby(["point", "actor"])["replication"].nunique().to_dict()
+    assert counted.get((wide, "left_srs"), 0) >= 1
+    for r in entries.to_dict("records"):
+        assert r["runs"] == 4 and 0 <= r["lo"] <= r["share"] <= r["hi"] <= 1 and r["q05"] <= r["median"] <= r["q95"]
+    assert ex.to_json_dict()["coalition_entries"] == json_ready(entries.to_dict("records"))

@@ -58,6 +58,10 @@ EXAMPLE_VALUES = {
         parties=["bolsheviks", "left_srs", "srs"], platforms=np.array([[0.9, 0.9, 0.8, 1.0], [0.8, 1.0, 0.6, 0.9],
                                                                        [0.5, 0.9, 0.5, 0.4]]),
         insurgents=[0, 1], moderates=[2], params=mechanisms.power.Params()),
+    "power.government_policy": dict(
+        platforms=np.array([[0.9, 0.9, 0.8, 1.0], [0.8, 1.0, 0.6, 0.9], [0.5, 0.9, 0.5, 0.4]]), bloc=[0, 1],
+        route="insurrection", params=mechanisms.power.Params()),
+    "power.joins_government": dict(backs_soviet_power=True, faction_villagers=3e6, parent_villagers=2e6),
     "rising.crowd": dict(
         active=np.array([300.0, 50.0, 0.0]), radical=np.array([500.0, 80.0, 10.0]),
         population=np.array([1000.0, 400.0, 0.0]), armed=np.array([1.0, 0.3, 0.1])),

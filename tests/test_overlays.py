@@ -40,7 +40,7 @@ def perceived(r, actor, since):
 def test_every_overlay_is_tested():
     tested = {"no-lenin-return", "base-cooperation", "moderates-act", "neutral-maturity-lens",
               "no-june-offensive", "separate-peace", "early-land-reform", "early-constituent-assembly",
-              "no-kornilov", "lenin-prevails", "to-the-assembly"}
+              "no-kornilov", "lenin-prevails"}
     assert set(builtin_overlays()) == tested
 
 
@@ -126,31 +126,35 @@ def test_no_kornilov_removes_the_command(baseline_full):
 
 
 def test_lenin_prevails_never_waits_for_the_congress():
-    """Where the factual Bolsheviks hold back for the Second Congress, Lenin's line acts instead."""
+    """Where the factual Bolsheviks hold back for the Second Congress, Lenin's line acts instead.
+    The crowd never rises on its own here (``rising.crowd_cut`` 1), so every run's rising is the
+    party's own decision, the one the overlay changes."""
     waits = lambda res: [d for d in res.decisions if d.actor == "bolsheviks" and "waits for the congress" in d.reason]
-    seeds = range(1, 9)
-    factual = [simulate(load_scenario("russia1917"), s, AGENTS) for s in seeds]
-    lenin = [simulate(load_scenario("russia1917", overlays=["lenin-prevails"]), s, AGENTS) for s in seeds]
+    seeds, quiet = range(1, 9), ["parameters.rising.crowd_cut=1.0"]
+    factual = [simulate(load_scenario("russia1917", sets=quiet), s, AGENTS) for s in seeds]
+    lenin = [simulate(load_scenario("russia1917", overlays=["lenin-prevails"], sets=quiet), s, AGENTS) for s in seeds]
     assert sum(map(len, map(waits, factual))) > 0
     assert all(not waits(r) for r in lenin)
     first = lambda res: min((p.date for p in res.power_log if p.holder.startswith("soviet_government")), default=None)
-    earlier = [first(b) < first(a) for a, b in zip(factual, lenin) if first(a) and first(b) and first(a) != first(b)]
-    assert earlier and all(earlier)
+    acts = lambda res: min((d.date for d in res.decisions if d.actor == "bolsheviks" and d.acted), default=None)
+    pairs = [(a, b) for a, b in zip(factual, lenin) if first(a) and acts(b)]
+    assert pairs and all(acts(b) < first(a) for a, b in pairs)  # Lenin's line moves before the congress
+    earlier = [first(b) < first(a) for a, b in pairs if first(b) and first(a) != first(b)]
+    assert sum(earlier) > len(earlier) / 2  # and mostly takes power sooner (an early try can fail)
 
 
-def test_to_the_assembly_carries_the_run_to_january_and_the_assembly_meets(baseline_full):
-    """The run goes on to 19 January 1918; on the 18th the government answers the Assembly; the
-    record's December figures are compared; to 30 November the run is the factual's, bit for bit."""
+def test_the_run_goes_on_to_january_and_the_assembly_meets(baseline_full):
+    """The built-in run ends on 19 January 1918; on the 18th the government answers the Assembly
+    once; the record's December figures are compared; a run without the session is the same run
+    up to the 17th (the session changes nothing before it)."""
     from antaeus.data.compare import compare_all
-    r = run("to-the-assembly", until=None)
-    assert r.dates[-1] == dt.date(1918, 1, 19) and baseline_full.dates[-1] == dt.date(1917, 11, 30)
-    answers = [d for d in r.decisions if d.date == dt.date(1918, 1, 18) and d.action in ("assembly", "dispersal")]
-    assert len(answers) == 1
-    days = len(baseline_full.dates)
-    assert np.array_equal(r.support[:days], baseline_full.support)
-    path = lambda log: [(p.date, p.holder, p.route) for p in log if p.date <= dt.date(1917, 11, 30)]
-    assert path(r.power_log) == path(baseline_full.power_log)
-    december = {c.id for c in compare_all(r) if c.simulated is not None}
-    assert "peasant_congress:all_russia:1917-12-09" in december
-    assert "peasant_congress:all_russia:1917-12-09" not in {c.id for c in compare_all(baseline_full)
-                                                            if c.simulated is not None}
+    assert baseline_full.dates[-1] == dt.date(1918, 1, 19)
+    answers = [d for d in baseline_full.decisions if d.action in ("assembly", "dispersal")]
+    assert len(answers) == 1 and answers[0].date == dt.date(1918, 1, 18)
+    december = {c.id for c in compare_all(baseline_full) if c.simulated is not None}
+    assert {"peasant_congress:all_russia:1917-12-09", "membership:mensheviks:1917-12-14"} <= december
+    s = load_scenario("russia1917", sets=["events.assembly_session.enabled=false"])
+    without = simulate(s, SEED, AGENTS)
+    assert not [d for d in without.decisions if d.action in ("assembly", "dispersal")]
+    days = baseline_full.day_index(dt.date(1918, 1, 17)) + 1
+    assert np.array_equal(without.support[:days], baseline_full.support[:days])

@@ -34,6 +34,13 @@ class ParameterInfo:
     source: str
 
 
+def free_entries(unit: str, lo: float, hi: float, description: str) -> Any:
+    """A table of bounded numbers keyed by name (a party's reach by region): each entry given
+    in a scenario is a free parameter of its own, ``<field>.<key>``, with these bounds and unit."""
+    return Field(default_factory=dict, description=description,
+                 json_schema_extra={"unit": unit, "free_entries": [lo, hi]})
+
+
 def _bounds(info) -> tuple[float, float]:
     lo = hi = None
     for m in info.metadata:
@@ -60,6 +67,11 @@ def free_parameters(model: BaseModel, prefix: str = "", inherited: str | None = 
                 source = entity_source
             out.append(ParameterInfo(path, float(value), lo, hi, extra.get("unit", ""),
                                      info.description or "", source))
+        elif extra.get("free_entries"):
+            lo, hi = extra["free_entries"]
+            out.extend(ParameterInfo(f"{path}.{key}", float(item), lo, hi, extra.get("unit", ""),
+                                     f"{info.description or ''} [{key}]", entity_source or GUESS)
+                       for key, item in value.items())
         elif isinstance(value, BaseModel):
             out.extend(free_parameters(value, path + ".", entity_source))
         elif isinstance(value, dict):

@@ -46,6 +46,7 @@ def render_exploration(ex, console: Console, written=()) -> None:
         console.print(f"First soviet government, {point}: {r['with_soviet_government']} of {r['runs']} runs "
                       f"({r['share']:.0%}){when}")
     _render_session(ex, console)
+    _render_entries(ex, console)
     paths = ex.paths
     for point in ex.points:
         mine = paths[paths["point"] == point].head(PATHS_SHOWN)
@@ -56,8 +57,13 @@ def render_exploration(ex, console: Console, written=()) -> None:
         console.print(f"{label}: {value}")
 
 
+def _interval(p: float, lo: float, hi: float) -> str:
+    """A share with its interval: ``12.5% [8.1%, 18.0%]``."""
+    return f"{p:.1%} [{lo:.1%}, {hi:.1%}]"
+
+
 def _cell(r: dict, paired: bool) -> str:
-    text = f"{r['p']:.1%} [{r['lo']:.1%}, {r['hi']:.1%}]"
+    text = _interval(r["p"], r["lo"], r["hi"])
     if paired:
         text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
     return text
@@ -76,8 +82,25 @@ def _render_session(ex, console: Console) -> None:
     for answer in answers:
         table.add_column(answer, justify="right")
     for point, rows in session.groupby("point", sort=False):
-        cells = {r["answer"]: f"{r['p']:.1%} [{r['lo']:.1%}, {r['hi']:.1%}]" for r in rows.to_dict("records")}
+        cells = {r["answer"]: _interval(r["p"], r["lo"], r["hi"]) for r in rows.to_dict("records")}
         table.add_row(str(point), f"{rows['sessions'].iloc[0]:,}", *(cells[a] for a in answers))
+    console.print(table)
+
+
+def _render_entries(ex, console: Console) -> None:
+    """The parties that entered a soviet government after it took power (the Left SRs)."""
+    entries = ex.coalition_entries
+    if entries.empty:
+        return
+    table = Table(title="Entries into the soviet government after the change of power: share of the runs with "
+                        "its Wilson 95% interval, and the date (median and 90% range)")
+    for name in ("point", "party"):
+        table.add_column(name)
+    for name in ("runs", "entered", "date"):
+        table.add_column(name, justify="right")
+    for r in entries.to_dict("records"):
+        table.add_row(str(r["point"]), r["party"].replace("_", " "), f"{r['runs']:,}",
+                      _interval(r["share"], r["lo"], r["hi"]), f"{r['median']} ({r['q05']} to {r['q95']})")
     console.print(table)
 
 

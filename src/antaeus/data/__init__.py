@@ -8,6 +8,7 @@ out of sample.
 from .compare import Comparison, compare, compare_all
 from .record import (
     STATUSES,
+    NOT_FREE,
     PATH_TARGETS,
     TARGET_SECTIONS,
     UNITS,
@@ -22,6 +23,6 @@ from .record import (
     versions,
 )
 
-__all__ = ["Comparison", "Observation", "RecordError", "Row", "STATUSES", "PATH_TARGETS", "TARGET_SECTIONS", "UNITS",
+__all__ = ["Comparison", "Observation", "RecordError", "Row", "STATUSES", "NOT_FREE", "PATH_TARGETS", "TARGET_SECTIONS", "UNITS",
            "compare", "compare_all", "is_target", "load_mapping", "load_record", "load_sources",
            "observations", "versions"]

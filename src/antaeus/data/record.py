@@ -52,6 +52,10 @@ PATH_TARGETS = frozenset({"soviet:petrograd:1917-09-13", "soviet:moscow:1917-09-
 #: magnitudes stay out of sample"): in §8b only the monthly shares of peasant actions are fitted,
 #: not the counts of land seizures, which the model has no incidents to compare with.
 MAGNITUDES = frozenset({"land_seizures"})
+#: Votes in a target section that were not free and stay out of sample: the Petrograd duma of
+#: December 1917 was a re-run after the Bolsheviks had dissolved the elected duma, "not a free
+#: benchmark" (encspb, data1917 §3b).
+NOT_FREE = frozenset({"municipal:petrograd:1917-12-29"})
 JULIAN_LAG = dt.timedelta(days=13)  # valid for every date in the record (1900-2100)
 
 _ID = re.compile(r"^([a-z_]+):([a-z_]+):(\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
@@ -120,14 +124,15 @@ class Observation:
 
 def is_target(section: str, family: str, constituency: str, observation_id: str = "") -> bool:
     """Whether a figure may be used for calibration (issue 3: §1, §2, §3, §4a, §5a national, §6, §8b;
-    issue 16: the declared :data:`PATH_TARGETS`, and no :data:`MAGNITUDES`).
+    issue 16: the declared :data:`PATH_TARGETS`, and no :data:`MAGNITUDES` and no vote that was
+    :data:`NOT_FREE`).
 
     In §5a only the national vote tabulations count: the Left-SR test (three provinces) and
     the January 1918 session (a count of deputies present, not of votes) are out of sample.
     """
     if observation_id in PATH_TARGETS:
         return True
-    if section not in TARGET_SECTIONS or family in MAGNITUDES:
+    if section not in TARGET_SECTIONS or family in MAGNITUDES or observation_id in NOT_FREE:
         return False
     if section == "5a":
         return family == "constituent_assembly" and constituency == "national"

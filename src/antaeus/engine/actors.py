@@ -15,6 +15,7 @@ from ..mechanisms import assembly as assembly_rule
 from ..mechanisms import congress as congress_rule
 from ..mechanisms import coup as coup_rule
 from ..mechanisms import decisions as rule
+from ..mechanisms import power as power_rule
 from ..mechanisms import rising as rising_rule
 from ..mechanisms import soviets as soviet_rule
 from ..scenario.schema import Scenario
@@ -37,6 +38,7 @@ class Forces:
     leaning: float        # supporters of the split's parent who belong to the splitting faction (expected)
     active: np.ndarray    # [R,G] people in action today
     population: np.ndarray  # [R,G] people
+    leaning_cells: np.ndarray | None = None  # [R,G] the leaning by cell (None: none measured)
     memo: dict = field(default_factory=dict)  # forces already summed today (the same sum for every actor)
 
 
@@ -50,6 +52,9 @@ class Actors:
         self.moderates = [w.index(p) for p, spec in s.parties.items() if spec.moderate_bloc]
         self.socialists = [w.index(p) for p, spec in s.parties.items() if spec.action != "none"]  # the soviet parties
         self.workers = np.array([g.activity == "strike" for g in s.groups.values()])  # the railwaymen's side
+        self.villagers = [k for k, g in enumerate(s.groups.values()) if g.locale == "village"]
+        # the one faction whose supporters' leaning the kernel measures (engine.step)
+        self.splitter = next((p for p, spec in s.parties.items() if spec.action == "split" and spec.split_from), None)
         self.congresses = tuple(sorted(day_number(s.scenario.start, e.date) for e in s.events.values()
                                        if e.kind == "soviet_congress" and e.enabled))
         self.ids = [p for p, spec in s.parties.items() if spec.action != "none"]
@@ -329,6 +334,33 @@ class Actors:
             apply_settlement(actor, handover)
         return Decision(date, actor, "dispersal", p_true, p_true, 0.0, True, "success" if success else "failure",
                         f"the government holds {held:.0%} of the Assembly's seats and disperses it")
+
+    def coalition_entries(self, w: World, f: Forces, day: int, date: dt.date, admit) -> list[Decision]:
+        """A soviet government that has consolidated its hold takes in each faction that split
+        off since and qualifies (:func:`antaeus.mechanisms.power.joins_government`);
+        ``admit(party)`` applies an entry. The faction's villagers are its own village
+        supporters and those of the parent who lean to it (``Forces.leaning_cells``), as the
+        peasants' congresses seated them; the parent keeps the rest. The decision record says
+        action ``coalition``, outcome ``joins``, with the faction's share of the two."""
+        if not w.holder.startswith("soviet_government") or day - w.last_change < self.consolidation_days:
+            return []
+        out = []
+        for name, spec in self.s.parties.items():
+            q = self.party_index[name]
+            if spec.split_from is None or not w.available[q] or name in w.ruling or q in self.moderates:
+                continue
+            parent = self.party_index[spec.split_from]
+            leaning = (float(f.leaning_cells[:, self.villagers].sum())
+                       if f.leaning_cells is not None and name == self.splitter else 0.0)
+            faction = float(f.support[:, self.villagers, q].sum()) + leaning
+            left = float(f.support[:, self.villagers, parent].sum()) - leaning
+            if power_rule.joins_government(w.platforms[q, 3] >= self.ally_cut, faction, left):
+                admit(name)
+                share = faction / (faction + left)
+                out.append(Decision(date, name, "coalition", 1.0, share, 0.5, True, "joins",
+                                    f"holds {share:.0%} of its own and the {spec.split_from}' village supporters "
+                                    f"and backs soviet power: it enters the government"))
+        return out
 
     # -- one day --------------------------------------------------------------------------
     def decide(self, w: World, f: Forces, day: int, date: dt.date, log_power, apply_outcome) -> list[Decision]:

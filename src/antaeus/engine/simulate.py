@@ -274,10 +274,11 @@ class Run:
                                         independent, ms.attrition)
         # 6. strategic actors and power
         forces = Forces(radical_now, loyal_cells, support_now, float(out.leaning.sum()) * weight, active_cells,
-                        self.people_cells)
+                        self.people_cells, cells.leaning.reshape(R, G))
         rec.decisions.extend(self.actors.decide(
             w, forces, d, date, self.log_power,
             lambda actor, action, success, chance, eve: self._settle(actor, action, success, chance, eve, date, d)))
+        rec.decisions.extend(self.actors.coalition_entries(w, forces, d, date, lambda party: self._admit(party)))
         for name, e in c.schedule.get(date, ()):
             if e.kind == "assembly_session":
                 rec.decisions.append(self._assembly_session(forces, date, d))
@@ -311,6 +312,16 @@ class Run:
                     date, d)
         if actor == "army_command" and not success:
             self._apply(actor, coup_rule.aftermath(params.power.failed_coup_shock, params.coup), date, d)
+
+    def _admit(self, party: str) -> None:
+        """A party enters the soviet government: the government's policy becomes its parties'
+        (``power.government_policy``, on the route it came to power by). Power does not change
+        hands, so the power log is not written."""
+        w = self.state.world
+        w.ruling = w.ruling + (party,)
+        route = self.state.records.power_log[-1].route
+        w.policy[:] = power_rule.government_policy(w.platforms, [w.index(p) for p in w.ruling], route,
+                                                   self.s.parameters.power)
 
     def _assembly_session(self, f: Forces, date: dt.date, d: int) -> Decision:
         """The Constituent Assembly meets with the seats of its last election (the scenario

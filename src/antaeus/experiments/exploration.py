@@ -168,7 +168,7 @@ class Exploration:
     @cached_property
     def assembly_session(self) -> pd.DataFrame:
         """Per point that reaches the Constituent Assembly's session (an ``assembly_session``
-        event, e.g. the overlay ``to-the-assembly``) and per answer of the government (docs/odd.md
+        event, as the built-in scenario's of 18 January 1918) and per answer of the government (docs/odd.md
         7.11.4): runs, sessions, the count and its share of the sessions with a Wilson 95%
         interval. Empty when no point reaches a session."""
         answers = self.decisions[self.decisions["action"].isin(["assembly", "dispersal"])]
@@ -185,6 +185,23 @@ class Exploration:
                 rows.append({"point": point, "answer": answer, "runs": runs, "sessions": sessions, "count": k,
                              "p": k / sessions, "lo": lo, "hi": hi})
         return pd.DataFrame(rows, columns=["point", "answer", "runs", "sessions", "count", "p", "lo", "hi"])
+
+    @cached_property
+    def coalition_entries(self) -> pd.DataFrame:
+        """Per point and party that entered a soviet government after the change of power (the
+        Left SRs, docs/odd.md 7.11.5): the runs, those with an entry, their share with a Wilson
+        95% interval, and the 5%, 50% and 95% quantiles of the entry's date. Empty when no party
+        entered in any run."""
+        entries = self.decisions[(self.decisions["action"] == "coalition") & (self.decisions["outcome"] == "joins")]
+        rows = []
+        for (point, party), mine in entries.groupby(["point", "actor"], observed=True, sort=False):
+            runs = int((self.runs["point"] == point).sum())
+            k = int(mine["replication"].nunique())
+            lo, hi = wilson(k, runs)
+            rows.append({"point": point, "party": party, "runs": runs, "entered": k, "share": k / runs if runs else np.nan,
+                         "lo": lo, "hi": hi, **date_quantiles(mine.groupby("replication")["date"].min())})
+        return pd.DataFrame(rows, columns=["point", "party", "runs", "entered", "share", "lo", "hi", "q05", "median",
+                                           "q95"])
 
     def soviet_majority(self, region: str, parties: list[str] | tuple[str, ...], share: float = 0.5) -> pd.DataFrame:
         """Per point: in how many runs ``parties`` together first held more than ``share`` of the
@@ -245,6 +262,7 @@ class Exploration:
                       for r in paths.to_dict("records")],
             "first_soviet_government": self.first_soviet.to_dict("records"),
             "assembly_session": self.assembly_session.to_dict("records"),
+            "coalition_entries": self.coalition_entries.to_dict("records"),
             "observables": self.observables.to_dict("records"),
             "plots": [str(p) for p in self.plots],
         })

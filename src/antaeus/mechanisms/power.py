@@ -83,11 +83,31 @@ def settle(actor: str, action: str, success: bool, day: int, params: Params, coo
         military = (params.military_peace, params.military_land, params.military_bread, params.military_power)
         return Settlement("coup", "military_government", (), military, params.coup_repression)
     bloc = insurgents if action == "insurrection" else moderates
+    if action == "insurrection":  # the party that rose leads its bloc's government
+        bloc = sorted(bloc, key=lambda q: parties[q] != actor)
     ruling = tuple(parties[q] for q in bloc)
-    policy = platforms[bloc].mean(axis=0)
-    if action != "insurrection":
-        policy = np.maximum(policy, (params.transfer_peace, params.transfer_land, params.transfer_bread,
-                                     params.transfer_power))
     route = "insurrection" if action == "insurrection" else "soviet_transfer"
+    policy = government_policy(platforms, bloc, route, params)
     return Settlement(route, "soviet_government:" + "+".join(ruling), ruling, tuple(float(x) for x in policy),
                       legitimacy_shock=-sanction, note="in the name of the congress of soviets" if sanction else "")
+
+
+def government_policy(platforms: np.ndarray, bloc: list[int], route: str, params: Params) -> np.ndarray:
+    """A soviet government's policy: the mean platform of its parties (``bloc``, indices into
+    ``platforms``); one to which power was transferred concedes at least the soviets' programme."""
+    policy = platforms[bloc].mean(axis=0)
+    if route != "insurrection":
+        policy = np.maximum(policy, (params.transfer_peace, params.transfer_land, params.transfer_bread,
+                                     params.transfer_power))
+    return policy
+
+
+def joins_government(backs_soviet_power: bool, faction_villagers: float, parent_villagers: float) -> bool:
+    """Whether a faction that left its party after the soviets took power enters the soviet
+    government once it has consolidated: it backs soviet power, and it has more villagers with
+    it than the party it left keeps (its own supporters and the parent's who lean to it, as the
+    peasants' congresses seated them), the peasants' mandate it brings. The Left SRs entered
+    the Council of People's Commissars on 9/22 December 1917, after the peasants' congresses
+    of November and December had gone their way and their delegates had joined the soviets'
+    executive (Douds 2017; Rabinowitch 2007; Pipes 1990)."""
+    return bool(backs_soviet_power) and faction_villagers > parent_villagers

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..mechanisms.parameters import MechanismParameters
 from .domains import Composition, FieldError, Name, PartialShares, Population, Share, Weights, check_date, check_span
-from .params import param
+from .params import free_entries, param
 
 ISSUES = ("peace", "land", "bread", "power")
 ACTIVITIES = ("strike", "demonstration", "land_seizure", "desertion", "mutiny")
@@ -98,7 +98,7 @@ class Party(Frozen):
     base_cooperation: float = param(0.0, 0, 1, "share", "cooperation with other socialists at the base kept after a turn")
     initial_members: float = param(10000, 0, 2e6, "members", "members on the eve of February")
     recruitment_rate: float = param(0.02, 0, 0.5, "per day", "recruitment through members: the Bass imitation rate of the party's organisation (7.8)")
-    reach: dict[Name, Share] = Field(default_factory=dict, description="organisational reach by region (0-1); missing regions take reach_default")
+    reach: dict[Name, Share] = free_entries("share", 0.0, 1.0, "organisational reach by region; a region not given takes reach_default")
     reach_default: float = param(0.3, 0, 1, "share", "reach where none is given")
     available: bool = True
     split_from: str | None = None
