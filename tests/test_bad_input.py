@@ -158,6 +158,15 @@ def test_region_support_for_an_unknown_group(tmp_path):
     assert str(path) in message and "regions.ukraine.initial_support" in message and "'peasnt'" in message
 
 
+def test_votes_cast_must_cover_every_kind_of_constituency(tmp_path):
+    text = BUILTIN_TOML.replace("votes_cast = { civilian = 40067500, army = 4364500 }",
+                                "votes_cast = { civilian = 40067500 }", 1)
+    assert text != BUILTIN_TOML
+    path = write(tmp_path, "votes.toml", text)
+    message = rejected(tmp_path, str(path))
+    assert "events.constituent_assembly.votes_cast" in message and "army" in message
+
+
 def test_a_run_larger_than_the_machine_is_refused_with_its_estimate(tmp_path):
     message = rejected(tmp_path, "--agents", "1000000000000")
     assert "--agents" in message and "GiB of memory" in message and "this machine has" in message

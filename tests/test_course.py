@@ -28,8 +28,8 @@ def _forces(w: World, radical: float, loyal: float, support: float = 0.0) -> For
     """Forces spread evenly: ``radical`` and ``support`` people of each party in each cell."""
     R, G, P = len(w.regions), len(w.groups), len(w.parties)
     pop = np.full((R, G), 10_000.0)
-    return Forces(np.full((R, G, P), radical), np.full((R, G), loyal), np.full((R, G, P), support), 0.0,
-                  np.zeros((R, G)), pop)
+    return Forces(np.full((R, G, P), radical), np.full((R, G), loyal), np.full((R, G, P), support),
+                  np.zeros((R, G)), np.zeros((R, G)), pop)
 
 
 # -- a rising from below ------------------------------------------------------------------------
@@ -398,7 +398,6 @@ def test_a_faction_with_the_villages_enters_a_consolidated_soviet_government(sce
     assert actors.coalition_entries(w, _village_forces(w, 60.0, 40.0), day - 1, date, admitted.append) == []
     assert actors.coalition_entries(w, _village_forces(w, 40.0, 60.0), day, date, admitted.append) == []
     leaning = _village_forces(w, 40.0, 60.0)  # the parent's villagers who lean to the faction count with it
-    leaning.leaning_cells = np.zeros(leaning.support.shape[:2])
     leaning.leaning_cells[:, w.groups.index("peasant")] = 25.0
     assert [d.p_perceived for d in actors.coalition_entries(w, leaning, day, date, admitted.append)] == [
         pytest.approx(0.65)]

@@ -53,6 +53,31 @@ def test_every_strategic_actor_has_a_daily_record(result):
         assert d.reason
 
 
+def test_the_nation_weighs_army_and_civilians_by_the_votes_they_cast(result):
+    """The national Assembly result is the army's and the civilians' shares mixed by the
+    record's votes cast, not by head count: it lies between the two kinds' shares, at the
+    record's mix, and differs from the head-count sum."""
+    from antaeus.engine.observe import national
+    s = load_scenario("russia1917")
+    votes = s.events["constituent_assembly"].votes_cast
+    d = result.day_index(dt.date(1917, 11, 25))
+    by_region = result.support[d].sum(axis=1)  # [R,P] every group votes
+    front = np.array([s.regions[r].setting == "front" for r in result.regions])
+    army, civil = by_region[front].sum(axis=0), by_region[~front].sum(axis=0)
+    share = army.sum() / (army.sum() + civil.sum())
+    mix = votes["army"] / (votes["army"] + votes["civilian"])
+    assert 0.04 < share < mix - 0.02  # soldiers are fewer by head than by the votes they cast
+    b = result.parties.index("bolsheviks")
+    weighted = national(by_region, s, result.regions, votes)
+    expected = mix * army[b] / army.sum() + (1 - mix) * civil[b] / civil.sum()
+    assert weighted[b] / weighted.sum() == pytest.approx(expected)
+    np.testing.assert_array_equal(national(by_region, s, result.regions, None), by_region.sum(axis=0))
+    simulated = next(o for o in result.observables if o.id == "constituent_assembly:national:1917-11-25")
+    electorate = s.events["constituent_assembly"].electorate
+    assert electorate is None or set(electorate) == set(result.groups)
+    assert simulated.simulated["bolsheviks"] == pytest.approx(expected)
+
+
 def test_maturity_lens_leaves_a_positive_gap(result):
     """Statement 1 and 3: the moderates see less chance than there is, on average."""
     gaps = result.helplessness()

@@ -35,11 +35,15 @@ class Forces:
     radical: np.ndarray   # [R,G,P] supporters of each party who back a transfer of power
     loyal: np.ndarray     # [R,G] quiet people who still grant the government legitimacy
     support: np.ndarray   # [R,G,P]
-    leaning: float        # supporters of the split's parent who belong to the splitting faction (expected)
+    leaning_cells: np.ndarray  # [R,G] supporters of the split's parent who belong to the splitting faction (expected)
     active: np.ndarray    # [R,G] people in action today
     population: np.ndarray  # [R,G] people
-    leaning_cells: np.ndarray | None = None  # [R,G] the leaning by cell (None: none measured)
     memo: dict = field(default_factory=dict)  # forces already summed today (the same sum for every actor)
+
+    @property
+    def leaning(self) -> float:
+        """The splitting faction's expected supporters among its parent's, nationally."""
+        return float(self.leaning_cells.sum())
 
 
 class Actors:
@@ -350,8 +354,7 @@ class Actors:
             if spec.split_from is None or not w.available[q] or name in w.ruling or q in self.moderates:
                 continue
             parent = self.party_index[spec.split_from]
-            leaning = (float(f.leaning_cells[:, self.villagers].sum())
-                       if f.leaning_cells is not None and name == self.splitter else 0.0)
+            leaning = float(f.leaning_cells[:, self.villagers].sum()) if name == self.splitter else 0.0
             faction = float(f.support[:, self.villagers, q].sum()) + leaning
             left = float(f.support[:, self.villagers, parent].sum()) - leaning
             if power_rule.joins_government(w.platforms[q, 3] >= self.ally_cut, faction, left):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..mechanisms import soviets as soviet_rule
-from ..scenario.schema import Event, Scenario
+from ..scenario.schema import Event, Scenario, voters
 from .result import Observable
 
 FAMILY = {"soviet_congress": "soviet_congress", "municipal_election": "municipal",
@@ -19,6 +19,23 @@ FAMILY = {"soviet_congress": "soviet_congress", "municipal_election": "municipal
 def _shares(parties, counts) -> dict[str, float]:
     total = float(counts.sum())
     return {p: (float(c) / total if total else 0.0) for p, c in zip(parties, counts)}
+
+
+def national(by_region: np.ndarray, s: Scenario, regions: list[str], votes_cast: dict | None) -> np.ndarray:
+    """A national result from the regions' supporters ``by_region`` [R,P]: their sum, or, where
+    the record counts the votes cast in the civilian and the army constituencies, each kind's
+    shares weighted by its votes (soldiers voted apart and in other proportions than the
+    civilians, whose turnout was about half: data1917 §5a)."""
+    if votes_cast is None:
+        return by_region.sum(axis=0)
+    kind = np.array([voters(s.regions[r].setting) for r in regions])
+    out = np.zeros(by_region.shape[1])
+    for k, votes in votes_cast.items():
+        people = by_region[kind == k].sum(axis=0)
+        total = float(people.sum())
+        if total > 0:
+            out += votes * people / total
+    return out
 
 
 def observe(event: Event, s: Scenario, support: np.ndarray, soviets: np.ndarray,
@@ -42,7 +59,7 @@ def observe(event: Event, s: Scenario, support: np.ndarray, soviets: np.ndarray,
         for r in event.regions or []:
             add(r, _shares(parties, by_region[regions.index(r)]), observed)
     else:  # constituent_assembly: the nation, every region, every front and fleet
-        add("national", _shares(parties, by_region.sum(axis=0)), observed)
+        add("national", _shares(parties, national(by_region, s, regions, event.votes_cast)), observed)
         for ri, r in enumerate(regions):
             add(r, _shares(parties, by_region[ri]), None)
     return out

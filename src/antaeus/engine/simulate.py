@@ -273,12 +273,12 @@ class Run:
         w.members = member_rule.recruit(w.members, _joiners(support_now, c.joins), rates, ms.join_share,
                                         independent, ms.attrition)
         # 6. strategic actors and power
-        forces = Forces(radical_now, loyal_cells, support_now, float(out.leaning.sum()) * weight, active_cells,
-                        self.people_cells, cells.leaning.reshape(R, G))
+        forces = Forces(radical_now, loyal_cells, support_now, cells.leaning.reshape(R, G), active_cells,
+                        self.people_cells)
         rec.decisions.extend(self.actors.decide(
             w, forces, d, date, self.log_power,
             lambda actor, action, success, chance, eve: self._settle(actor, action, success, chance, eve, date, d)))
-        rec.decisions.extend(self.actors.coalition_entries(w, forces, d, date, lambda party: self._admit(party)))
+        rec.decisions.extend(self.actors.coalition_entries(w, forces, d, date, self._admit))
         for name, e in c.schedule.get(date, ()):
             if e.kind == "assembly_session":
                 rec.decisions.append(self._assembly_session(forces, date, d))

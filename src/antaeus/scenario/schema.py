@@ -20,6 +20,12 @@ ISSUES = ("peace", "land", "bread", "power")
 ACTIVITIES = ("strike", "demonstration", "land_seizure", "desertion", "mutiny")
 
 
+def voters(setting: str) -> str:
+    """The record's kind of constituency for a region's setting in a national election: the
+    army's (fronts and fleets) or the civilian ones."""
+    return "army" if setting == "front" else "civilian"
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -188,6 +194,9 @@ class Event(Frozen):
     observed: PartialShares | None = None
     observed_source: str | None = None
     observed_on: dt.date | None = Field(None, description="historical date of the observation; moved events are not compared with it")
+    votes_cast: dict[Literal["civilian", "army"], Annotated[float, Field(gt=0.0, le=1e10)]] | None = Field(
+        None, description="votes the record counts in the civilian and the army constituencies: a national "
+                          "result weighs each kind's shares by them instead of by head count")
     label: str = ""
     source: str = ""
 
@@ -286,6 +295,11 @@ class Scenario(Frozen):
                 check(g, groups, f"events.{eid}.electorate")
             for p in e.observed or {}:
                 check(p, parties, f"events.{eid}.observed")
+            if e.votes_cast is not None:
+                present = {voters(r.setting) for r in self.regions.values()}
+                for kind in sorted(present - set(e.votes_cast)):
+                    raise FieldError(f"events.{eid}.votes_cast", f"no votes for the {kind} constituencies, which "
+                                     "this scenario has", f"add {kind} = <votes cast> or drop votes_cast")
         if self.calibration is not None:
             from ..params import free_parameters
             declared = {p.path: p for p in free_parameters(self)}
