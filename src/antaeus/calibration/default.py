@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import tomli_w
 
 from ..data.record import data_version
@@ -42,6 +43,7 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
         "budget": budget, "seed": seed, "agents": agents,
         "generation": posterior.generation, "particles": int(len(posterior.weights)),
         "effective_particles": round(posterior.effective_particles, 1),
+        **({} if np.isnan(posterior.pareto_k) else {"pareto_k": round(posterior.pareto_k, 2)}),
         "date": dt.date.today().isoformat(), "workers": workers if workers else "not recorded",
         "command": (f"antaeus calibrate {scenario_name} --budget {budget} --seed {seed}"
                     + (f" --workers {workers}" if workers else "")),  # the store does not change the result

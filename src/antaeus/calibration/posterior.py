@@ -23,6 +23,7 @@ from ..experiments.intervals import prediction_interval, rank
 from ..scenario import InputError, Scenario
 from . import targets
 from .abc import parameter_path, to_natural, with_parameters
+from .tail import pareto_k
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class Posterior:
         weighted particles the weighted sample is worth; the posterior's spread and median
         rest on about this many."""
         return float(1.0 / np.sum(self.weights ** 2))
+
+    @property
+    def pareto_k(self) -> float:
+        """The tail index of the weights (``calibration.tail``): below 0.7 the weighted
+        estimates can be trusted; at or above it a few particles decide them."""
+        return pareto_k(self.weights)
 
     def quantile(self, q: float) -> dict[str, float]:
         return {p: weighted_quantile(self.particles[:, j], self.weights, q) for j, p in enumerate(self.parameters)}

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +15,7 @@ from ..calibration.abc import calibrate, database_path
 from ..calibration.budget import parse_budget
 from ..calibration.default import check_fitted_versions, export as export_default
 from ..calibration.posterior import load_posterior, predictive_check, write_posterior_plots
+from ..calibration.tail import RELIABLE_BELOW
 from ..scenario import load_scenario
 from ..store import DEFAULT_STORE_PATH
 from .progress import ProgressBar
@@ -76,6 +78,7 @@ def posterior_command(
     if as_json:
         print(json.dumps({"scenario": s.scenario.name, "budget": plan.label, "generation": posterior.generation,
                           "particles": len(posterior.weights), "effective_particles": posterior.effective_particles,
+                          "pareto_k": None if np.isnan(posterior.pareto_k) else posterior.pareto_k,
                           "parameters": posterior.summary(), "plots": [str(p) for p in plots],
                           "predictive": None if check is None else {
                               "coverage_90": check.coverage, "mae_share_points": check.mae_share_points,
@@ -95,6 +98,16 @@ def posterior_command(
     console.print(table)
     console.print(f"{len(posterior.weights)} particles, worth {posterior.effective_particles:.0f} of equal weight "
                   "(Kish's effective sample size)")
+    k = posterior.pareto_k
+    if np.isnan(k):  # a tail of fewer than tail.MIN_TAIL particles
+        console.print("Too few particles to judge the tail of the weights: a Pareto fit needs 21 or more")
+    elif k < RELIABLE_BELOW:
+        console.print(f"Pareto tail index of the weights k = {k:.2f}: below {RELIABLE_BELOW}, the weighted estimates "
+                      "are reliable (Vehtari et al. 2024)")
+    else:
+        console.print(f"[bold red]Pareto tail index of the weights k = {k:.2f}: {RELIABLE_BELOW} or more, a few "
+                      "particles decide this posterior (Vehtari et al. 2024)[/]; rerun with another --seed or a "
+                      "larger --budget and compare")
     if check is not None:
         inside, n = sum(r["inside"] for r in check.rows), len(check.rows)
         console.print(f"Posterior predictive ({draws} draws): {check.coverage:.1%} of targets ({inside} of {n}) inside "
