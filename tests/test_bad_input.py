@@ -167,6 +167,21 @@ def test_votes_cast_must_cover_every_kind_of_constituency(tmp_path):
     assert "events.constituent_assembly.votes_cast" in message and "army" in message
 
 
+def test_a_region_lies_behind_fronts_only(tmp_path):
+    text = BUILTIN_TOML.replace('fronts = ["caucasian_front"]', 'fronts = ["volga"]', 1)
+    assert text != BUILTIN_TOML
+    message = rejected(tmp_path, str(write(tmp_path, "rear.toml", text)))
+    assert "regions.caucasus.fronts" in message and "unknown name 'volga'" in message and "western_front" in message
+
+
+def test_a_strike_call_names_its_caller(tmp_path):
+    text = BUILTIN_TOML.replace('kind = "strike_call"\ndate = 1917-08-25\nparty = "bolsheviks"\n',
+                                'kind = "strike_call"\ndate = 1917-08-25\n', 1)
+    assert text != BUILTIN_TOML
+    message = rejected(tmp_path, str(write(tmp_path, "call.toml", text)))
+    assert "events.moscow_strike_call" in message and "party" in message
+
+
 def test_a_run_larger_than_the_machine_is_refused_with_its_estimate(tmp_path):
     message = rejected(tmp_path, "--agents", "1000000000000")
     assert "--agents" in message and "GiB of memory" in message and "this machine has" in message

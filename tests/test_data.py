@@ -281,7 +281,7 @@ NOT_SIMULATED = {
     "mobilised:all_russia:1918-01-13", "army:all_russia:1917-09", "army:all_russia:1917",
     "army:all_russia:1917-05-14", "deserters:all_russia:1917-03-07", "deserters:all_russia:1917-03-15",
     "deserters:all_russia:1917-11-14", "constituent_assembly:northern:1917-11-25",
-    "constituent_assembly:western:1917-11-25", "constituent_assembly:east_urals:1917-11-25",
+    "constituent_assembly:east_urals:1917-11-25",
 }
 
 

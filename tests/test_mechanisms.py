@@ -729,6 +729,31 @@ def test_membership_grows_by_diffusion_up_to_the_potential_and_ebbs_above_it():
     np.testing.assert_allclose(falling, [40000 - 0.01 * 20000])
 
 
+def test_soldiers_carry_reach_into_the_rural_regions_only():
+    """A party gains reach in a rural region in proportion to its share at the fronts that
+    region lies behind, the towns and the fronts themselves keep theirs, and the reach never
+    passes 1."""
+    reach = np.array([[0.8, 0.1, 0.2], [0.2, 0.5, 0.99]])
+    rural = np.array([False, True, True])
+    at_front = np.array([[0.5, 0.5], [0.3, 0.7], [0.9, 0.1]])  # [R,P]: region 2 lies behind another front
+    out = membership.carried(reach, at_front, rural, 0.1)
+    np.testing.assert_allclose(out[:, 0], reach[:, 0])
+    np.testing.assert_allclose(out[:, 1], [0.13, 0.57])
+    np.testing.assert_allclose(out[:, 2], [0.29, 1.0])
+    np.testing.assert_array_equal(membership.carried(reach, at_front, rural, 0.0), reach)
+
+
+def test_a_call_makes_the_callers_following_the_expected_turnout():
+    """The expected people active is the larger of yesterday's and the following's share of the
+    locale, in whole people: a call never lowers what a locale expects."""
+    yesterday = np.array([0, 30, 5], np.int32)
+    size = np.array([64, 64, 10])
+    out = mobilisation.called(yesterday, np.array([0.25, 0.25, 0.44]), size)
+    np.testing.assert_array_equal(out, [16, 30, 5])
+    assert out.dtype == yesterday.dtype
+    np.testing.assert_array_equal(mobilisation.called(yesterday, np.zeros(3), size), yesterday)
+
+
 def test_membership_reach():
     base = np.array([[0.5, 0.0, 1.0]])
     r_small = membership.reach(base, np.array([1e3]), 3e5)

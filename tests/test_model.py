@@ -78,6 +78,63 @@ def test_the_nation_weighs_army_and_civilians_by_the_votes_they_cast(result):
     assert simulated.simulated["bolsheviks"] == pytest.approx(expected)
 
 
+def test_soldiers_carry_the_fronts_parties_into_the_villages():
+    """With the soldiers' carry the party strong at the front gains in the rural regions."""
+    def shares(carry):
+        s = load_scenario("russia1917", sets=[f"parameters.membership.soldier_carry={carry}"])
+        r = simulate(s, 3, 5_000, until=dt.date(1917, 11, 26))
+        d = r.day_index(dt.date(1917, 11, 25))
+        b = r.parties.index("bolsheviks")
+        by_region = r.support[d].sum(axis=1)
+        front = [i for i, name in enumerate(r.regions) if s.regions[name].setting == "front"]
+        rural = [i for i, name in enumerate(r.regions) if s.regions[name].setting == "rural"]
+        at_front = by_region[front].sum(axis=0)
+        return at_front[b] / at_front.sum(), by_region[rural, b].sum() / by_region[rural].sum()
+    front_off, rural_off = shares(0.0)
+    front_on, rural_on = shares(0.2)
+    assert front_off > 0.3  # the Bolsheviks lead at the front by November
+    assert rural_on > 1.3 * rural_off and rural_on > rural_off + 0.01
+
+
+def test_a_region_hears_the_soldiers_of_the_fronts_it_lies_behind():
+    """The front share of a region that names its fronts is theirs alone; one that names none
+    hears every front, weighed by its soldiers."""
+    from antaeus.engine.simulate import _front_share, rear_of
+    s = load_scenario("russia1917")
+    regions = list(s.regions)
+    rear = rear_of(s, regions)
+    west, volga = regions.index("western"), regions.index("volga")
+    fronts = [i for i, r in enumerate(regions) if s.regions[r].setting == "front"]
+    named = [regions.index(f) for f in s.regions["western"].fronts]
+    assert set(np.flatnonzero(rear[west])) == set(named) and set(np.flatnonzero(rear[volga])) == set(fronts)
+    support = np.zeros((len(regions), 2, 2))
+    for i in fronts:
+        support[i, 0] = [80.0, 20.0] if i in named else [10.0, 90.0]
+    share = _front_share(support, rear)
+    np.testing.assert_allclose(share[west], [0.8, 0.2])
+    everyone = support[fronts].sum(axis=(0, 1))
+    np.testing.assert_allclose(share[volga], everyone / everyone.sum())
+    assert share[west, 0] > share[volga, 0]
+
+
+def test_a_call_to_strike_moves_the_followers_for_its_day_only():
+    """Moscow, 25 August 1917: on the day of the call the workers expect the caller's following
+    to strike, many more strike than without the call, the day before is untouched, and the
+    next day most go back (the call was for one day)."""
+    def strikers(seed, call):
+        s = load_scenario("russia1917", sets=[f"events.moscow_strike_call.enabled={str(call).lower()}"])
+        r = simulate(s, seed, 5_000, until=dt.date(1917, 8, 28))
+        m, g = r.regions.index("moscow"), r.groups.index("industrial_worker")
+        workers = s.regions["moscow"].population["industrial_worker"]
+        return [r.active[r.day_index(dt.date(1917, 8, day)), m, g] for day in (24, 25, 26)], workers
+    for seed in (1, 2, 3):
+        (before, on, after), workers = strikers(seed, True)
+        (quiet_before, quiet_on, _), _ = strikers(seed, False)
+        assert before == quiet_before
+        assert on >= quiet_on + 0.25 * workers
+        assert after <= 0.5 * on
+
+
 def test_maturity_lens_leaves_a_positive_gap(result):
     """Statement 1 and 3: the moderates see less chance than there is, on average."""
     gaps = result.helplessness()

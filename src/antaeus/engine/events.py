@@ -86,7 +86,8 @@ def apply(event: Event, s: Scenario, w: World, agents: Agents, lay: Layout, log)
         if w.holder == "provisional_government":
             shock_legitimacy(agents, region_slices(lay, n_groups, regions), -event.magnitude)
     # soviet_congress and municipal_election change nothing by themselves: they are observed;
-    # assembly_session is answered by the government in power (Run._assembly_session).
+    # assembly_session is answered by the government in power (Run._assembly_session), and a
+    # strike_call sets the day's expectations in the called locales (Run._calls).
 
 
 def collapse_of_offensive(w: World, day: int, agents: Agents, lay: Layout, shock: float) -> None:

@@ -30,6 +30,7 @@ from ..core.errors import InputError
 from ..mechanisms import cooperation as cooperation_rule
 from ..mechanisms import coup as coup_rule
 from ..mechanisms import membership as member_rule
+from ..mechanisms import mobilisation as mobilisation_rule
 from ..mechanisms import power as power_rule
 from ..mechanisms import rising as rising_rule
 from ..mechanisms import soviets as soviet_rule
@@ -120,6 +121,7 @@ class Conditions:
     split_parent: int
     schedule: dict
     region_of_cell: np.ndarray
+    rear: np.ndarray           # [R,R] the fronts whose soldiers reach each region (rear_of)
 
     @classmethod
     def of(cls, s: Scenario, dates: list[dt.date], w: World) -> "Conditions":
@@ -151,7 +153,29 @@ class Conditions:
             joins=np.array([g.joins for g in s.groups.values()]),
             splitter=splitter,
             split_parent=w.index(s.parties[w.parties[splitter]].split_from) if splitter >= 0 else -1,
-            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G))
+            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G), rear=rear_of(s, w.regions))
+
+
+RURAL = drivers.SETTINGS.index("rural")
+
+
+def rear_of(s: Scenario, regions: list[str]) -> np.ndarray:
+    """[R,R] 1 where the column is a front whose soldiers reach the row's region: the fronts it
+    lies behind (``regions.<id>.fronts``), or every front where it names none."""
+    front = np.array([s.regions[r].setting == "front" for r in regions], float)
+    rear = np.zeros((len(regions), len(regions)))
+    for i, r in enumerate(regions):
+        named = s.regions[r].fronts
+        rear[i] = [float(f in named) for f in regions] if named else front
+    return rear
+
+
+def _front_share(support: np.ndarray, rear: np.ndarray) -> np.ndarray:
+    """[R,P] each party's share among the soldiers of the fronts each region lies behind
+    (``support`` [R,G,P], yesterday's; ``rear`` from :func:`rear_of`)."""
+    at_front = rear @ support.sum(axis=1)
+    total = at_front.sum(axis=1, keepdims=True)
+    return np.divide(at_front, total, out=np.zeros_like(at_front), where=total > 0)
 
 
 # -------------------------------------------------------------------------------- a run
@@ -251,11 +275,16 @@ class Run:
         reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
         reach = cooperation_rule.shared_reach(reach, self.actors.partners(w), self.actors.cooperation(w),
                                               s.parameters.cooperation)
+        reach = member_rule.carried(reach, _front_share(st.support_now, c.rear), c.setting == RURAL,
+                                    s.parameters.membership.soldier_carry)
+        expected, called = self._calls(date)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
-                           w.repression, c.busy[d], st.prev_active, c.splitter, c.split_parent, _regime_shift(s, w))
+                           w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w))
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
+        before = st.prev_active[called]
         st.prev_active[:] = out.active
+        st.prev_active[called] = before  # a call is for its day: the next morning expects what it did before
         cells = self.cells
         _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight, cells)
         support_now, radical_now = cells.support.reshape(R, G, P), cells.radical.reshape(R, G, P)
@@ -295,6 +324,31 @@ class Run:
         rec.legitimacy[d] = st.region_mean[:, 4]
         rec.demands[d] = st.region_mean[:, :4]
         rec.leaning[d] = cells.leaning.reshape(R, G)
+
+    def _calls(self, date: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """The people each locale expects active today, and the locales a strike call reaches
+        (``strike_call`` events: the striking groups of the named regions, expecting the caller's
+        following; ``mechanisms.mobilisation.called``)."""
+        s, st, lay, w = self.s, self.state, self.lay, self.state.world
+        calls = [e for _, e in self.c.schedule.get(date, ()) if e.kind == "strike_call"]
+        if not calls:
+            return st.prev_active, np.zeros(0, np.int64)
+        expected = st.prev_active.copy()
+        G = len(w.groups)
+        striking = [g for g, name in enumerate(w.groups) if s.groups[name].activity == "strike"]
+        reached = []
+        for e in calls:
+            p = w.index(e.party)
+            for r in (w.regions.index(name) for name in e.regions):
+                for g in striking:
+                    people = st.support_now[r, g]
+                    following = people[p] / people.sum() if people.sum() > 0 else 0.0
+                    cell = r * G + g
+                    locales = np.arange(lay.cell_locale_start[cell], lay.cell_locale_start[cell + 1])
+                    size = lay.locale_start[locales + 1] - lay.locale_start[locales]
+                    expected[locales] = mobilisation_rule.called(expected[locales], following, size)
+                    reached.append(locales)
+        return expected, np.unique(np.concatenate(reached)) if reached else np.zeros(0, np.int64)
 
     def _settle(self, actor: str, action: str, success: bool, chance: float, eve: bool, date: dt.date,
                 d: int) -> None:

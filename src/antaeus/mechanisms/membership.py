@@ -13,6 +13,13 @@ the record this is held against in calibration. A group's supporters count towar
 potential in proportion to how readily that group joins (``joins`` in the scenario): the
 SRs' villages voted for them in their millions but seldom took a card (Radkey 1958). Reach
 in a region grows with membership by a saturating curve.
+
+Soldiers carry the parties home. Men on leave, deserters and the delegates of the front's
+committees brought the slogans of the trenches into the villages (S.A. Smith 2017, in The
+Cambridge History of Russia vol. 3; Lenin 1919 on the fronts near the capitals): a party's
+reach in a rural region grows with its share among the soldiers of the fronts the region
+lies behind (every front where it names none), by ``soldier_carry`` per unit of share
+(:func:`carried`).
 """
 from __future__ import annotations
 
@@ -40,6 +47,12 @@ class Params(BaseModel):
     attrition: float = param(0.005, 0.0, 0.05, "per day",
                              "share of the members above the party's potential who leave each day")
     reach_scale: float = param(300000.0, 1e3, 1e7, "members", "membership at which reach gains 63% of its room to grow")
+    soldier_carry: float = param(0.05, 0.0, 1.0, "reach per share",
+                                 "reach a party gains in a rural region per unit of its share among the soldiers "
+                                 "of the fronts it lies behind (soldiers on leave, deserters, the front's "
+                                 "delegates)",
+                                 source="GUESS after S.A. Smith (2017, Cambridge History of Russia vol. 3): soldiers "
+                                        "returning from the front brought politics into the village; calibrated")
 
 
 @njit(cache=True)
@@ -64,3 +77,10 @@ def reach(base: np.ndarray, members: np.ndarray, scale: float) -> np.ndarray:
     Growth is proportional to the base reach, so a party grows where it already stands."""
     growth = 1.0 - np.exp(-members / scale)
     return base + (1.0 - base) * growth[:, None] * base  # grows where the party already stands
+
+
+def carried(reach: np.ndarray, front_share: np.ndarray, rural: np.ndarray, weight: float) -> np.ndarray:
+    """Reach [P,R] with what the soldiers carry home: ``weight`` times each party's share among
+    the soldiers of the fronts each region lies behind (``front_share`` [R,P]) added in the
+    rural regions (``rural`` [R], bool), at most 1."""
+    return np.minimum(reach + weight * front_share.T * rural[None, :], 1.0)

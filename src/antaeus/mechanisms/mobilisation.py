@@ -26,6 +26,15 @@ season's load (``drivers.field_work``, the share of their time it claims) times
 ``field_work_cost`` is added to the threshold. It is the opportunity cost of collective
 action (Olson 1965; Popkin 1979, The Rational Peasant, ch. 1), paid in the currency of the
 peasant's year. With ``field_work_cost`` 0 the calendar is inert.
+
+A call to strike sets the expectation. Granovetter's thresholds are met against the turnout a
+person expects, and on an ordinary day that is yesterday's share active in the locale. A
+public call by an organisation makes its following the expectation everyone holds, which is
+what lets people with high thresholds move together (Granovetter 1978; Chwe 2001, Rational
+Ritual, ch. 1: a public call creates common knowledge). On the day of a call (an event
+``strike_call``) each called locale's expected share active is the larger of yesterday's and
+the caller's following there (:func:`called`); the cascade term and the arrest estimate read
+it. The call is for that day: the next morning the locale expects what it expected before.
 """
 from __future__ import annotations
 
@@ -40,7 +49,7 @@ CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (197
             "83:1420-1443 thresholds; exhaustion in cycles of contention: Tarrow (1998) Power in "
             "Movement, 2nd ed., ch. 9, Koopmans (2004) in The Blackwell Companion to Social Movements; "
             "the field calendar as the cost of action: Olson (1965) The Logic of Collective Action, "
-            "Popkin (1979) The Rational Peasant")
+            "Popkin (1979) The Rational Peasant; a call as common knowledge: Chwe (2001) Rational Ritual")
 
 
 class Params(BaseModel):
@@ -93,3 +102,10 @@ def tire(fatigue, acted, days):
 def is_active(grievance_value, risk_aversion, p_arrest, threshold):
     """Rule A: active when G - R P > T (strict)."""
     return grievance_value - risk_aversion * p_arrest > threshold
+
+
+def called(expected: np.ndarray, following: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """People each called locale expects active on the day of a call: the larger of the
+    people active yesterday (``expected`` [L]) and the caller's following there (``following``
+    [L], a share of the locale's ``size`` people), rounded to whole people."""
+    return np.maximum(expected, np.rint(following * size)).astype(expected.dtype)

@@ -20,8 +20,6 @@ from antaeus.files import folder_for_files, save_figure
 DPI = 100
 
 CAPITALS = ("petrograd", "moscow")
-INDUSTRIAL_AGRARIAN = ("industrial", "central_black_earth", "volga", "ukraine", "siberia",
-                       "caucasus")
 
 PARTY_COLOURS = {
     "bolsheviks": "#c0392b",

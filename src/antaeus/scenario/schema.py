@@ -77,6 +77,9 @@ class Region(Frozen):
     initial_support: dict[Name, Weights] = Field(
         default_factory=dict, description="a group's initial party support here, replacing the group's own "
                                           "weights (where national or regional lists held the allegiance)")
+    fronts: list[Name] = Field(
+        default_factory=list, description="the fronts behind which this region lies: their soldiers' parties "
+                                          "reach its villages (membership.soldier_carry); empty: every front's")
     source: str = ""
 
 
@@ -178,7 +181,7 @@ class Drivers(Frozen):
 EVENT_KINDS = Literal[
     "government_formed", "turn", "legitimacy_shock", "coalition", "offensive", "repression",
     "land_reform", "separate_peace", "constituent_assembly", "assembly_session", "soviet_congress",
-    "municipal_election",
+    "municipal_election", "strike_call",
 ]
 
 
@@ -283,12 +286,18 @@ class Scenario(Frozen):
         for rid, r in self.regions.items():
             for g in r.population:
                 check(g, groups, f"regions.{rid}.population")
+            fronts = {f for f, other in self.regions.items() if other.setting == "front"}
+            for f in r.fronts:
+                check(f, fronts, f"regions.{rid}.fronts")
             for g, weights in r.initial_support.items():
                 check(g, groups, f"regions.{rid}.initial_support")
                 for p in weights:
                     check(p, parties, f"regions.{rid}.initial_support.{g}")
         for eid, e in self.events.items():
             check(e.party, parties, f"events.{eid}.party")
+            if e.kind == "strike_call" and (e.party is None or not e.regions):
+                raise FieldError(f"events.{eid}", "a strike call needs the party that calls it and the regions "
+                                 "it is called in", 'give party = "<party>" and regions = ["<region>", ...]')
             for r in e.regions or ():
                 check(r, regions, f"events.{eid}.regions")
             for g in e.electorate or ():
