@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,8 @@ def test_run_writes_store_and_plots_and_states_calibration(tmp_path):
                    cwd=tmp_path)
     if load_scenario("russia1917").scenario.calibrated:
         assert "Calibrated: posterior median" in done.stdout and "reproduce with" in done.stdout
+        flat = re.sub(r"[│\s]+", " ", done.stdout)  # the panel may wrap the note anywhere
+        assert "effective particles of 300, Pareto k" in flat
     else:
         assert "not calibrated" in done.stdout.lower()
     assert "Who holds power" in done.stdout and "Bolshevik membership" in done.stdout

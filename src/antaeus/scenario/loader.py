@@ -136,9 +136,14 @@ def apply_posterior(data: dict, name: str, origin: dict) -> dict:
         origin[path] = (f"posterior of '{name}'", text)
     prov = post["provenance"]
     out["scenario"]["calibrated"] = True
+    worth = ""  # how many particles the median rests on, and the tail index of their weights (docs/calibration.md)
+    if "effective_particles" in prov:
+        worth = f", {prov['effective_particles']:g} effective particles of {prov.get('particles', '?')}"
+        if "pareto_k" in prov:
+            worth += f", Pareto k {prov['pareto_k']:g}"
     out["scenario"]["calibration_note"] = (
         f"posterior median of ABC-SMC, budget {prov['budget']}, seed {prov['seed']}, data {prov['data_version']}, "
-        f"{prov['date']}; reproduce with: {prov['command']}")
+        f"{prov['date']}{worth}; reproduce with: {prov['command']}")
     fitted, now = prov.get("model_version"), model_version(name)
     if fitted != now:
         out["scenario"]["calibration_note"] += (
