@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from statistics import NormalDist
 
@@ -44,7 +45,7 @@ class Posterior:
         rest on about this many."""
         return float(1.0 / np.sum(self.weights ** 2))
 
-    @property
+    @cached_property  # a fit, read by the terminal, the JSON document and the export
     def pareto_k(self) -> float:
         """The tail index of the weights (``calibration.tail``): below 0.7 the weighted
         estimates can be trusted; at or above it a few particles decide them."""

@@ -283,10 +283,10 @@ class Scenario(Frozen):
         for gid, g in self.groups.items():
             for p in g.initial_support:
                 check(p, parties, f"groups.{gid}.initial_support")
+        fronts = {f for f, other in self.regions.items() if other.setting == "front"}
         for rid, r in self.regions.items():
             for g in r.population:
                 check(g, groups, f"regions.{rid}.population")
-            fronts = {f for f, other in self.regions.items() if other.setting == "front"}
             for f in r.fronts:
                 check(f, fronts, f"regions.{rid}.fronts")
             for g, weights in r.initial_support.items():
