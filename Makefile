@@ -20,9 +20,11 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/antaeus run russia1917 --seed 7
 
-## make test: set up, then run the test suite (statistical suites excluded)
+## make test: set up, then run the test suite (statistical suites excluded) on every core
+## (pytest-xdist; TEST_WORKERS=1 runs it in one process)
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 test-statistical: $(STAMP)
 	$(PY) -m pytest -q -m statistical
