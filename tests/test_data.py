@@ -279,7 +279,7 @@ NOT_SIMULATED = {
     "strikers:all_russia:1916", "strikes:all_russia:1917-01-14", "strikers:all_russia:1917-01-14",
     "strikers:petrograd:1917-01-22", "strikers:petrograd:1917-02-27",
     "mobilised:all_russia:1918-01-13", "army:all_russia:1917-09", "army:all_russia:1917",
-    "army:all_russia:1917-05-14", "deserters:all_russia:1917-03-07", "deserters:all_russia:1917-03-15",
+    "army:all_russia:1917-05-14", "deserters:all_russia:1917-03-07",
     "deserters:all_russia:1917-11-14", "constituent_assembly:northern:1917-11-25",
     "constituent_assembly:east_urals:1917-11-25",
 }
@@ -499,3 +499,16 @@ def test_the_data_version_follows_the_targets_not_the_out_of_sample_rows(tmp_pat
     assert family in shipped
     mapping.write_text(shipped.replace(family, family + '\nexclude_regions = ["ukraine"]'))
     assert data_version(None, mapping) != base                            # how a target is compared: changed
+
+
+def test_a_count_over_joined_fronts_sums_their_regions(run):
+    """Levshin's deserters of the Northern and Western fronts (1-7 April O.S.) are compared with
+    the people newly deserting in the two model fronts together over those seven days."""
+    c = next(c for c in compare_all(run) if c.id == "deserters:northern_and_western_fronts:1917-04-14")
+    days = [run.day_index(dt.date(1917, 4, 14) + dt.timedelta(days=i)) for i in range(7)]
+    fronts = [run.regions.index("northern_front"), run.regions.index("western_front")]
+    deserting = [g for g, name in enumerate(run.groups) if name == "front_soldier"]
+    expected = run.onsets[days][:, fronts][:, :, deserting].sum()
+    assert c.observed == 7688 and c.simulated == pytest.approx(expected) and expected > 0
+    one = run.onsets[days][:, fronts[:1]][:, :, deserting].sum()
+    assert c.simulated > one  # both fronts, not the first alone

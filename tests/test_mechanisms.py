@@ -731,16 +731,18 @@ def test_membership_grows_by_diffusion_up_to_the_potential_and_ebbs_above_it():
 
 def test_soldiers_carry_reach_into_the_rural_regions_only():
     """A party gains reach in a rural region in proportion to its share at the fronts that
-    region lies behind, the towns and the fronts themselves keep theirs, and the reach never
-    passes 1."""
+    region lies behind and to how many soldiers there are per villager; the towns and the
+    fronts themselves (contact 0) keep theirs, and the reach never passes 1."""
     reach = np.array([[0.8, 0.1, 0.2], [0.2, 0.5, 0.99]])
-    rural = np.array([False, True, True])
+    contact = np.array([0.0, 0.1, 0.4])  # region 2 is a front's rear, four times as dense in soldiers
     at_front = np.array([[0.5, 0.5], [0.3, 0.7], [0.9, 0.1]])  # [R,P]: region 2 lies behind another front
-    out = membership.carried(reach, at_front, rural, 0.1)
+    out = membership.carried(reach, at_front, contact, 1.0)
     np.testing.assert_allclose(out[:, 0], reach[:, 0])
     np.testing.assert_allclose(out[:, 1], [0.13, 0.57])
-    np.testing.assert_allclose(out[:, 2], [0.29, 1.0])
-    np.testing.assert_array_equal(membership.carried(reach, at_front, rural, 0.0), reach)
+    np.testing.assert_allclose(out[:, 2], [0.2 + 0.36, 1.0])
+    np.testing.assert_array_equal(membership.carried(reach, at_front, contact, 0.0), reach)
+    same_share = membership.carried(reach, np.full((3, 2), 0.5), contact, 1.0) - reach
+    assert same_share[0, 2] == pytest.approx(4 * same_share[0, 1])  # the same share carries four times as far
 
 
 def test_a_call_makes_the_callers_following_the_expected_turnout():

@@ -187,7 +187,7 @@ def _count(result: Result, o: Observation, spec: dict, method: str) -> Compariso
         return _make(o, category, observed, float(members), unit)
 
     groups = _activity_groups(result, spec["activity"])
-    regions = _regions(result, o)
+    regions = _regions(result, o, spec)
     if regions is None:
         return missing(f"no region {o.constituency} in this run")
     if method == "active":
@@ -235,7 +235,7 @@ def _monthly(result: Result, o: Observation, spec: dict, series) -> Comparison:
     first, last = (_os_month(label) for label in spec["window"])
     window = _span(result, first[0], last[1])
     own = _span(result, o.date, o.date_end or o.date)
-    regions = _regions(result, o)
+    regions = _regions(result, o, spec)
     note = ""
     if window is None or own is None:
         note = f"the months {spec['window'][0]}..{spec['window'][1]} O.S. are not wholly inside the run"
@@ -290,7 +290,12 @@ def _activity_groups(result: Result, activity: str) -> list[int]:
     return [i for i, g in enumerate(result.groups) if result.group_activity.get(g) == activity]
 
 
-def _regions(result: Result, o: Observation) -> list[int] | None:
+def _regions(result: Result, o: Observation, spec: dict) -> list[int] | None:
+    """The run's regions an observation counts over: every region for all_russia, the regions
+    the mapping names (``regions``) for a constituency that joins several, else its own."""
     if o.constituency == "all_russia":
         return list(range(len(result.regions)))
+    if "regions" in spec:
+        named = [r for r in spec["regions"] if r in result.regions]
+        return [result.regions.index(r) for r in named] if len(named) == len(spec["regions"]) else None
     return [result.regions.index(o.constituency)] if o.constituency in result.regions else None

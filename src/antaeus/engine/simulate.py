@@ -122,6 +122,7 @@ class Conditions:
     schedule: dict
     region_of_cell: np.ndarray
     rear: np.ndarray           # [R,R] the fronts whose soldiers reach each region (rear_of)
+    contact: np.ndarray        # [R] those soldiers per adult of a rural region, 0 elsewhere (rear_of)
 
     @classmethod
     def of(cls, s: Scenario, dates: list[dt.date], w: World) -> "Conditions":
@@ -143,6 +144,7 @@ class Conditions:
         for name, e in s.events.items():
             if e.enabled:
                 schedule.setdefault(e.date, []).append((name, e))
+        rear, contact = rear_of(s, w.regions, front, setting == RURAL)
         return cls(
             theta=step.theta(s.parameters), exposure=exposure, setting=setting, drivers=by_region,
             busy=busy, march=by_region[0].copy(),
@@ -153,21 +155,31 @@ class Conditions:
             joins=np.array([g.joins for g in s.groups.values()]),
             splitter=splitter,
             split_parent=w.index(s.parties[w.parties[splitter]].split_from) if splitter >= 0 else -1,
-            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G), rear=rear_of(s, w.regions))
+            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G), rear=rear, contact=contact)
 
 
 RURAL = drivers.SETTINGS.index("rural")
 
 
-def rear_of(s: Scenario, regions: list[str]) -> np.ndarray:
-    """[R,R] 1 where the column is a front whose soldiers reach the row's region: the fronts it
-    lies behind (``regions.<id>.fronts``), or every front where it names none."""
-    front = np.array([s.regions[r].setting == "front" for r in regions], float)
-    rear = np.zeros((len(regions), len(regions)))
+def rear_of(s: Scenario, regions: list[str], front: np.ndarray, rural: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which soldiers reach each region, and how densely. ``rear`` [R,R] is 1 where the column
+    is a front whose soldiers reach the row's region: the fronts it lies behind
+    (``regions.<id>.fronts``), or every front where it names none. ``contact`` [R] is how many
+    of them there are per adult of a rural region (0 elsewhere): a region that names its fronts
+    is their rear, where their garrisons, depots and men on the move are quartered, so it
+    counts their soldiers against its own adults; a region that names none shares every
+    front's men on leave with the whole countryside, so it counts all the soldiers at the
+    fronts against all the rural adults (``front`` and ``rural``: [R] bool)."""
+    adults = np.array([sum(s.regions[r].population.values()) for r in regions], float)
+    countryside = adults[rural].sum()
+    spread = adults[front].sum() / countryside if countryside > 0 else 0.0
+    rear, contact = np.zeros((len(regions), len(regions))), np.zeros(len(regions))
     for i, r in enumerate(regions):
         named = s.regions[r].fronts
         rear[i] = [float(f in named) for f in regions] if named else front
-    return rear
+        if rural[i] and adults[i] > 0:
+            contact[i] = rear[i] @ adults / adults[i] if named else spread
+    return rear, contact
 
 
 def _front_share(support: np.ndarray, rear: np.ndarray) -> np.ndarray:
@@ -275,16 +287,17 @@ class Run:
         reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
         reach = cooperation_rule.shared_reach(reach, self.actors.partners(w), self.actors.cooperation(w),
                                               s.parameters.cooperation)
-        reach = member_rule.carried(reach, _front_share(st.support_now, c.rear), c.setting == RURAL,
+        reach = member_rule.carried(reach, _front_share(st.support_now, c.rear), c.contact,
                                     s.parameters.membership.soldier_carry)
         expected, called = self._calls(date)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
                            w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w))
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
-        before = st.prev_active[called]
+        before = st.prev_active[called] if called.size else None
         st.prev_active[:] = out.active
-        st.prev_active[called] = before  # a call is for its day: the next morning expects what it did before
+        if before is not None:  # a call is for its day: the next morning expects what it did before
+            st.prev_active[called] = before
         cells = self.cells
         _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight, cells)
         support_now, radical_now = cells.support.reshape(R, G, P), cells.radical.reshape(R, G, P)
@@ -342,7 +355,8 @@ class Run:
             for r in (w.regions.index(name) for name in e.regions):
                 for g in striking:
                     people = st.support_now[r, g]
-                    following = people[p] / people.sum() if people.sum() > 0 else 0.0
+                    total = people.sum()
+                    following = people[p] / total if total > 0 else 0.0
                     cell = r * G + g
                     locales = np.arange(lay.cell_locale_start[cell], lay.cell_locale_start[cell + 1])
                     size = lay.locale_start[locales + 1] - lay.locale_start[locales]

@@ -18,8 +18,10 @@ Soldiers carry the parties home. Men on leave, deserters and the delegates of th
 committees brought the slogans of the trenches into the villages (S.A. Smith 2017, in The
 Cambridge History of Russia vol. 3; Lenin 1919 on the fronts near the capitals): a party's
 reach in a rural region grows with its share among the soldiers of the fronts the region
-lies behind (every front where it names none), by ``soldier_carry`` per unit of share
-(:func:`carried`).
+lies behind (every front where it names none) and with how many of those soldiers there
+are per villager: a region behind named fronts is their rear, and counts their soldiers
+against its own adults, while the men on leave from every front spread over the whole
+countryside (:func:`carried`; ``engine.simulate.rear_of``).
 """
 from __future__ import annotations
 
@@ -47,12 +49,14 @@ class Params(BaseModel):
     attrition: float = param(0.005, 0.0, 0.05, "per day",
                              "share of the members above the party's potential who leave each day")
     reach_scale: float = param(300000.0, 1e3, 1e7, "members", "membership at which reach gains 63% of its room to grow")
-    soldier_carry: float = param(0.05, 0.0, 1.0, "reach per share",
+    soldier_carry: float = param(0.6, 0.0, 5.0, "reach per share per soldier per adult",
                                  "reach a party gains in a rural region per unit of its share among the soldiers "
-                                 "of the fronts it lies behind (soldiers on leave, deserters, the front's "
-                                 "delegates)",
+                                 "of the fronts it lies behind, per soldier of those fronts per adult of the "
+                                 "region (soldiers on leave, deserters, the front's rear quartered in it)",
                                  source="GUESS after S.A. Smith (2017, Cambridge History of Russia vol. 3): soldiers "
-                                        "returning from the front brought politics into the village; calibrated")
+                                        "returning from the front brought politics into the village; contact in "
+                                        "proportion to the soldiers per villager is the model's assumption (mass "
+                                        "action); calibrated")
 
 
 @njit(cache=True)
@@ -79,8 +83,8 @@ def reach(base: np.ndarray, members: np.ndarray, scale: float) -> np.ndarray:
     return base + (1.0 - base) * growth[:, None] * base  # grows where the party already stands
 
 
-def carried(reach: np.ndarray, front_share: np.ndarray, rural: np.ndarray, weight: float) -> np.ndarray:
-    """Reach [P,R] with what the soldiers carry home: ``weight`` times each party's share among
-    the soldiers of the fronts each region lies behind (``front_share`` [R,P]) added in the
-    rural regions (``rural`` [R], bool), at most 1."""
-    return np.minimum(reach + weight * front_share.T * rural[None, :], 1.0)
+def carried(reach: np.ndarray, front_share: np.ndarray, contact: np.ndarray, weight: float) -> np.ndarray:
+    """Reach [P,R] with what the soldiers carry home: ``weight`` times the soldiers per adult
+    (``contact`` [R]; 0 outside the rural regions) times each party's share among the soldiers
+    of the fronts each region lies behind (``front_share`` [R,P]), at most 1."""
+    return np.minimum(reach + weight * front_share.T * contact[None, :], 1.0)
