@@ -157,3 +157,14 @@ def test_api_rejects_before_simulating():
         history_check(agents=0)
     with pytest.raises(ScenarioError):
         history_check("no-such-scenario", runs=1)
+
+
+def test_counts_within_a_factor_of_2_are_counted(check):
+    """The summary counts the scored count rows whose median lies within a factor of 2 of the
+    record (issue 16's bar for the magnitudes), for each role apart."""
+    for role, target in (("targets", True), ("out_of_sample", False)):
+        counts = [r for r in check.rows if r.scored and r.target == target and r.log10_ratio is not None]
+        within = [r for r in counts if 0.5 <= r.median / r.observed <= 2.0]
+        s = check.summary[role]
+        assert s["count_rows"] == len(counts) and s["counts_within_factor_2"] == len(within)
+    assert check.summary["out_of_sample"]["count_rows"] > check.summary["out_of_sample"]["counts_within_factor_2"]

@@ -41,7 +41,8 @@ def _summary_line(label: str, s: dict) -> str:
         parts.append(f"MAE of the median {s['mae_points']:.1f} pp over {_n(s['share_rows'], 'share row')}")
     if s["mean_abs_log10_ratio"] is not None:
         parts.append(f"counts off by a factor of {10 ** s['mean_abs_log10_ratio']:.2f} on average "
-                     f"(mean |log10 ratio| {s['mean_abs_log10_ratio']:.2f}, {_n(s['count_rows'], 'row')})")
+                     f"(mean |log10 ratio| {s['mean_abs_log10_ratio']:.2f}, {_n(s['count_rows'], 'row')}; "
+                     f"{s['counts_within_factor_2']} within a factor of 2)")
     parts.append(f"{s['inside']} of {s['scored']} inside their 90% interval ({100 * s['coverage']:.0f}%)")
     return f"{label}: " + "; ".join(parts) + "."
 

@@ -38,6 +38,9 @@ DEFAULT_RUNS = 20
 DEFAULT_AGENTS = 20_000
 DEFAULT_OUT = Path("antaeus-results") / "history-check"
 INTERVAL = 0.9  # the level of the prediction interval (experiments.intervals)
+#: |log10 ratio| of a count whose median is within a factor of 2 of the record (issue 16's bar
+#: for the magnitudes), with room for the rounding of the ratio
+FACTOR_2 = math.log10(2.0) + 1e-12
 
 #: figure (and summary) families: record families drawn together, in the order of the table
 PANELS: dict[str, tuple[str, ...]] = {
@@ -235,7 +238,8 @@ def stats(rows: list[CheckRow]) -> dict[str, Any]:
     return {"rows": len(rows), "compared": sum(r.compared for r in rows), "scored": len(scored),
             "inside": inside, "coverage": inside / len(scored) if scored else None,
             "share_rows": len(shares), "mae_points": float(np.mean(shares)) if shares else None,
-            "count_rows": len(logs), "mean_abs_log10_ratio": float(np.mean(logs)) if logs else None}
+            "count_rows": len(logs), "mean_abs_log10_ratio": float(np.mean(logs)) if logs else None,
+            "counts_within_factor_2": sum(x <= FACTOR_2 for x in logs)}
 
 
 def _split(rows: list[CheckRow]) -> tuple[dict, dict]:
