@@ -296,6 +296,6 @@ def _regions(result: Result, o: Observation, spec: dict) -> list[int] | None:
     if o.constituency == "all_russia":
         return list(range(len(result.regions)))
     if "regions" in spec:
-        named = [r for r in spec["regions"] if r in result.regions]
-        return [result.regions.index(r) for r in named] if len(named) == len(spec["regions"]) else None
+        named = spec["regions"]
+        return [result.regions.index(r) for r in named] if set(named) <= set(result.regions) else None
     return [result.regions.index(o.constituency)] if o.constituency in result.regions else None
