@@ -154,13 +154,15 @@ def test_target_flags_follow_the_sections():
     assert flags["municipal:petrograd:1917-09-02"] and flags["peasant_congress:all_russia:1917-12-09"]
     assert flags["unrest:all_russia:1917-09"] and flags["unrest:central_black_earth:1917-03"]
     assert not flags["land_seizures:all_russia:1917-09"]  # a magnitude: out of sample (issue 16)
+    assert not flags["turnout:moscow:1917-07-08"] and not flags["turnout:petrograd:1917-06-11"]  # a magnitude, too
     assert not flags["strikes:all_russia:1915"] and not flags["strikers:petrograd:1917-03-08"]
     assert not flags["army:all_russia:1917-09"] and not flags["deserters:all_russia:1917-03-14"]
     assert flags["soviet_congress:all_russia:1917-06-16"] and flags["municipal:moscow:1917-07-08"]
     assert flags["membership:bolsheviks:1917-08-08"] and flags["peasant_congress:all_russia:1917-05"]
     out_of_sample = {o.section for o in observations() if not o.target}
-    # 3b: the December re-run; 4b, 5b: found outside data1917.md; 8b: land seizures
-    assert out_of_sample == {"3b", "4b", "5a", "5b", "8a", "8b", "8d"}
+    # 3b: the December re-run; 4b, 5b: found outside data1917.md; 8b: land seizures; 3a, 4a:
+    # the voters, a magnitude
+    assert out_of_sample == {"3a", "3b", "4a", "4b", "5a", "5b", "8a", "8b", "8d"}
 
 
 # ------------------------------------------------------------------------- validation
@@ -271,7 +273,7 @@ def test_cli_data_show_unknown_exits_2_with_one_line():
 #: after the run, or a local party organisation
 NOT_SIMULATED = {
     "soviet_congress_presidium:all_russia:1917-11-07",
-    "turnout:petrograd:1917-06-11", "ca_session:national:1918-01-18", "municipal:petrograd:1917-12-29",
+    "turnout:petrograd:1917-06-11", "turnout:moscow:1917-07-08", "ca_session:national:1918-01-18", "municipal:petrograd:1917-12-29",
     "membership:bolsheviks_petrograd:1917-03-07", "membership:bolsheviks_moscow:1917-03-07",
     "membership:bolsheviks:1918-03", "membership:bolsheviks_petrograd:1918-03",
     "membership:bolsheviks_moscow:1918-03", "membership:bolsheviks_urals:1918-03",
@@ -326,6 +328,26 @@ def _result(observables: list[Observable], regions=("petrograd",), groups=("peas
                   leaning=zeros((D, R, G)),
                   observables=observables, power_log=[], decisions=[], parameters={},
                   group_activity={"peasant": "land_seizure"})
+
+
+def test_voters_scale_the_earlier_elections_by_the_change_of_turnout():
+    """Moscow's September voters are the record's June voters times the run's turnout in
+    September over its turnout in June; the June row is the base and is not compared; and a
+    run without a turnout gives no number."""
+    shares = dict(zip(PARTIES, [1.0 / len(PARTIES)] * len(PARTIES)))
+    june, september = "municipal:moscow:1917-07-08", "municipal:moscow:1917-10-07"
+
+    def election(i, turnout):
+        return Observable(i, "municipal", "moscow", dt.date.fromisoformat(i[-10:]), shares, None, None, turnout)
+
+    result = _result([election(june, 0.8), election(september, 0.5)])
+    later = compare(result, by_id("turnout:moscow:1917-10-07", "newspapers"))[0]
+    assert later.observed == 379639 and later.unit == "voters" and not later.target
+    assert later.simulated == pytest.approx(640000 * 0.5 / 0.8)
+    assert later.error == pytest.approx(math.log(400000 / 379639))      # a count: wrong by a factor
+    assert compare(result, by_id("turnout:moscow:1917-07-08", "mieville"))[0].simulated is None
+    silent = _result([election(june, None), election(september, 0.5)])
+    assert compare(silent, by_id("turnout:moscow:1917-10-07", "newspapers"))[0].simulated is None
 
 
 def test_seats_become_shares_of_the_named_total():

@@ -39,6 +39,9 @@ EXAMPLE_VALUES = {
         p=1, log_reach=-0.7, locale_share=0.4, is_current=True, attachment=0.6),
     "support.platform_fit": dict(
         d0=0.9, d1=0.5, d2=0.3, d3=0.7, platforms=np.array([[0.1, 0.2, 0.3, 0.0], [0.9, 0.6, 0.4, 0.8]]), p=1),
+    "support.platform_distance": dict(
+        d0=0.9, d1=0.5, d2=0.3, d3=0.7, platforms=np.array([[0.1, 0.2, 0.3, 0.0], [0.9, 0.6, 0.4, 0.8]]), p=1),
+    "support.turnout": dict(distance=0.04, alienation=3.0),
     "support.faction_gain": dict(
         d0=0.9, d1=0.95, d2=0.3, d3=0.7,
         platforms=np.array([[0.45, 0.7, 0.4, 0.35], [0.85, 0.95, 0.6, 0.85]]),

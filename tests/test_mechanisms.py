@@ -99,13 +99,15 @@ class Town:
         self.busy = np.zeros((1, 1))                                # no field work
         self.prev_active = np.zeros(locales, np.int32)
         self.regime_shift = 0.0                                     # no old regime rules
+        self.polling = False                                        # no popular election today
 
     def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
         """Advance one day; return the per-locale outputs as a dict."""
         out = dict(party=np.zeros((self.L, self.P), np.int32),
                    radical=np.zeros((self.L, self.P), np.int32), sums=np.zeros((self.L, 5)),
                    active=np.zeros(self.L, np.int32), onsets=np.zeros(self.L, np.int32),
-                   loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64))
+                   loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64),
+                   votes=np.full((self.L, self.P), -1.0))
         step.advance(seed, day, chunk, step.theta(p),
                      step.Locales(self.locale_start, self.locale_region, self.locale_group),
                      step.People(self.hardship, self.risk, self.threshold, self.demand.T, self.legit, self.party,
@@ -113,7 +115,7 @@ class Town:
                      step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
                                 self.policy, self.platforms, self.available, self.governing, self.log_reach,
                                 self.region_mean, self.repression, self.busy, self.prev_active, -1, -1,
-                                self.regime_shift),
+                                self.regime_shift, self.polling),
                      step.Counts(**out))
         return out
 
@@ -526,6 +528,34 @@ def test_utility_overshoot_weight():
     assert short == pytest.approx(-12.0 * 0.6 * 0.25 / 2.1)
 
 
+def test_turnout_falls_with_the_distance_to_ones_own_party():
+    plat = np.array([[0.2, 0.5, 0.5, 0.5]])
+    near = support.platform_distance(0.2, 0.5, 0.5, 0.5, plat, 0, 0.3)
+    far = support.platform_distance(0.8, 0.5, 0.5, 0.5, plat, 0, 0.3)
+    assert near == 0.0 and far == pytest.approx(0.8 * 0.36 / 2.3)   # the shortfall weighted by the demand
+    assert support.turnout(near, 5.0) == 1.0                         # a supporter it fits always votes
+    assert support.turnout(far, 5.0) == pytest.approx(np.exp(-5.0 * far))
+    assert support.turnout(far, 0.0) == 1.0                          # weight 0: every supporter votes
+    # the utility's platform term is the same distance on the logit scale
+    assert support.platform_fit(0.8, 0.5, 0.5, 0.5, plat, 0, 12.0, 0.3) == pytest.approx(-12.0 * far)
+
+
+def test_kernel_counts_the_votes_on_a_polling_day_only():
+    t = Town(parties=2)
+    t.platforms = np.array([[0.5, 0.5, 0.5, 0.5], [0.9, 0.5, 0.5, 0.5]])
+    t.party[: t.n // 2] = 1                                   # half hold to a party far from their demands
+    p = still(support={"alienation_weight": 4.0})
+    assert (t.day(p)["votes"] == -1.0).all()                  # no election: the buffer (-1 here) is left alone
+    t.polling = True
+    out = t.day(p)
+    far = support.platform_distance(0.5, 0.5, 0.5, 0.5, t.platforms, 1, p.support.overshoot_weight)
+    assert far > 0
+    supporters = out["party"].sum(axis=0)
+    assert out["votes"].sum(axis=0) + 1.0 * t.L == pytest.approx([supporters[0], supporters[1] * np.exp(-4.0 * far)])
+    out = t.day(still(support={"alienation_weight": 0.0}))
+    assert out["votes"].sum(axis=0) + 1.0 * t.L == pytest.approx(out["party"].sum(axis=0))
+
+
 def _leaning(d, platforms, fit=15.0):
     return support.faction_leaning(support.faction_gain(*d, np.asarray(platforms, float), 1, 0, fit, 0.3))
 
@@ -807,6 +837,28 @@ def test_more_hardship_more_mobilisation_end_to_end():
               for s in (0.2, 0.6, 1.5)]
     assert all(a < b for a, b in zip(totals, totals[1:])), totals
     assert run("parameters.mobilisation.hardship_scale=0.0", until=SPRING).active.sum() == 0
+
+
+def test_alienated_supporters_stay_at_home_in_popular_elections_only():
+    """Until the Moscow duma of June (8 July N.S.): with no alienation every supporter votes, so
+    the turnout is 1 and the shares are the supporters'; with it the turnout falls below 1 and
+    the shares move; the congress of June, elected in the soviets, has no turnout."""
+    until = dt.date(1917, 7, 8)
+
+    def elections(weight):
+        r = run(f"parameters.support.alienation_weight={weight}", until=until, agents=4000)
+        return {o.id: o for o in r.observables}, r
+
+    everyone, r0 = elections(0.0)
+    some, _ = elections(8.0)
+    duma = "municipal:moscow:1917-07-08"
+    assert everyone[duma].turnout == pytest.approx(1.0)
+    d = r0.day_index(until)
+    moscow = r0.regions.index("moscow")
+    supporters = r0.support[d][moscow].sum(axis=0)
+    assert [everyone[duma].simulated[p] for p in r0.parties] == pytest.approx(list(supporters / supporters.sum()))
+    assert 0.0 < some[duma].turnout < 1.0 and some[duma].simulated != everyone[duma].simulated
+    assert everyone["soviet_congress:all_russia:1917-06-16"].turnout is None
 
 
 def test_a_group_that_seldom_joins_shrinks_its_parties_membership():

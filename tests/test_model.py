@@ -53,12 +53,14 @@ def test_every_strategic_actor_has_a_daily_record(result):
         assert d.reason
 
 
-def test_the_nation_weighs_army_and_civilians_by_the_votes_they_cast(result):
+def test_the_nation_weighs_army_and_civilians_by_the_votes_they_cast():
     """The national Assembly result is the army's and the civilians' shares mixed by the
     record's votes cast, not by head count: it lies between the two kinds' shares, at the
-    record's mix, and differs from the head-count sum."""
+    record's mix, and differs from the head-count sum. With every supporter at the polls
+    (no abstention from alienation) the observable is that mix of the supporters."""
     from antaeus.engine.observe import national
-    s = load_scenario("russia1917")
+    s = load_scenario("russia1917", sets=["parameters.support.alienation_weight=0"])
+    result = simulate(s, 11, 5_000, until=dt.date(1917, 11, 26))
     votes = s.events["constituent_assembly"].votes_cast
     d = result.day_index(dt.date(1917, 11, 25))
     by_region = result.support[d].sum(axis=1)  # [R,P] every group votes

@@ -58,7 +58,7 @@ class RunOutput:
             "parameters": r.parameters,
             "observables": [{"id": o.id, "family": o.family, "constituency": o.constituency,
                              "date": o.date, "simulated": o.simulated, "observed": o.observed,
-                             "source": o.source} for o in r.observables],
+                             "source": o.source, "turnout": o.turnout} for o in r.observables],
             "support": support_rows(r, self.at),
             "power_log": [{"date": c.date, "julian": _julian(c.date), "holder": c.holder,
                            "route": c.route, "breadth": c.breadth, "note": c.note}

@@ -94,6 +94,7 @@ def _observables_table(result: Result, compared: list[Observable]) -> Table:
         table.add_row(_words(party), *cells)
     table.add_section()
     table.add_row("mean abs. error", *[_percent(mean_absolute_error(o)) for o in compared])
+    table.add_row("turnout (simulated)", *[_percent(o.turnout, 0) for o in compared])
     return table
 
 

@@ -63,6 +63,8 @@ def compare(result: Result, observation: Observation, mapping: dict | None = Non
         return [_count(result, observation, spec, method)]
     if method == "first_power":
         return [_first_power(result, observation, spec)]
+    if method == "voters":
+        return [_voters(result, observation, spec)]
     return _none(observation, spec.get("reason", "no simulated counterpart"))
 
 
@@ -226,6 +228,27 @@ def _first_power(result: Result, o: Observation, spec: dict) -> Comparison:
     if first is None:
         first, note = end + dt.timedelta(days=1), "none in the run: counted on the day after its end"
     return _make(o, category, (o.date - start).days / span, (first - start).days / span, "share", note)
+
+
+def _voters(result: Result, o: Observation, spec: dict) -> Comparison:
+    """Voters at a popular election: the record's voters at an earlier election of the
+    same electorate (``base``, a record id, in the version in use) times the run's turnout at
+    this election (``election``, an observable id) over its turnout at that one
+    (``base_election``). The model's turnout is the share of supporters expected at the polls,
+    with no abstention but from alienation (``mechanisms.support.turnout``), so only its change
+    between the two elections is the model's own, not its level."""
+    observed = sum(o.values.values())
+    category = " + ".join(o.values)
+    base = next((b for b in observations() if b.id == spec["base"]), None)
+    runs = {x.id: x for x in result.observables}
+    later, earlier = runs.get(spec["election"]), runs.get(spec["base_election"])
+    if base is None:
+        return _make(o, category, observed, None, "voters", f"no base {spec['base']} in use in the record")
+    if later is None or earlier is None or later.turnout is None or not earlier.turnout:
+        return _make(o, category, observed, None, "voters",
+                     f"no turnout of {spec['election']} and {spec['base_election']} in this run")
+    return _make(o, category, observed, sum(base.values.values()) * later.turnout / earlier.turnout, "voters",
+                 f"{base.id}'s {sum(base.values.values()):,.0f} voters times the run's change of turnout")
 
 
 def _monthly(result: Result, o: Observation, spec: dict, series) -> Comparison:

@@ -18,6 +18,8 @@ class Observable:
 
     ``id`` is ``family:constituency:YYYY-MM-DD`` (Gregorian). Shares are fractions of the
     valid vote (or of declared delegates for congresses) and sum to 1 over ``simulated``.
+    ``turnout``: in a popular election, the share of the electorate's supporters who can be
+    expected at the polls (``mechanisms.support.turnout``); None for a congress.
     """
 
     id: str
@@ -27,6 +29,7 @@ class Observable:
     simulated: dict[str, float]
     observed: dict[str, float] | None
     source: str | None = None
+    turnout: float | None = None
 
 
 @dataclass(frozen=True)

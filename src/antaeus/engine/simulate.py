@@ -282,7 +282,8 @@ class Run:
         today_drivers = drivers.today(c.drivers, d, c.setting, w, s.parameters.war)
         # 3. every person
         out = self.counts
-        for arr in (out.party, out.radical, out.sums):
+        polling = any(e.kind in observe.POPULAR for _, e in c.schedule.get(date, ()))
+        for arr in (out.party, out.radical, out.sums) + ((out.votes,) if polling else ()):
             arr.fill(0)
         reach = member_rule.reach(w.base_reach, w.members, s.parameters.membership.reach_scale)
         reach = cooperation_rule.shared_reach(reach, self.actors.partners(w), self.actors.cooperation(w),
@@ -292,7 +293,7 @@ class Run:
         expected, called = self._calls(date)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
-                           w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w))
+                           w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w), polling)
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         before = st.prev_active[called] if called.size else None
         st.prev_active[:] = out.active
@@ -301,6 +302,7 @@ class Run:
         cells = self.cells
         _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight, cells)
         support_now, radical_now = cells.support.reshape(R, G, P), cells.radical.reshape(R, G, P)
+        votes_now = cells.votes.reshape(R, G, P)
         active_cells, onset_cells, loyal_cells = (x.reshape(R, G) for x in (cells.active, cells.onsets, cells.loyal))
         st.support_now = support_now
         st.region_mean = cells.region_mean
@@ -327,7 +329,7 @@ class Run:
         # 7. observation
         for name, e in c.schedule.get(date, ()):
             if e.kind in OBSERVATION_KINDS:
-                rec.observables.extend(observe.observe(e, s, support_now, w.soviets, c.delegates,
+                rec.observables.extend(observe.observe(e, s, votes_now, support_now, w.soviets, c.delegates,
                                                        w.parties, w.regions, w.groups))
         rec.support[d] = support_now
         rec.active[d] = active_cells
@@ -460,15 +462,17 @@ class Run:
 
 
 #: A day's counts in region-group cells, in people (each agent stands for ``weight``): support
-#: and radical [cells,P], active, onsets, loyal and leaning [cells]; and each region's mean
-#: demands and legitimacy [R,5] (the cells' sums over the region's agents).
-Cells = namedtuple("Cells", "support radical active onsets loyal leaning region_mean")
+#: and radical [cells,P], active, onsets, loyal and leaning [cells]; each region's mean
+#: demands and legitimacy [R,5] (the cells' sums over the region's agents); and, on the day of
+#: a popular election, the votes each party can expect [cells,P] (support.turnout).
+Cells = namedtuple("Cells", "support radical active onsets loyal leaning region_mean votes")
 
 
 def new_cells(n_cells: int, n_parties: int, n_regions: int) -> Cells:
     """The buffers :func:`_tally` fills each day."""
     return Cells(np.empty((n_cells, n_parties)), np.empty((n_cells, n_parties)), np.empty(n_cells),
-                 np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.empty((n_regions, 5)))
+                 np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.empty((n_regions, 5)),
+                 np.zeros((n_cells, n_parties)))
 
 
 @njit(cache=True)
@@ -484,15 +488,18 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells)
     region_sums[:] = 0.0
     running, start = np.zeros(6), np.zeros(6)  # five opinion sums and the leaning, over the locales so far
     party, radical = np.zeros(n_parties, np.int64), np.zeros(n_parties, np.int64)
+    votes = np.zeros(n_parties)
     for c in range(n_cells):
         party[:] = 0
         radical[:] = 0
+        votes[:] = 0.0
         active = onsets = loyal = 0
         start[:] = running
         for l in range(cell_locale_start[c], cell_locale_start[c + 1]):
             for p in range(n_parties):
                 party[p] += out.party[l, p]
                 radical[p] += out.radical[l, p]
+                votes[p] += out.votes[l, p]
             active += out.active[l]
             onsets += out.onsets[l]
             loyal += out.loyal[l]
@@ -502,6 +509,7 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells)
         for p in range(n_parties):
             cells.support[c, p] = party[p] * weight
             cells.radical[c, p] = radical[p] * weight
+            cells.votes[c, p] = votes[p] * weight
         cells.active[c], cells.onsets[c], cells.loyal[c] = active * weight, onsets * weight, loyal * weight
         cells.leaning[c] = (running[5] - start[5]) * weight
         for k in range(5):

@@ -31,6 +31,7 @@ THETA = (
     ("support", "overshoot_weight"), ("support", "incumbency_weight"),
     ("mobilisation", "fatigue_weight"), ("mobilisation", "fatigue_days"), ("mobilisation", "rejoin_share"),
     ("mobilisation", "field_work_cost"), ("support", "attachment_gain"), ("support", "attachment_reset"),
+    ("support", "alienation_weight"),
 )
 
 
@@ -44,8 +45,8 @@ Locales = namedtuple("Locales", "start region group")
 People = namedtuple("People", "hardship risk threshold demand legitimacy party attachment active fatigue march_demand")
 Today = namedtuple("Today", "drivers march march_legitimacy march_policy exposure policy platforms "
                             "available governing log_reach region_mean repression busy prev_active splitter split_parent "
-                            "regime_shift")
-Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning")
+                            "regime_shift polling")
+Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning votes")
 
 
 def people_of(agents) -> People:
@@ -57,7 +58,7 @@ def people_of(agents) -> People:
 def new_counts(locales: int, parties: int) -> Counts:
     return Counts(np.zeros((locales, parties), np.int32), np.zeros((locales, parties), np.int32),
                   np.zeros((locales, 5), np.float64), np.zeros(locales, np.int32), np.zeros(locales, np.int32),
-                  np.zeros(locales, np.int32), np.zeros(locales, np.float64))
+                  np.zeros(locales, np.int32), np.zeros(locales, np.float64), np.zeros((locales, parties), np.float64))
 
 
 @njit(cache=True, error_model="numpy")
@@ -151,7 +152,9 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     times the season's load, for the groups bound to it); prev_active [L] (people active
     yesterday); splitter, split_parent: the party that can split and its parent (-1: none);
     regime_shift: the old regime's legitimacy less the government's starting one while the old
-    regime rules (mobilisation measures grievances against it), else 0.
+    regime rules (mobilisation measures grievances against it), else 0; polling: a popular
+    election is held today, so each person's chance of voting for their party is added into
+    ``out.votes`` (support.turnout), which is left alone on other days.
     """
     locale_start, locale_region, locale_group = locales.start, locales.region, locales.group
     hardship, risk, threshold, demand = people.hardship, people.risk, people.threshold, people.demand
@@ -161,14 +164,15 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     exposure, policy, platforms, available = today.exposure, today.policy, today.platforms, today.available
     governing, log_reach, region_mean, repression = today.governing, today.log_reach, today.region_mean, today.repression
     busy, prev_active, splitter, split_parent = today.busy, today.prev_active, today.splitter, today.split_parent
-    regime_shift = today.regime_shift
+    regime_shift, polling = today.regime_shift, today.polling
     out_party, out_radical, out_sums, out_active = out.party, out.radical, out.sums, out.active
+    out_votes = out.votes
     out_onsets, out_loyal, out_leaning = out.onsets, out.loyal, out.leaning
     w_link = th[5]
     fit, w_reach, w_conf, w_attach = th[9], th[10], th[11], th[12]
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
     power_cut, cop_ratio, overshoot, w_gov = th[17], th[19], th[20], th[21]
-    a_gain, a_reset = th[26], th[27]
+    a_gain, a_reset, alienation = th[26], th[27], th[28]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -242,6 +246,9 @@ def advance(seed, day, chunk, th, locales, people, today, out):
                         attachment[i] = a_reset
                 p = party[i]
                 out_party[l, p] += 1
+                if polling:
+                    out_votes[l, p] += support.turnout(
+                        support.platform_distance(d[0], d[1], d[2], d[3], platforms, p, overshoot), alienation)
                 if d[3] > power_cut:
                     out_radical[l, p] += 1
                 for k in range(4):

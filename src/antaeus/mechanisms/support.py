@@ -9,6 +9,16 @@ the government legitimate rewards the parties that sit in it, one who does not p
 them (Key 1966; Fiorina 1981). Each day only a fraction of people reconsider. Statement 2:
 support follows demands, not doctrine. Drawing by the Gumbel-max trick with counter-based uniforms keeps
 the choice exactly reproducible.
+
+Not every supporter votes. In a popular election (a city duma, the Constituent Assembly) a
+person goes to the polls with a chance that falls with the distance between their demands and
+the platform of the party they support (:func:`turnout`): one who holds to a party out of
+attachment while their demands have moved away from it stays at home rather than vote for it
+(abstention from alienation: Downs 1957, ch. 14; Riker & Ordeshook 1973; Adams, Dow & Merrill
+2006). In 1917 it emptied the moderate socialists' polls: Moscow cast about 640,000 ballots in
+June and 380,000 in September, when the SRs fell from 58% to 14% and the Bolsheviks rose from
+12% to 51% (docs/data.md). Soviets and congresses, elected in the factories and regiments,
+count supporters.
 """
 from __future__ import annotations
 
@@ -22,7 +32,9 @@ from ..params import param
 NAME = "support"
 CITATION = ("McFadden (1974) conditional logit; Downs (1957) spatial voting; Rabinowitz & "
             "Macdonald (1989) APSR 83 issue salience; Key (1966) The Responsible Electorate and "
-            "Fiorina (1981) Retrospective Voting in American National Elections (incumbency)")
+            "Fiorina (1981) Retrospective Voting in American National Elections (incumbency); "
+            "abstention from alienation: Downs (1957) ch. 14, Riker & Ordeshook (1973) An Introduction to "
+            "Positive Political Theory, Adams, Dow & Merrill (2006) Political Behavior 28:65-86")
 
 
 class Params(BaseModel):
@@ -42,6 +54,13 @@ class Params(BaseModel):
                                             "(0, 2, 4) against the calibration targets, docs/odd.md §11")
     attachment_gain: float = param(0.1, 0.0, 1.0, "attachment", "attachment a person gains each time they reconsider and "
                                    "stay with their party (capped at 1)")
+    alienation_weight: float = param(3.0, 0.0, 100.0, "per unit of platform distance",
+                                     "fall of a supporter's chance of voting with the distance between their demands "
+                                     "and their party's platform (turnout = exp(-weight x distance))",
+                                     source="abstention from alienation: Riker & Ordeshook (1973); Adams, Dow & Merrill "
+                                            "(2006) Political Behavior 28; in 1917 the moderate socialists' voters "
+                                            "stayed at home in the autumn (Rosenberg 1969, Soviet Studies 21; Moscow: "
+                                            "640,000 ballots in June, 380,000 in September, docs/data.md); GUESS, calibrated")
     attachment_reset: float = param(0.3, 0.0, 1.0, "attachment", "attachment of a person to the party they have just "
                                     "changed to (a new loyalty starts weak)")
 
@@ -53,9 +72,9 @@ def _gap_cost(want, offer, overshoot):
 
 
 @njit(inline="always", cache=True)
-def platform_fit(d0, d1, d2, d3, platforms, p, fit, overshoot):
-    """The platform's part of the utility of party ``p`` for a person with demands ``d0..d3``:
-    ``-fit`` times the demand-weighted squared distance over the sum of the demands.
+def platform_distance(d0, d1, d2, d3, platforms, p, overshoot):
+    """How far party ``p``'s platform lies from a person with demands ``d0..d3``: the
+    demand-weighted squared distance over the sum of the demands.
 
     A platform that falls short of a demand costs the squared gap weighted by how much the
     person wants it; one that promises more than the person asks costs the squared gap
@@ -70,7 +89,23 @@ def platform_fit(d0, d1, d2, d3, platforms, p, fit, overshoot):
     dist += _gap_cost(d1, platforms[p, 1], overshoot)
     dist += _gap_cost(d2, platforms[p, 2], overshoot)
     dist += _gap_cost(d3, platforms[p, 3], overshoot)
-    return -fit * dist / s
+    return dist / s
+
+
+@njit(inline="always", cache=True)
+def platform_fit(d0, d1, d2, d3, platforms, p, fit, overshoot):
+    """The platform's part of the utility of party ``p``: ``-fit`` times its distance
+    (:func:`platform_distance`)."""
+    return -fit * platform_distance(d0, d1, d2, d3, platforms, p, overshoot)
+
+
+@njit(inline="always", cache=True)
+def turnout(distance, alienation):
+    """The chance that a person goes to the polls for the party they support, when its
+    platform lies ``distance`` (:func:`platform_distance`) from their demands:
+    ``exp(-alienation * distance)``. A supporter whose demands have moved away from the party
+    they still hold to stays at home rather than vote for it (abstention from alienation)."""
+    return np.exp(-alienation * distance)
 
 
 @njit(inline="always", cache=True)
