@@ -86,6 +86,8 @@ def test_json_support_at_a_date_covers_every_region(tmp_path):
     assert document["calibrated"] is load_scenario("russia1917").scenario.calibrated
     assert document["days"] == 222
     assert document["run_id"] is None and document["store"] is None
+    turnout = {o["family"]: o["turnout"] for o in document["observables"]}  # docs/json.md
+    assert 0.0 < turnout["municipal"] <= 1.0 and turnout["soviet_congress"] is None
 
 
 def test_only_the_cli_package_prints_or_exits():
