@@ -18,7 +18,7 @@ from antaeus.data import compare_all, observations
 from antaeus.engine.simulate import simulate
 from antaeus.experiments.seeds import posterior_rows, replication_seed
 from antaeus.experiments.history_check import history_check
-from antaeus.report.history_plots import FILES, write_history_plots
+from antaeus.report.history_plots import FILES, magnitudes_figure, observation_figure, write_history_plots
 from antaeus.scenario import ScenarioError, load_scenario
 from antaeus.scenario.loader import committed_particles, with_parameters
 
@@ -114,6 +114,19 @@ def test_json_document_and_figures(check, tmp_path):
     assert sorted(p.name for p in paths) == sorted(FILES.values())
     for path in paths:
         assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_counts_are_drawn_on_a_log_scale_apart_from_the_shares(check):
+    """The voters of the municipal family are counts: drawn in the magnitudes' figure on a log
+    scale, one panel per family, and left out of the municipal figure's share panels."""
+    counted = {r.family for r in check.rows if r.values and r.unit != "share" and r.panel != "membership"}
+    assert {"turnout", "strikers", "land_seizures"} <= counted
+    panels = [ax for ax in magnitudes_figure(check).axes if ax.get_visible()]
+    assert sorted(ax.get_title().split(" (")[0] for ax in panels) == sorted(f.replace("_", " ") for f in counted)
+    assert all(ax.get_yscale() == "log" for ax in panels)
+    shares = [ax for ax in observation_figure(check, "municipal", "Municipal elections").axes if ax.get_visible()]
+    assert shares and all(ax.get_ylim()[1] <= 1.1 for ax in shares)
+    assert not any(ax.get_title().startswith("turnout") for ax in shares)
 
 
 def test_cli_json_and_pngs(tmp_path):

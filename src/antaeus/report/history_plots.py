@@ -27,19 +27,21 @@ ROLE_COLOURS = {True: "#2f6db5", False: "#d95f02"}
 ROLE_NAMES = {True: "target", False: "out of sample"}
 FILES = {"congresses": "congresses.png", "municipal": "municipal.png",
          "constituent_assembly": "constituent_assembly.png", "membership": "membership.png",
-         "unrest": "unrest.png"}
+         "unrest": "unrest.png", "magnitudes": "magnitudes.png"}
 
 
 def write_history_plots(check: HistoryCheck, out_dir: str | Path) -> list[Path]:
     """Write one PNG per family into ``out_dir`` (created if needed); return the paths.
 
-    congresses.png, municipal.png, constituent_assembly.png, membership.png, unrest.png.
+    congresses.png, municipal.png, constituent_assembly.png, membership.png, unrest.png,
+    magnitudes.png.
     """
     figures = {"congresses": observation_figure(check, "congresses", "Congresses and soviets"),
                "municipal": observation_figure(check, "municipal", "Municipal elections"),
                "constituent_assembly": constituent_assembly_figure(check),
                "membership": membership_figure(check),
-               "unrest": unrest_figure(check)}
+               "unrest": unrest_figure(check),
+               "magnitudes": magnitudes_figure(check)}
     paths = []
     with folder_for_files(out_dir) as folder:
         for name, fig in figures.items():
@@ -52,8 +54,9 @@ def write_history_plots(check: HistoryCheck, out_dir: str | Path) -> list[Path]:
 
 
 def observation_figure(check: HistoryCheck, panel: str, title: str) -> Figure:
-    """One panel per observation of a family group, its categories along x (shares)."""
-    groups = _by_observation(r for r in check.rows if r.panel == panel and r.values)
+    """One panel per observation of a family group, its categories along x (shares; the
+    group's counts are drawn in :func:`magnitudes_figure`)."""
+    groups = _by_observation(r for r in check.rows if r.panel == panel and r.values and r.unit == "share")
     fig, axes = _grid(len(groups))
     for ax, rows in zip(axes, groups.values()):
         for x, r in enumerate(rows):
@@ -151,6 +154,28 @@ def unrest_figure(check: HistoryCheck) -> Figure:
     return fig
 
 
+def magnitudes_figure(check: HistoryCheck) -> Figure:
+    """Counts other than membership (strikers, deserters, land seizures, voters) on a log
+    scale, one panel per family, the observations in the record's order along x; the dotted
+    lines mark a factor of 2 either way of each observed value (issue 16's bar)."""
+    by_family: dict[str, list[CheckRow]] = {}
+    for r in check.rows:
+        if r.values and r.unit != "share" and r.panel != "membership":
+            by_family.setdefault(r.family, []).append(r)
+    fig, axes = _grid(len(by_family), ncols=min(2, max(1, len(by_family))), width=6.0, height=3.8)
+    for ax, (family, rows) in zip(axes, by_family.items()):
+        for x, r in enumerate(rows):
+            _draw(ax, x, r)
+            if r.observed is not None and r.observed > 0:
+                ax.hlines([r.observed / 2, r.observed * 2], x - 0.3, x + 0.3, color="black", lw=0.7, ls=":")
+        _categories(ax, [f"{r.constituency.replace('_', ' ')} {_when(r)}" for r in rows], wrap=14)
+        ax.set_yscale("log")
+        ax.grid(alpha=0.3, lw=0.5, which="both", axis="y")
+        ax.set_title(f"{family.replace('_', ' ')} ({rows[0].unit}, log scale)", fontsize=9)
+    _finish(fig, axes, len(by_family), f"Magnitudes, out of sample (dotted: a factor of 2) — {_runs(check)}")
+    return fig
+
+
 # ---------------------------------------------------------------------------- pieces
 
 
@@ -214,6 +239,10 @@ def _by_observation(rows) -> dict[tuple[str, str], list[CheckRow]]:
     for r in rows:
         out.setdefault((r.id, r.version), []).append(r)
     return out
+
+
+def _when(r: CheckRow) -> str:
+    return r.date.isoformat() if r.date_end is None else f"{r.date.isoformat()} to {r.date_end.isoformat()}"
 
 
 def _middle(r: CheckRow) -> dt.date:
