@@ -233,22 +233,24 @@ def _first_power(result: Result, o: Observation, spec: dict) -> Comparison:
 def _voters(result: Result, o: Observation, spec: dict) -> Comparison:
     """Voters at a popular election: the record's voters at an earlier election of the
     same electorate (``base``, a record id, in the version in use) times the run's turnout at
-    this election (``election``, an observable id) over its turnout at that one
-    (``base_election``). The model's turnout is the share of supporters expected at the polls,
-    with no abstention but from alienation (``mechanisms.support.turnout``), so only its change
-    between the two elections is the model's own, not its level."""
+    this election over its turnout at that one. Each election is the run's observable of the
+    family ``election`` with the row's constituency and date. The model's turnout is the share
+    of supporters expected at the polls, with no abstention but from alienation
+    (``mechanisms.support.turnout``), so only its change between the two elections is the
+    model's own, not its level."""
     observed = sum(o.values.values())
     category = " + ".join(o.values)
     base = next((b for b in observations() if b.id == spec["base"]), None)
-    runs = {x.id: x for x in result.observables}
-    later, earlier = runs.get(spec["election"]), runs.get(spec["base_election"])
     if base is None:
         return _make(o, category, observed, None, "voters", f"no base {spec['base']} in use in the record")
+    runs = {x.id: x for x in result.observables}
+    later, earlier = (runs.get(f"{spec['election']}:{x.constituency}:{x.date.isoformat()}") for x in (o, base))
     if later is None or earlier is None or later.turnout is None or not earlier.turnout:
         return _make(o, category, observed, None, "voters",
-                     f"no turnout of {spec['election']} and {spec['base_election']} in this run")
-    return _make(o, category, observed, sum(base.values.values()) * later.turnout / earlier.turnout, "voters",
-                 f"{base.id}'s {sum(base.values.values()):,.0f} voters times the run's change of turnout")
+                     f"no turnout of the {spec['election']} elections of {base.date} and {o.date} in this run")
+    voters = sum(base.values.values())
+    return _make(o, category, observed, voters * later.turnout / earlier.turnout, "voters",
+                 f"{base.id}'s {voters:,.0f} voters times the run's change of turnout")
 
 
 def _monthly(result: Result, o: Observation, spec: dict, series) -> Comparison:
