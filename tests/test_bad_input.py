@@ -182,6 +182,13 @@ def test_a_strike_call_names_its_caller(tmp_path):
     assert "events.moscow_strike_call" in message and "party" in message
 
 
+def test_only_a_strike_call_has_an_aim(tmp_path):
+    text = BUILTIN_TOML.replace('kind = "legitimacy_shock"\n', 'kind = "legitimacy_shock"\naim = "soviet_power"\n', 1)
+    assert text != BUILTIN_TOML
+    message = rejected(tmp_path, str(write(tmp_path, "aim.toml", text)))
+    assert ".aim" in message and "only a strike call has an aim" in message and "legitimacy_shock" in message
+
+
 def test_a_run_larger_than_the_machine_is_refused_with_its_estimate(tmp_path):
     message = rejected(tmp_path, "--agents", "1000000000000")
     assert "--agents" in message and "GiB of memory" in message and "this machine has" in message

@@ -87,6 +87,8 @@ EXAMPLE_VALUES = {
                                                              [0.1, 0.15, 0.4, 0.0]])),
     "membership.reach": dict(
         base=np.array([[0.5, 0.1], [0.3, 0.0]]), members=np.array([24000.0, 100000.0]), scale=3e5),
+    "mobilisation.following": dict(supporters=np.array([40.0, 50.0, 10.0]), radical=np.array([30.0, 20.0, 5.0]),
+                                   party=0, for_power=True),
     "mobilisation.called": dict(expected=np.array([3, 40], np.int32), following=np.array([0.5, 0.2]),
                                 size=np.array([64, 64])),
     "membership.carried": dict(reach=np.array([[0.5, 0.1], [0.3, 0.98]]), front_share=np.array([[0.6, 0.4], [0.2, 0.8]]),

@@ -786,6 +786,18 @@ def test_a_call_makes_the_callers_following_the_expected_turnout():
     np.testing.assert_array_equal(mobilisation.called(yesterday, np.zeros(3), size), yesterday)
 
 
+def test_a_call_for_soviet_power_is_followed_beyond_the_callers_party():
+    """A party's call reaches its supporters; a call for soviet power reaches as well the other
+    parties' supporters who back that transfer of power, never the caller's twice."""
+    supporters = np.array([40.0, 50.0, 10.0])   # the caller (0) and two other parties
+    radical = np.array([30.0, 20.0, 5.0])       # of whom these back power to the soviets
+    assert mobilisation.following(supporters, radical, 0, False) == pytest.approx(0.4)
+    assert mobilisation.following(supporters, radical, 0, True) == pytest.approx(0.65)
+    assert mobilisation.following(supporters, radical, 1, True) == pytest.approx(0.85)
+    assert mobilisation.following(supporters, np.zeros(3), 0, True) == pytest.approx(0.4)
+    assert mobilisation.following(np.zeros(3), np.zeros(3), 0, True) == 0.0
+
+
 def test_membership_reach():
     base = np.array([[0.5, 0.0, 1.0]])
     r_small = membership.reach(base, np.array([1e3]), 3e5)

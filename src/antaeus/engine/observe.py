@@ -60,7 +60,8 @@ def observe(event: Event, s: Scenario, votes: np.ndarray, supporters: np.ndarray
                               simulated, observed, event.observed_source if observed else None, turnout))
 
     def turnout(rows):
-        return float(by_region[rows].sum() / people[rows].sum()) if people[rows].sum() > 0 else None
+        total = people[rows].sum()
+        return float(by_region[rows].sum() / total) if total > 0 else None
 
     if event.kind == "soviet_congress":
         shares = soviet_rule.congress(soviets, delegates)

@@ -97,6 +97,7 @@ class State:
     prev_active: np.ndarray  # [L] people active yesterday, per locale
     region_mean: np.ndarray  # [R,5] yesterday's mean demands and legitimacy per region
     support_now: np.ndarray  # [R,G,P] yesterday's support (the breadth of a change of power on an event day)
+    radical_now: np.ndarray  # [R,G,P] yesterday's supporters of a transfer of power
     records: Records
     runtime_s: float = 0.0
 
@@ -234,7 +235,8 @@ class Run:
         state = State(seed=seed, agents=agents, end=end, day=0, people=people, world=w,
                       prev_active=np.zeros(lay.locales, np.int32),
                       region_mean=region_totals(lay, people, R) / region_agents[:, None],  # the drawn people's own
-                      support_now=np.zeros((R, G, P)), records=Records.empty(D, R, G, P))
+                      support_now=np.zeros((R, G, P)), radical_now=np.zeros((R, G, P)),
+                      records=Records.empty(D, R, G, P))
         run = cls(s, state, chunk)
         run.log_power(run.dates[0], OLD_REGIME, "inherited", "the February days have begun")
         return run
@@ -300,11 +302,12 @@ class Run:
         if before is not None:  # a call is for its day: the next morning expects what it did before
             st.prev_active[called] = before
         cells = self.cells
-        _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight, cells)
+        _tally(out, lay.cell_locale_start, c.region_of_cell, self.region_agents, weight, cells, polling)
         support_now, radical_now = cells.support.reshape(R, G, P), cells.radical.reshape(R, G, P)
         votes_now = cells.votes.reshape(R, G, P)
         active_cells, onset_cells, loyal_cells = (x.reshape(R, G) for x in (cells.active, cells.onsets, cells.loyal))
         st.support_now = support_now
+        st.radical_now = radical_now
         st.region_mean = cells.region_mean
         # 4. soviets
         w.soviets = soviet_rule.reelect(w.soviets, _constituents(support_now, c.constituent), c.renewal)
@@ -343,7 +346,7 @@ class Run:
     def _calls(self, date: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """The people each locale expects active today, and the locales a strike call reaches
         (``strike_call`` events: the striking groups of the named regions, expecting the caller's
-        following; ``mechanisms.mobilisation.called``)."""
+        following, ``mechanisms.mobilisation.following``; ``mechanisms.mobilisation.called``)."""
         s, st, lay, w = self.s, self.state, self.lay, self.state.world
         calls = [e for _, e in self.c.schedule.get(date, ()) if e.kind == "strike_call"]
         if not calls:
@@ -356,9 +359,8 @@ class Run:
             p = w.index(e.party)
             for r in (w.regions.index(name) for name in e.regions):
                 for g in striking:
-                    people = st.support_now[r, g]
-                    total = people.sum()
-                    following = people[p] / total if total > 0 else 0.0
+                    following = mobilisation_rule.following(st.support_now[r, g], st.radical_now[r, g], p,
+                                                             e.aim == "soviet_power")
                     cell = r * G + g
                     locales = np.arange(lay.cell_locale_start[cell], lay.cell_locale_start[cell + 1])
                     size = lay.locale_start[locales + 1] - lay.locale_start[locales]
@@ -476,13 +478,15 @@ def new_cells(n_cells: int, n_parties: int, n_regions: int) -> Cells:
 
 
 @njit(cache=True)
-def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells):
+def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells, polling):
     """Sum the kernel's per-locale counts (:data:`step.Counts`) into region-group cells
     (:data:`Cells`, filled in place), in a fixed order.
 
     Counts are integers, so their sums are exact. A cell's real-valued sum is the difference of
     one running sum over all locales at the cell's two ends, as ``np.cumsum`` would give it; the
-    regions' sums add the cells in order, as ``np.add.at`` would."""
+    regions' sums add the cells in order, as ``np.add.at`` would. The votes are summed only on a
+    polling day (``polling``), the only day the kernel counts them; on other days ``cells.votes``
+    keeps the last election's."""
     n_cells, n_parties = cell_locale_start.size - 1, out.party.shape[1]
     region_sums = cells.region_mean
     region_sums[:] = 0.0
@@ -499,7 +503,8 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells)
             for p in range(n_parties):
                 party[p] += out.party[l, p]
                 radical[p] += out.radical[l, p]
-                votes[p] += out.votes[l, p]
+                if polling:
+                    votes[p] += out.votes[l, p]
             active += out.active[l]
             onsets += out.onsets[l]
             loyal += out.loyal[l]
@@ -509,7 +514,8 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells)
         for p in range(n_parties):
             cells.support[c, p] = party[p] * weight
             cells.radical[c, p] = radical[p] * weight
-            cells.votes[c, p] = votes[p] * weight
+            if polling:
+                cells.votes[c, p] = votes[p] * weight
         cells.active[c], cells.onsets[c], cells.loyal[c] = active * weight, onsets * weight, loyal * weight
         cells.leaning[c] = (running[5] - start[5]) * weight
         for k in range(5):

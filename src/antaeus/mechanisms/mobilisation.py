@@ -35,6 +35,10 @@ Ritual, ch. 1: a public call creates common knowledge). On the day of a call (an
 ``strike_call``) each called locale's expected share active is the larger of yesterday's and
 the caller's following there (:func:`called`); the cascade term and the arrest estimate read
 it. The call is for that day: the next morning the locale expects what it expected before.
+Its following is the calling party's supporters; a call whose aim is power to the soviets
+(``aim = "soviet_power"``) is followed as well by everyone who backs that transfer of power,
+whatever their party (:func:`following`): people follow a call for its demand, not for its
+author's doctrine (statement 2).
 """
 from __future__ import annotations
 
@@ -102,6 +106,21 @@ def tire(fatigue, acted, days):
 def is_active(grievance_value, risk_aversion, p_arrest, threshold):
     """Rule A: active when G - R P > T (strict)."""
     return grievance_value - risk_aversion * p_arrest > threshold
+
+
+def following(supporters: np.ndarray, radical: np.ndarray, party: int, for_power: bool) -> float:
+    """The share of a cell's people who follow a call by ``party``: its supporters
+    (``supporters`` [P], people per party), and, where the call's aim is power to the soviets
+    (``for_power``), the supporters of other parties who back that transfer of power
+    (``radical`` [P], per party, the people whose power demand passes
+    ``decisions.power_demand_cut``)."""
+    total = float(supporters.sum())
+    if total <= 0:
+        return 0.0
+    followers = float(supporters[party])
+    if for_power:
+        followers += float(radical.sum() - radical[party])
+    return followers / total
 
 
 def called(expected: np.ndarray, following: np.ndarray, size: np.ndarray) -> np.ndarray:

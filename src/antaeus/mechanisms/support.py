@@ -15,10 +15,12 @@ person goes to the polls with a chance that falls with the distance between thei
 the platform of the party they support (:func:`turnout`): one who holds to a party out of
 attachment while their demands have moved away from it stays at home rather than vote for it
 (abstention from alienation: Downs 1957, ch. 14; Riker & Ordeshook 1973; Adams, Dow & Merrill
-2006). In 1917 it emptied the moderate socialists' polls: Moscow cast about 640,000 ballots in
-June and 380,000 in September, when the SRs fell from 58% to 14% and the Bolsheviks rose from
-12% to 51% (docs/data.md). Soviets and congresses, elected in the factories and regiments,
-count supporters.
+2006). Moscow cast about 640,000 ballots in June 1917 and 380,000 in September, when the SRs
+fell from 58% to 14% and the Bolsheviks rose from 12% to 51% (docs/data.md); how much of
+that fall the rule gives back is measured out of sample (docs/odd.md, abstention). A person
+who reconsiders seldom (``reconsider_rate``) keeps their party longer after their demands have
+left it, and so stays at home longer before changing sides. Soviets and congresses, elected
+in the factories and regiments, count supporters.
 """
 from __future__ import annotations
 
@@ -46,7 +48,8 @@ class Params(BaseModel):
     attachment_weight: float = param(1.0, 0.0, 10.0, "utility", "bonus for the party one already supports, times attachment strength")
     reconsider_rate: float = param(0.05, 0.0, 1.0, "per day", "share of people who reconsider their party each day",
                                    source="GUESS: no source measures how often people revisited their party in 1917; "
-                                          "the rate sets how long first loyalties and the minor lists survive")
+                                          "the rate sets how long first loyalties and the minor lists survive, and how long "
+                                          "an alienated supporter abstains before changing sides")
     incumbency_weight: float = param(4.0, 0.0, 10.0, "utility per unit of legitimacy",
                                      "reward (legitimacy above 1/2) or punishment (below) of the parties in government",
                                      source="retrospective voting: Key (1966), Fiorina (1981); the moderate socialists "

@@ -192,6 +192,9 @@ class Event(Frozen):
     end: dt.date | None = None
     magnitude: float = param(0.0, -1, 1, "kind-specific", "size of the event's effect")
     party: str | None = None
+    aim: Literal["party", "soviet_power"] = Field(
+        "party", description="whom a strike call reaches: the calling party's supporters (party), or also everyone who "
+                             "backs a transfer of power to the soviets, whatever their party (soviet_power)")
     regions: list[str] | None = None
     electorate: list[str] | None = None
     observed: PartialShares | None = None
@@ -295,6 +298,9 @@ class Scenario(Frozen):
                     check(p, parties, f"regions.{rid}.initial_support.{g}")
         for eid, e in self.events.items():
             check(e.party, parties, f"events.{eid}.party")
+            if e.kind != "strike_call" and e.aim != "party":
+                raise FieldError(f"events.{eid}.aim", f"only a strike call has an aim, and this event is a {e.kind}",
+                                 "remove aim, or make the event a strike_call")
             if e.kind == "strike_call" and (e.party is None or not e.regions):
                 raise FieldError(f"events.{eid}", "a strike call needs the party that calls it and the regions "
                                  "it is called in", 'give party = "<party>" and regions = ["<region>", ...]')
