@@ -439,6 +439,28 @@ def test_second_congress_seats_the_left_sr_faction_in_the_poll():
     assert left.category == "Left SR" and left.simulated == pytest.approx(0.02 + faction)
 
 
+def test_the_capitals_soviets_resolutions_count_the_left_sr_deputies_of_their_own_city():
+    """The September resolutions are held against the soviet's deputies for power to the
+    soviets: the SR deputies split as the city's SR supporters among the soviets' electors
+    lean (peasants elect none; another city's leaning does not count)."""
+    groups = ("industrial_worker", "garrison_soldier", "peasant")
+    result = _result([], regions=("petrograd", "moscow"), groups=groups)
+    day = result.day_index(dt.date(1917, 9, 13))
+    deputies = dict(bolsheviks=40.0, srs=40.0, menshevik_internationalists=5.0, mensheviks=15.0)
+    for p, n in deputies.items():
+        result.soviets[day, 0, PARTIES.index(p)] = n
+    sr = PARTIES.index("srs")
+    result.support[day, 0, 0, sr], result.leaning[day, 0, 0] = 100.0, 60.0    # workers: 60 of 100 lean left
+    result.support[day, 0, 1, sr], result.leaning[day, 0, 1] = 300.0, 60.0    # soldiers: 60 of 300
+    result.support[day, 0, 2, sr], result.leaning[day, 0, 2] = 9000.0, 9000.0  # peasants elect no soviet
+    result.support[day, 1, 0, sr], result.leaning[day, 1, 0] = 100.0, 100.0   # Moscow's leaning stays in Moscow
+    got = compare(result, by_id("soviet:petrograd:1917-09-13")[0])[0]
+    assert got.category == "Bolshevik resolution"
+    assert got.simulated == pytest.approx((40 + 5 + 40 * 120 / 400) / 100)
+    assert got.observed == pytest.approx(279 / 394)
+    assert "faction" not in spec_for(by_id("soviet:petrograd:1917-03")[0])  # March: the Bolsheviks alone
+
+
 def test_membership_and_monthly_activity_on_a_hand_built_run():
     result = _result([])
     result.membership[:, PARTIES.index("bolsheviks")] = np.linspace(24000, 400000, len(result.dates))

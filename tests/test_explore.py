@@ -358,3 +358,29 @@ def test_entries_into_the_soviet_government_are_counted_per_point(tmp_path):
     for r in entries.to_dict("records"):
         assert r["runs"] == 4 and 0 <= r["lo"] <= r["share"] <= r["hi"] <= 1 and r["q05"] <= r["median"] <= r["q95"]
     assert ex.to_json_dict()["coalition_entries"] == json_ready(entries.to_dict("records"))
+
+
+def test_the_soviets_series_seat_the_left_sr_faction_before_its_party_splits():
+    """The weekly soviets seat the SR deputies who lean to the Left SRs with them: split as the
+    SR supporters among the soviets' electors in that region lean (peasants elect no soviet), so
+    the soviet majority of the Bolsheviks with the Left SRs counts the faction as the record's
+    comparison does; the deputies' total is unchanged."""
+    from antaeus.experiments.ensemble import seated_soviets
+    from antaeus.scenario.loader import load_scenario
+
+    scenario = load_scenario("russia1917")
+    result = antaeus_run(scenario, seed=1, agents=1500, until="1917-03-20", store=None, plots=False).result
+    d, pet = 10, result.regions.index("petrograd")
+    sr, left, bol = (result.parties.index(p) for p in ("srs", "left_srs", "bolsheviks"))
+    result.soviets[d, pet] = 0.0
+    result.soviets[d, pet, [sr, bol]] = 0.6, 0.4
+    workers, peasants = result.groups.index("industrial_worker"), result.groups.index("peasant")
+    result.support[d, pet, :, sr] = 0.0
+    result.leaning[d, pet] = 0.0
+    result.support[d, pet, workers, sr], result.leaning[d, pet, workers] = 200.0, 50.0
+    result.support[d, pet, peasants, sr], result.leaning[d, pet, peasants] = 800.0, 800.0
+    seated = seated_soviets(result, scenario, [d])[0, pet]
+    assert seated[left] == pytest.approx(0.6 * 50 / 200) and seated[sr] == pytest.approx(0.6 * 150 / 200)
+    assert seated[bol] == 0.4 and seated.sum() == pytest.approx(1.0)
+    unsplit = scenario.model_copy(update={"parties": {k: v for k, v in scenario.parties.items() if k != "left_srs"}})
+    assert seated_soviets(result, unsplit, [d])[0, pet, sr] == 0.6  # no faction: the deputies as elected

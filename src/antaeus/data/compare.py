@@ -126,7 +126,7 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
             return None, f"no simulated observable {wanted} in this run (moved by an overlay, or outside the run)"
         shares = dict(found.simulated)
         if "faction" in spec:  # the party's delegates split as its supporters among the electing groups
-            _seat_faction(result, shares, found.date, spec["faction"])
+            _seat_faction(result, shares, result.day_index(found.date), range(len(result.regions)), spec["faction"])
         return shares, ""
     d, note = _day(result, o, spec)
     if d is None:
@@ -143,7 +143,12 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     elif source == "soviet":
         if o.constituency not in result.regions:
             return None, f"no region {o.constituency} in this run"
-        counts = result.soviets[d, result.regions.index(o.constituency), :]
+        region = result.regions.index(o.constituency)
+        counts = result.soviets[d, region, :]
+        if "faction" in spec:  # the party's deputies split as its supporters among the city's electors lean
+            deputies = dict(zip(result.parties, counts.astype(float)))
+            _seat_faction(result, deputies, d, [region], spec["faction"])
+            counts = np.array(list(deputies.values()))
     else:
         raise ValueError(f"mapping.toml: unknown share source '{source}' for {o.id}")
     total = float(np.sum(counts))
@@ -152,18 +157,28 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     return {p: float(c) / total for p, c in zip(result.parties, counts)}, ""
 
 
-def _seat_faction(result: Result, shares: dict[str, float], date: dt.date, faction: dict) -> None:
-    """Move a faction's delegates from its party in ``shares``: the party's delegates are
-    split as its supporters among ``faction["groups"]`` (the soviets' electors) lean on
-    ``date`` (result.leaning)."""
-    d = result.day_index(date)
-    groups = [result.groups.index(g) for g in faction["groups"] if g in result.groups]  # those the run has
-    party = result.parties.index(faction["of"])
-    supporters = float(result.support[d][:, groups, party].sum())
+def faction_counts(result: Result, days, groups: list[str], party: str) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``days`` (indices) and region [len(days), R]: the supporters of ``party`` among
+    ``groups`` who lean to its splitting faction (``result.leaning``), and all its supporters
+    there; groups the run does not have are left out."""
+    g = [result.groups.index(x) for x in groups if x in result.groups]
+    days = np.asarray(days)
+    leaning = result.leaning[days][..., g].sum(axis=-1)
+    supporters = result.support[days][..., g, result.parties.index(party)].sum(axis=-1)
+    return leaning, supporters
+
+
+def _seat_faction(result: Result, seats: dict[str, float], d: int, regions, faction: dict) -> None:
+    """Move a faction's seats from its party in ``seats`` (party -> delegates or shares): the
+    party's seats are split as its supporters among ``faction["groups"]`` (the soviets'
+    electors) in ``regions`` lean to ``faction["as"]`` on day ``d`` (result.leaning)."""
+    leaning, supporters = faction_counts(result, [d], faction["groups"], faction["of"])
+    regions = list(regions)
+    supporters = float(supporters[0, regions].sum())
     if supporters > 0:
-        moved = shares[faction["of"]] * float(result.leaning[d][:, groups].sum()) / supporters
-        shares[faction["of"]] -= moved
-        shares[faction["as"]] += moved
+        moved = seats[faction["of"]] * float(leaning[0, regions].sum()) / supporters
+        seats[faction["of"]] -= moved
+        seats[faction["as"]] += moved
 
 
 def _count(result: Result, o: Observation, spec: dict, method: str) -> Comparison:

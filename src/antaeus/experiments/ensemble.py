@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pyarrow as pa
 
+from ..data.compare import faction_counts
 from ..engine.result import Result
 from ..engine.simulate import Run, simulate
 from ..scenario import Scenario
@@ -130,7 +131,8 @@ def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scena
     national = result.support[weeks].sum(axis=(1, 2))  # [W,P]
     national = national / np.maximum(national.sum(axis=1, keepdims=True), 1e-300)
     series = [("national_support", national)]
-    series += [(f"soviet:{r}", result.soviets[weeks, i]) for i, r in enumerate(result.regions)]
+    soviets = seated_soviets(result, scenario, weeks)
+    series += [(f"soviet:{r}", soviets[:, i]) for i, r in enumerate(result.regions)]
     # whole columns at once: one row per (series, week, party), in that order
     cells = len(weeks) * len(result.parties)
     columns = rows["series"]
@@ -142,6 +144,25 @@ def record_run(rows: dict[str, dict[str, list]], result: Result, scenario: Scena
         columns["date"].extend(dates.tolist())
         columns["party"].extend(result.parties * len(weeks))
         columns["value"].extend(np.asarray(values, np.float64).ravel().tolist())
+
+
+def seated_soviets(result: Result, scenario: Scenario, days) -> np.ndarray:
+    """The soviets' deputies [len(days), R, P] on ``days`` with a faction that sat apart before
+    its party split seated on its own: the parent's deputies are split as the parent's
+    supporters among the soviets' electors lean to the faction (as the record's comparisons
+    seat the Left SRs, docs/data.md item 10)."""
+    soviets = result.soviets[np.asarray(days)].astype(np.float64)
+    for faction, spec in scenario.parties.items():
+        if spec.action != "split" or not spec.split_from or faction not in result.parties:
+            continue
+        electors = [g for g, group in scenario.groups.items() if group.soviet_constituency]
+        leaning, supporters = faction_counts(result, days, electors, spec.split_from)
+        parent = result.parties.index(spec.split_from)
+        moved = soviets[..., parent] * np.divide(leaning, supporters, out=np.zeros_like(leaning),
+                                                 where=supporters > 0)
+        soviets[..., parent] -= moved
+        soviets[..., result.parties.index(faction)] += moved
+    return soviets
 
 
 def capital_regions(scenario: Scenario) -> list[str]:
