@@ -120,6 +120,19 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
     session = doc["assembly_session"]  # every run reaches the Assembly's session of 18 January 1918
     assert {r["point"] for r in session} == {"factual", "moderates-act"} and all(r["sessions"] == 4 for r in session)
     assert json.loads((reference / "summary.json").read_text())["outcomes"] == doc["outcomes"]
+    course = {r["point"]: r for r in doc["course"]}
+    for point in ex.points:  # the course counts what the runs, power and decision tables hold
+        runs, power, dec = (t[t["point"] == point] for t in (ex.runs, ex.power, ex.decisions))
+        c = course[point]
+        assert c["runs"] == len(runs) == 4
+        assert c["coup_succeeded"] == power.loc[power["route"] == "coup", "replication"].nunique()
+        assert c["coup_tried"] == dec.loc[dec["action"] == "coup", "replication"].nunique() >= c["coup_succeeded"]
+        assert c["more_than_two_changes"] == int((runs["changes"] > 2).sum())
+        risings = dec[dec["action"] == "rising"]
+        assert (c["risings"], c["risings_failed"]) == (len(risings), int((risings["outcome"] == "failure").sum()))
+        assert c["rising_runs"] == risings["replication"].nunique()
+        for k in ("coup_tried", "coup_succeeded", "more_than_two_changes"):
+            assert c[f"{k}_lo"] <= c[f"{k}_share"] <= c[f"{k}_hi"]
     majority = ex.soviet_majority("petrograd", ["bolsheviks", "left_srs"]).set_index("point")
     series = ex.series
     bloc = series[(series["series"] == "soviet:petrograd") & series["party"].isin(["bolsheviks", "left_srs"])]
@@ -319,6 +332,7 @@ def test_the_command_prints_the_outcome_table_and_draws_the_figures(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Outcome probability" in out.stdout and "moderates-act" in out.stdout and "Δ" in out.stdout
     assert "First soviet government, factual" in out.stdout and "Most frequent paths" in out.stdout
+    assert "The course" in out.stdout and "coup succeeded" in out.stdout
     for name in ("outcomes.png", "paths.png", "fans.png", "first_soviet.png"):
         png = tmp_path / "s" / "plots" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000, name
@@ -384,3 +398,28 @@ def test_the_soviets_series_seat_the_left_sr_faction_before_its_party_splits():
     assert seated[bol] == 0.4 and seated.sum() == pytest.approx(1.0)
     unsplit = scenario.model_copy(update={"parties": {k: v for k, v in scenario.parties.items() if k != "left_srs"}})
     assert seated_soviets(result, unsplit, [d])[0, pet, sr] == 0.6  # no faction: the deputies as elected
+
+
+def test_the_course_counts_coups_changes_of_power_and_failed_risings(reference):
+    """On hand-set tables: a coup tried in two runs and winning in one, a run with three
+    changes of power, and three risings of which two failed, at the factual; none at the other
+    point, whose shares are then zero (the risings' failure share has no attempts to count)."""
+    ex = Exploration.open(reference)
+    factual, other = ex.points
+    runs = pd.DataFrame({"point": [factual] * 4 + [other] * 4, "replication": list(range(4)) * 2,
+                         "changes": [1, 3, 2, 1, 1, 1, 1, 1]})
+    ex.__dict__.update(
+        runs=runs,
+        power=pd.DataFrame({"point": [factual, factual, other], "replication": [0, 1, 2],
+                            "route": ["coup", "insurrection", "insurrection"]}),
+        decisions=pd.DataFrame({"point": [factual] * 6, "replication": [0, 1, 1, 2, 2, 3],
+                                "action": ["coup", "coup", "rising", "rising", "rising", "split"],
+                                "outcome": ["success", "failure", "failure", "success", "failure", "success"]}))
+    course = ex.course.set_index("point")
+    f, o = course.loc[factual], course.loc[other]
+    assert (f["coup_tried"], f["coup_succeeded"], f["more_than_two_changes"]) == (2, 1, 1)
+    assert f["coup_succeeded_share"] == 0.25 and f["coup_succeeded_lo"] < 0.25 < f["coup_succeeded_hi"]
+    assert (f["rising_runs"], f["risings"], f["risings_failed"]) == (2, 3, 2)
+    assert f["risings_failed_share"] == pytest.approx(2 / 3)
+    assert (o["coup_tried"], o["coup_succeeded"], o["more_than_two_changes"], o["risings"]) == (0, 0, 0, 0)
+    assert o["coup_tried_share"] == 0.0 and np.isnan(o["risings_failed_share"])

@@ -1,5 +1,6 @@
 """The terminal summary of an ensemble: outcome probabilities per point, with intervals and
-paired differences from the factual; the first soviet government; the most frequent paths."""
+paired differences from the factual; the first soviet government; how contested the course
+was (coups, changes of power, risings from below); the most frequent paths."""
 from __future__ import annotations
 
 from rich.console import Console
@@ -45,6 +46,7 @@ def render_exploration(ex, console: Console, written=()) -> None:
         when = f"; median {r['median']}, 90% of them {r['q05']} to {r['q95']}" if r["with_soviet_government"] else ""
         console.print(f"First soviet government, {point}: {r['with_soviet_government']} of {r['runs']} runs "
                       f"({r['share']:.0%}){when}")
+    _render_course(ex, console)
     _render_session(ex, console)
     _render_entries(ex, console)
     paths = ex.paths
@@ -84,6 +86,22 @@ def _render_session(ex, console: Console) -> None:
     for point, rows in session.groupby("point", sort=False):
         cells = {r["answer"]: _interval(r["p"], r["lo"], r["hi"]) for r in rows.to_dict("records")}
         table.add_row(str(point), f"{rows['sessions'].iloc[0]:,}", *(cells[a] for a in answers))
+    console.print(table)
+
+
+def _render_course(ex, console: Console) -> None:
+    """How contested each point's path was: coups, changes of power, risings from below."""
+    table = Table(title="The course: share of the runs (of the risings, for their failures) with its Wilson 95% "
+                        "interval")
+    for name in ("point", "runs", "coup tried", "coup succeeded", "more than two changes of power",
+                 "risings from below (runs)", "of them failed"):
+        table.add_column(name, justify="left" if name == "point" else "right")
+    for r in ex.course.to_dict("records"):
+        cells = [_interval(r[f"{k}_share"], r[f"{k}_lo"], r[f"{k}_hi"]) if r["runs"] else "n/a"
+                 for k in ("coup_tried", "coup_succeeded", "more_than_two_changes")]
+        failed = (_interval(r["risings_failed_share"], r["risings_failed_lo"], r["risings_failed_hi"])
+                  if r["risings"] else "none")
+        table.add_row(str(r["point"]), f"{r['runs']:,}", *cells, f"{r['rising_runs']:,}", failed)
     console.print(table)
 
 

@@ -203,6 +203,37 @@ class Exploration:
         return pd.DataFrame(rows, columns=["point", "party", "runs", "entered", "share", "lo", "hi", "q05", "median",
                                            "q95"])
 
+    @cached_property
+    def course(self) -> pd.DataFrame:
+        """Per point, how contested the path was: the runs; those with a coup tried and with one
+        that succeeded; those where power changed hands more than twice after the first
+        government (``changes``); the attempts of a rising from below (the July Days) and how
+        many failed; each share with its Wilson 95% interval (over the runs, and over the
+        attempts for the risings' failures)."""
+        coups = self.power[self.power["route"] == "coup"]
+        tried = self.decisions[self.decisions["action"] == "coup"]
+        risings = self.decisions[self.decisions["action"] == "rising"]
+        rows = []
+        for point in self.points:
+            runs = self.runs[self.runs["point"] == point]
+            n = len(runs)
+            row = {"point": point, "runs": n}
+            counts = {"coup_tried": tried[tried["point"] == point]["replication"].nunique(),
+                      "coup_succeeded": coups[coups["point"] == point]["replication"].nunique(),
+                      "more_than_two_changes": int((runs["changes"] > 2).sum())}
+            for name, k in counts.items():
+                lo, hi = wilson(int(k), n)
+                row.update({name: int(k), f"{name}_share": k / n if n else np.nan, f"{name}_lo": lo,
+                            f"{name}_hi": hi})
+            mine = risings[risings["point"] == point]
+            failed = int((mine["outcome"] == "failure").sum())
+            lo, hi = wilson(failed, len(mine))
+            row.update({"rising_runs": int(mine["replication"].nunique()), "risings": len(mine),
+                        "risings_failed": failed, "risings_failed_share": failed / len(mine) if len(mine) else np.nan,
+                        "risings_failed_lo": lo, "risings_failed_hi": hi})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def soviet_majority(self, region: str, parties: list[str] | tuple[str, ...], share: float = 0.5) -> pd.DataFrame:
         """Per point: in how many runs ``parties`` together first held more than ``share`` of the
         delegates of ``region``'s soviet, and the 5%, 50% and 95% quantiles of that date (read
@@ -263,6 +294,7 @@ class Exploration:
             "first_soviet_government": self.first_soviet.to_dict("records"),
             "assembly_session": self.assembly_session.to_dict("records"),
             "coalition_entries": self.coalition_entries.to_dict("records"),
+            "course": self.course.to_dict("records"),
             "observables": self.observables.to_dict("records"),
             "plots": [str(p) for p in self.plots],
         })
