@@ -126,7 +126,7 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
             return None, f"no simulated observable {wanted} in this run (moved by an overlay, or outside the run)"
         shares = dict(found.simulated)
         if "faction" in spec:  # the party's delegates split as its supporters among the electing groups
-            _seat_faction(result, shares, result.day_index(found.date), range(len(result.regions)), spec["faction"])
+            _seat_faction(result, shares, result.day_index(found.date), spec["faction"])
         return shares, ""
     d, note = _day(result, o, spec)
     if d is None:
@@ -146,9 +146,7 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
         region = result.regions.index(o.constituency)
         counts = result.soviets[d, region, :]
         if "faction" in spec:  # the party's deputies split as its supporters among the city's electors lean
-            deputies = dict(zip(result.parties, counts.astype(float)))
-            _seat_faction(result, deputies, d, [region], spec["faction"])
-            counts = np.array(list(deputies.values()))
+            counts = seat_faction(result, result.soviets[[d]], [d], spec["faction"])[0, region]
     else:
         raise ValueError(f"mapping.toml: unknown share source '{source}' for {o.id}")
     total = float(np.sum(counts))
@@ -157,7 +155,7 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     return {p: float(c) / total for p, c in zip(result.parties, counts)}, ""
 
 
-def faction_counts(result: Result, days, groups: list[str], party: str) -> tuple[np.ndarray, np.ndarray]:
+def _faction_counts(result: Result, days, groups: list[str], party: str) -> tuple[np.ndarray, np.ndarray]:
     """For each of ``days`` (indices) and region [len(days), R]: the supporters of ``party`` among
     ``groups`` who lean to its splitting faction (``result.leaning``), and all its supporters
     there; groups the run does not have are left out."""
@@ -168,15 +166,27 @@ def faction_counts(result: Result, days, groups: list[str], party: str) -> tuple
     return leaning, supporters
 
 
-def _seat_faction(result: Result, seats: dict[str, float], d: int, regions, faction: dict) -> None:
-    """Move a faction's seats from its party in ``seats`` (party -> delegates or shares): the
-    party's seats are split as its supporters among ``faction["groups"]`` (the soviets'
-    electors) in ``regions`` lean to ``faction["as"]`` on day ``d`` (result.leaning)."""
-    leaning, supporters = faction_counts(result, [d], faction["groups"], faction["of"])
-    regions = list(regions)
-    supporters = float(supporters[0, regions].sum())
+def seat_faction(result: Result, seats: np.ndarray, days, faction: dict) -> np.ndarray:
+    """``seats`` [len(days), R, P] (a soviet's deputies or shares, region by region) with a
+    faction seated: in each region ``faction["of"]``'s seats split as its supporters among
+    ``faction["groups"]`` there lean to ``faction["as"]`` (result.leaning); a copy."""
+    leaning, supporters = _faction_counts(result, days, faction["groups"], faction["of"])
+    parent, child = result.parties.index(faction["of"]), result.parties.index(faction["as"])
+    out = np.array(seats, np.float64)
+    moved = np.divide(out[..., parent] * leaning, supporters, out=np.zeros_like(leaning), where=supporters > 0)
+    out[..., parent] -= moved
+    out[..., child] += moved
+    return out
+
+
+def _seat_faction(result: Result, seats: dict[str, float], d: int, faction: dict) -> None:
+    """Move a faction's seats from its party in ``seats`` (party -> a nationwide body's shares):
+    the party's seats are split as its supporters among ``faction["groups"]`` (the soviets'
+    electors) in every region lean to ``faction["as"]`` on day ``d`` (result.leaning)."""
+    leaning, supporters = _faction_counts(result, [d], faction["groups"], faction["of"])
+    supporters = float(supporters[0].sum())
     if supporters > 0:
-        moved = seats[faction["of"]] * float(leaning[0, regions].sum()) / supporters
+        moved = seats[faction["of"]] * float(leaning[0].sum()) / supporters
         seats[faction["of"]] -= moved
         seats[faction["as"]] += moved
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pyarrow as pa
 
-from ..data.compare import faction_counts
+from ..data.compare import seat_faction
 from ..engine.result import Result
 from ..engine.simulate import Run, simulate
 from ..scenario import Scenario
@@ -151,17 +151,11 @@ def seated_soviets(result: Result, scenario: Scenario, days) -> np.ndarray:
     its party split seated on its own: the parent's deputies are split as the parent's
     supporters among the soviets' electors lean to the faction (as the record's comparisons
     seat the Left SRs, docs/data.md item 10)."""
-    soviets = result.soviets[np.asarray(days)].astype(np.float64)
+    soviets = result.soviets[np.asarray(days)]
+    electors = [g for g, group in scenario.groups.items() if group.soviet_constituency]
     for faction, spec in scenario.parties.items():
-        if spec.action != "split" or not spec.split_from or faction not in result.parties:
-            continue
-        electors = [g for g, group in scenario.groups.items() if group.soviet_constituency]
-        leaning, supporters = faction_counts(result, days, electors, spec.split_from)
-        parent = result.parties.index(spec.split_from)
-        moved = soviets[..., parent] * np.divide(leaning, supporters, out=np.zeros_like(leaning),
-                                                 where=supporters > 0)
-        soviets[..., parent] -= moved
-        soviets[..., result.parties.index(faction)] += moved
+        if spec.action == "split" and spec.split_from and faction in result.parties:
+            soviets = seat_faction(result, soviets, days, {"of": spec.split_from, "as": faction, "groups": electors})
     return soviets
 
 
