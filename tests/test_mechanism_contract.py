@@ -91,6 +91,7 @@ EXAMPLE_VALUES = {
                                    party=0, for_power=True),
     "mobilisation.called": dict(expected=np.array([3, 40], np.int32), following=np.array([0.5, 0.2]),
                                 size=np.array([64, 64])),
+    "mobilisation.village_conditions": dict(seed=3, is_village=np.array([True, False, True]), spread=1.0),
     "membership.carried": dict(reach=np.array([[0.5, 0.1], [0.3, 0.98]]), front_share=np.array([[0.6, 0.4], [0.2, 0.8]]),
                                contact=np.array([0.0, 0.3]), weight=0.5),
 }

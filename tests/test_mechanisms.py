@@ -73,6 +73,7 @@ class Town:
         self.locale_start = np.arange(0, n + 1, size, dtype=np.int64)
         self.locale_region = np.zeros(locales, np.uint8)
         self.locale_group = np.zeros(locales, np.uint8)
+        self.village = np.zeros(locales)                            # no villages: every locale acts person by person
         self.hardship = np.tile(ramp, locales).astype(np.float32)
         self.risk = np.tile(0.6 * ramp[perm], locales).astype(np.float32)
         self.threshold = np.full(n, 0.1, np.float32)
@@ -109,7 +110,7 @@ class Town:
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64),
                    votes=np.full((self.L, self.P), -1.0))
         step.advance(seed, day, chunk, step.theta(p),
-                     step.Locales(self.locale_start, self.locale_region, self.locale_group),
+                     step.Locales(self.locale_start, self.locale_region, self.locale_group, self.village),
                      step.People(self.hardship, self.risk, self.threshold, self.demand.T, self.legit, self.party,
                                  self.attachment, self.active, self.fatigue, self.march_demand.T),
                      step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
@@ -288,6 +289,65 @@ def test_rejoin_share_lengthens_the_rest():
 
     (long_rest, less), (short_rest, more) = mean_rest(0.3), mean_rest(1.0)
     assert long_rest > short_rest and less < more
+
+
+def _villages(factors) -> Town:
+    """A town whose locales are villages with the given conditions (felt hardship 1 times the factor)."""
+    town = Town(locales=len(factors))
+    town.village = np.asarray(factors, np.float64)
+    return town
+
+
+def test_a_village_acts_as_one_when_its_assembly_majority_is_for_it():
+    """Each person's own verdict is rule A on H x factor x (1 - L) > T; the village acts, every
+    person in it, when more than the majority are for it, and the cascade plays no part."""
+    factors = [0.2, 0.3, 0.4, 0.55, 0.7, 1.0, 2.0, 0.0]          # the last locale is no village
+    for majority in (0.5, 0.67):
+        for cascade in (0.0, 1.5):
+            p = still(mobilisation={"hardship_scale": 1.0, "village_majority": majority, "cascade_weight": cascade})
+            town = _villages(factors)
+            town.prev_active[:] = town.size                       # yesterday all out: a cascade would pull everyone
+            out = town.day(p)
+            h = town.hardship.reshape(town.L, town.size).astype(np.float64)
+            ayes = (h * np.array(factors)[:, None] * 0.6 > 0.1).sum(axis=1)
+            acts = ayes > majority * town.size
+            expected = np.where(acts, town.size, 0)
+            np.testing.assert_array_equal(out["active"][:-1], expected[:-1])
+            np.testing.assert_array_equal(out["onsets"][:-1], expected[:-1])
+            assert set(town.active.reshape(town.L, town.size)[:-1].sum(axis=1)) <= {0, town.size}
+            # where the locale is no village people act one by one, and the cascade pulls them all
+            assert (0 < out["active"][-1] < town.size) if cascade == 0 else out["active"][-1] == town.size
+        # the majority decides: the stricter assembly stays home where the simple one acts
+        assert acts.sum() >= 3 and not acts[0]
+    loose = _villages([0.4]).day(still(mobilisation={"hardship_scale": 1.0, "village_majority": 0.5}))["active"][0]
+    strict = _villages([0.4]).day(still(mobilisation={"hardship_scale": 1.0, "village_majority": 0.67}))["active"][0]
+    assert loose == 64 and strict == 0
+
+
+def test_what_a_village_takes_ends_its_action_until_its_memory_fades():
+    """With nothing taken a hungry village acts every day; what it takes answers its hunger, so
+    it stops, and it rises again once its memory of the season has faded."""
+    def days(taken):
+        p = still(mobilisation={"hardship_scale": 1.0, "village_taken": taken, "village_memory_days": 20.0})
+        return _days_in_action(_villages([1.0]), p, 150)[:, 0]
+
+    always, paced = days(0.0), days(1.0)
+    assert always.all()
+    # it stops once 1 - 1/(6 (1 - taken x fatigue)) falls to one half: fatigue 2/3, after about 21 days of 20
+    first = _runs(paced)
+    assert paced[0] and 15 <= first[0] <= 30
+    assert len(first) >= 3 and 0.2 < paced.mean() < 0.9   # rises again, in episodes
+
+
+def test_village_conditions_are_mean_one_lognormal_and_drawn_once_per_locale():
+    is_village = np.arange(20000) % 4 != 0
+    c = mobilisation.village_conditions(7, is_village, 0.8)
+    assert not c[~is_village].any() and (c[is_village] > 0).all()
+    assert c[is_village].mean() == pytest.approx(1.0, abs=0.03)
+    assert np.log(c[is_village]).std() == pytest.approx(0.8, abs=0.02)
+    np.testing.assert_array_equal(c, mobilisation.village_conditions(7, is_village, 0.8))
+    assert not np.array_equal(c, mobilisation.village_conditions(8, is_village, 0.8))
+    np.testing.assert_array_equal(mobilisation.village_conditions(7, is_village, 0.0), is_village.astype(float))
 
 
 def test_field_work_raises_the_threshold_by_its_cost_exactly():

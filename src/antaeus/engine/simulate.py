@@ -211,7 +211,10 @@ class Run:
         w.offensive_deadline = events.offensive_deadline(s)
         self.c = Conditions.of(s, self.dates, w)
         self.actors = Actors(s, w, state.seed, self.c.delegates)
-        self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group)
+        villages = np.array([s.groups[g].activity == "land_seizure" for g in w.groups])[self.lay.locale_group]
+        self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group,
+                                    mobilisation_rule.village_conditions(state.seed, villages,
+                                                                s.parameters.mobilisation.village_spread))
         self.counts = step.new_counts(self.lay.locales, len(w.parties))
         self.cells = new_cells(self.lay.cell_locale_start.size - 1, len(w.parties), len(w.regions))
         self.region_agents = np.maximum(self.lay.cell_agents.sum(axis=1), 1)

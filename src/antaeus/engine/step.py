@@ -31,7 +31,8 @@ THETA = (
     ("support", "overshoot_weight"), ("support", "incumbency_weight"),
     ("mobilisation", "fatigue_weight"), ("mobilisation", "fatigue_days"), ("mobilisation", "rejoin_share"),
     ("mobilisation", "field_work_cost"), ("support", "attachment_gain"), ("support", "attachment_reset"),
-    ("support", "alienation_weight"),
+    ("support", "alienation_weight"), ("mobilisation", "village_majority"), ("mobilisation", "village_taken"),
+    ("mobilisation", "village_memory_days"),
 )
 
 
@@ -41,7 +42,7 @@ def theta(parameters) -> np.ndarray:
 
 #: The kernel's inputs and outputs as named bundles (Numba takes named tuples of arrays and
 #: scalars as arguments): the locales, the people, today's conditions, and the per-locale counts.
-Locales = namedtuple("Locales", "start region group")
+Locales = namedtuple("Locales", "start region group village")
 People = namedtuple("People", "hardship risk threshold demand legitimacy party attachment active fatigue march_demand")
 Today = namedtuple("Today", "drivers march march_legitimacy march_policy exposure policy platforms "
                             "available governing log_reach region_mean repression busy prev_active splitter split_parent "
@@ -127,6 +128,34 @@ def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, 
 
 
 @njit(cache=True, error_model="numpy")
+def _village(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, felt, p_arrest, busy, regime_shift,
+             th):
+    """A village acts as one: each of its people gives their own verdict by Epstein's rule with
+    fatigue, felt hardship less what the village has taken, and no cascade term; the whole
+    village acts when the assembly's majority is for it (mobilisation.skhod). Returns the
+    people active, those who started today, and the loyal quiet."""
+    loyal_cut, f_weight, rejoin = th[18], th[22], th[24]
+    majority, taken, memory = th[29], th[30], th[31]
+    ayes, loyal = 0, 0
+    for j in range(size):
+        i = a0 + j
+        L = min(max(kept_legit[j] + regime_shift, 0.0), 1.0)
+        griev = mobilisation.grievance(hardship[i] * mobilisation.what_is_left(felt, fatigue[i], taken), L)
+        tired = mobilisation.fatigue_cost(fatigue[i], active[i] == 1, f_weight, rejoin)
+        ayes += mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] + tired + busy)
+        loyal += L > loyal_cut
+    act = mobilisation.skhod(ayes, size, majority)
+    n_active, n_onsets = 0, 0
+    for j in range(size):
+        i = a0 + j
+        n_active += act
+        n_onsets += act and active[i] == 0
+        fatigue[i] = mobilisation.tire(fatigue[i], act, memory)
+        active[i] = act
+    return n_active, n_onsets, (0 if act else loyal)
+
+
+@njit(cache=True, error_model="numpy")
 def _faction_gains(kept, gains, size, platforms, faction, parent, fit, overshoot):
     """The faction's gain in platform fit over its parent for each of a locale's people (``kept``:
     their demands today); vectorises."""
@@ -139,7 +168,9 @@ def _faction_gains(kept, gains, size, platforms, faction, parent, fit, overshoot
 def advance(seed, day, chunk, th, locales, people, today, out):
     """Advance every person by one day; write per-locale counts into ``out`` (:data:`Counts`).
 
-    ``locales``: agent offsets [L+1] and each locale's region and group. ``people``: the per-agent
+    ``locales``: agent offsets [L+1], each locale's region and group, and its village conditions
+    (``village`` [L]: the factor on a village's felt hardship, 0 where the locale is not a village,
+    mobilisation.village_conditions). ``people``: the per-agent
     arrays of :class:`~antaeus.engine.population.Agents` (``fatigue`` is each person's running mean
     of their own days in action, updated here; ``march_demand`` [4,N] uint8, each person's March
     demands in 255ths). ``today``: drivers [R,3] bread, war, land; march [R,3] the same on the first
@@ -156,7 +187,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     election is held today, so each person's chance of voting for their party is added into
     ``out.votes`` (support.turnout), which is left alone on other days.
     """
-    locale_start, locale_region, locale_group = locales.start, locales.region, locales.group
+    locale_start, locale_region, locale_group, village = locales.start, locales.region, locales.group, locales.village
     hardship, risk, threshold, demand = people.hardship, people.risk, people.threshold, people.demand
     legit, party, attachment, active = people.legitimacy, people.party, people.attachment, people.active
     fatigue, march_demand = people.fatigue, people.march_demand
@@ -217,9 +248,13 @@ def advance(seed, day, chunk, th, locales, people, today, out):
             drive_bread = (drivers[r, 0] - march[r, 0]) * exposure[g, 0]
             _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, mean, drive_peace, drive_land,
                       drive_bread, exposure[g, 3], march_legitimacy, policy, march_policy, th, seed, day)
-            n_active, n_onsets, n_loyal = _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size,
-                                                    felt, p_arrest, cascade * share_active, busy[r, g], regime_shift,
-                                                    th)
+            if village[l] > 0.0:
+                n_active, n_onsets, n_loyal = _village(kept_legit, hardship, fatigue, active, risk, threshold, a0,
+                                                       size, felt * village[l], p_arrest, busy[r, g], regime_shift, th)
+            else:
+                n_active, n_onsets, n_loyal = _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0,
+                                                        size, felt, p_arrest, cascade * share_active, busy[r, g],
+                                                        regime_shift, th)
             # party choice (a fraction reconsider each day) and the locale's counts, in the people's order
             n_leaning = 0.0
             for j in range(size):

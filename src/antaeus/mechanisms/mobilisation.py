@@ -39,6 +39,25 @@ Its following is the calling party's supporters; a call whose aim is power to th
 (``aim = "soviet_power"``) is followed as well by everyone who backs that transfer of power,
 whatever their party (:func:`following`): people follow a call for its demand, not for its
 author's doctrine (statement 2).
+
+A village acts as one. The land was seized by the commune, on its assembly's decision, and
+the assembly could bind every household to take part (Figes 1996, A People's Tragedy, ch. 10;
+Fitzpatrick 1982, ch. 2); the assembly decided ordinary matters by a simple majority and the
+weightiest, the redistribution of the land, by two thirds (General Statute on the Peasants of
+19 February 1861, art. 54). So in a locale of a group whose action is the land seizure each
+person gives their own verdict by the rule above, without the cascade term (the assembly
+counts its members' own minds), and the whole village acts when more than
+``village_majority`` of them are for it (:func:`skhod`), or none of it does. Villages are not
+alike: the allotment per household, the landlord's estate next door or none, the rent owed
+differ from commune to commune (Robinson 1932, Rural Russia under the Old Regime, ch. 6-7;
+Pallot 1999), so each village locale draws once its own conditions, a lognormal factor of mean
+one and log-spread ``village_spread`` on its felt hardship (:func:`village_conditions`). What
+a village has taken answers part of its hunger: its felt hardship falls by ``village_taken``
+times its fatigue (:func:`what_is_left`), and a village's fatigue is its memory of its own days
+in action over ``village_memory_days`` (a seized meadow or pasture served the season; Figes
+1996, ch. 10). With a majority of the members ready, a hungry village rises, takes, rests, and
+rises again only as the season wears what it took away; the monthly count of villages that
+begin to act is what the militia counted as incidents (docs/data.md).
 """
 from __future__ import annotations
 
@@ -46,6 +65,7 @@ import numpy as np
 from numba import njit
 from pydantic import BaseModel, ConfigDict
 
+from ..core import rng
 from ..params import param
 
 NAME = "mobilisation"
@@ -53,7 +73,9 @@ CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (197
             "83:1420-1443 thresholds; exhaustion in cycles of contention: Tarrow (1998) Power in "
             "Movement, 2nd ed., ch. 9, Koopmans (2004) in The Blackwell Companion to Social Movements; "
             "the field calendar as the cost of action: Olson (1965) The Logic of Collective Action, "
-            "Popkin (1979) The Rational Peasant; a call as common knowledge: Chwe (2001) Rational Ritual")
+            "Popkin (1979) The Rational Peasant; a call as common knowledge: Chwe (2001) Rational Ritual; "
+            "the village as one actor: General Statute on the Peasants (19 Feb 1861) art. 54, Figes (1996) "
+            "A People's Tragedy ch. 10, Robinson (1932) Rural Russia under the Old Regime ch. 6-7")
 
 
 class Params(BaseModel):
@@ -76,6 +98,16 @@ class Params(BaseModel):
     field_work_cost: float = param(0.1, 0.0, 1.0, "grievance units", "rise of the threshold at the height of the field season (load 1), for the groups bound to the field calendar",
                                    "GUESS: as large as Epstein's mean threshold (0.1), so the harvest doubles the cost of acting; "
                                    "no source measures it, so it is calibrated (prior 0-0.3)")
+    village_majority: float = param(0.5, 0.3, 0.67, "share", "share of a village's people who must be for an action before the whole village acts",
+                                    "General Statute on the Peasants (19 Feb 1861) art. 54: ordinary matters by simple majority, "
+                                    "the redistribution of land by two thirds; a seizure is taken as an ordinary decision")
+    village_spread: float = param(1.0, 0.0, 2.0, "log units", "spread (sd of the log) of the villages' own conditions, a mean-one lognormal factor on their felt hardship",
+                                  "GUESS after Robinson (1932) ch. 6-7: allotments per household differed several-fold between "
+                                  "communes and provinces, and many villages had no estate at hand; calibrated (prior 0.3-1.5)")
+    village_taken: float = param(1.0, 0.0, 3.0, "share per unit of fatigue", "fall of a village's felt hardship per unit of its fatigue: what it has taken answers part of its hunger",
+                                 "GUESS: a village that has been in action all season has taken what lay at hand; calibrated (prior 0-2)")
+    village_memory_days: float = param(90.0, 14.0, 365.0, "days", "span of a village's memory of its own days in action (its fatigue): what it took serves about a season",
+                                       "GUESS after Figes (1996) ch. 10: meadows, pasture and the landlord's hay were taken for the season")
 
 
 @njit(inline="always", cache=True)
@@ -106,6 +138,26 @@ def tire(fatigue, acted, days):
 def is_active(grievance_value, risk_aversion, p_arrest, threshold):
     """Rule A: active when G - R P > T (strict)."""
     return grievance_value - risk_aversion * p_arrest > threshold
+
+
+def village_conditions(seed: int, is_village: np.ndarray, spread: float) -> np.ndarray:
+    """[L] each village locale's own conditions, exp(spread z - spread^2 / 2) with z ~ N(0,1)
+    drawn once per locale from its own stream (mean one: the drivers are the villages'
+    average); 0 where the locale is not a village (``is_village`` [L] bool)."""
+    z = rng.normals(seed, rng.STREAM_VILLAGE, 0, is_village.size, 0)
+    return np.where(is_village, np.exp(spread * z - 0.5 * spread * spread), 0.0)
+
+
+@njit(inline="always", cache=True)
+def what_is_left(felt, fatigue, taken):
+    """A village's felt hardship less what it has taken: ``taken`` times its fatigue answers that share."""
+    return felt * max(0.0, 1.0 - taken * fatigue)
+
+
+@njit(inline="always", cache=True)
+def skhod(ayes, size, majority):
+    """The village assembly: the village acts when more than ``majority`` of its ``size`` people are for it."""
+    return ayes > majority * size
 
 
 def following(supporters: np.ndarray, radical: np.ndarray, party: int, for_power: bool) -> float:
