@@ -424,3 +424,28 @@ def test_a_faction_that_enters_makes_the_policy_its_own_and_power_does_not_chang
     params = scenario.parameters.power
     floor = power.government_policy(w.platforms, [w.index("srs")], "soviet_transfer", params)
     assert np.all(floor >= (params.transfer_peace, params.transfer_land, params.transfer_bread, params.transfer_power))
+
+
+def test_the_peasants_villages_act_as_one_in_a_run_and_no_other_group_does(scenario):
+    """In a run of the built-in scenario every peasant locale is all in action or all quiet on
+    every day, and some villages act while others do not; the workers' factories act person
+    by person. The villages' conditions come from the run's seed alone."""
+    run = Run.start(scenario, 3, 3000)
+    lay, people = run.lay, run.state.people
+    peasant, worker = list(scenario.groups).index("peasant"), list(scenario.groups).index("industrial_worker")
+    sizes = np.diff(lay.locale_start)
+    seen_split = seen_acting = seen_quiet = 0
+    for d in range(0, 240, 8):
+        run.advance(d + 1)
+        active = np.add.reduceat(people.active.astype(np.int64), lay.locale_start[:-1])
+        villages, factories = lay.locale_group == peasant, lay.locale_group == worker
+        assert ((active[villages] == 0) | (active[villages] == sizes[villages])).all(), d
+        seen_acting += int((active[villages] == sizes[villages]).sum())
+        seen_quiet += int((active[villages] == 0).sum())
+        seen_split += int(((active[factories] > 0) & (active[factories] < sizes[factories])).sum())
+    assert seen_acting > 0 and seen_quiet > 0 and seen_split > 0
+    again = Run.start(scenario, 3, 3000)
+    np.testing.assert_array_equal(again.locales.village, run.locales.village)
+    assert (run.locales.village[lay.locale_group == peasant] > 0).all()
+    assert not run.locales.village[lay.locale_group != peasant].any()
+    assert not np.array_equal(Run.start(scenario, 4, 3000).locales.village, run.locales.village)
