@@ -144,9 +144,10 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
         if o.constituency not in result.regions:
             return None, f"no region {o.constituency} in this run"
         region = result.regions.index(o.constituency)
-        counts = result.soviets[d, region, :]
         if "faction" in spec:  # the party's deputies split as its supporters among the city's electors lean
             counts = seat_faction(result, result.soviets[[d]], [d], spec["faction"])[0, region]
+        else:
+            counts = result.soviets[d, region, :]
     else:
         raise ValueError(f"mapping.toml: unknown share source '{source}' for {o.id}")
     total = float(np.sum(counts))

@@ -211,7 +211,7 @@ class Run:
         w.offensive_deadline = events.offensive_deadline(s)
         self.c = Conditions.of(s, self.dates, w)
         self.actors = Actors(s, w, state.seed, self.c.delegates)
-        villages = np.array([s.groups[g].activity == "land_seizure" for g in w.groups])[self.lay.locale_group]
+        villages = np.array([s.groups[g].activity == mobilisation_rule.VILLAGE_ACTIVITY for g in w.groups])[self.lay.locale_group]
         self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group,
                                     mobilisation_rule.village_conditions(state.seed, villages,
                                                                 s.parameters.mobilisation.village_spread))

@@ -102,6 +102,13 @@ def _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, me
         turns[j] = rng.uniform(seed, rng.STREAM_SUPPORT, day, i, 0) < reconsider
 
 
+@njit(inline="always", cache=True)
+def _seen(kept, regime_shift):
+    """The legitimacy a person's mobilisation reads: the one they grant the government, moved by
+    ``regime_shift`` while an old regime rules, clipped to 0..1."""
+    return min(max(kept + regime_shift, 0.0), 1.0)
+
+
 @njit(cache=True, error_model="numpy")
 def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, felt, p_arrest, cascade, busy,
               regime_shift, th):
@@ -114,7 +121,7 @@ def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, 
     n_active, n_onsets, n_loyal = 0, 0, 0
     for j in range(size):
         i = a0 + j
-        L = min(max(kept_legit[j] + regime_shift, 0.0), 1.0)
+        L = _seen(kept_legit[j], regime_shift)
         griev = mobilisation.grievance(hardship[i] * felt, L)
         was = active[i] == 1
         tired = mobilisation.fatigue_cost(fatigue[i], was, f_weight, rejoin)
@@ -139,7 +146,7 @@ def _village(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, f
     ayes, loyal = 0, 0
     for j in range(size):
         i = a0 + j
-        L = min(max(kept_legit[j] + regime_shift, 0.0), 1.0)
+        L = _seen(kept_legit[j], regime_shift)
         griev = mobilisation.grievance(hardship[i] * mobilisation.what_is_left(felt, fatigue[i], taken), L)
         tired = mobilisation.fatigue_cost(fatigue[i], active[i] == 1, f_weight, rejoin)
         ayes += mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] + tired + busy)

@@ -69,6 +69,8 @@ from ..core import rng
 from ..params import param
 
 NAME = "mobilisation"
+#: The activity of the groups whose locales are villages that act as one (:func:`skhod`).
+VILLAGE_ACTIVITY = "land_seizure"
 CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (1978) AJS "
             "83:1420-1443 thresholds; exhaustion in cycles of contention: Tarrow (1998) Power in "
             "Movement, 2nd ed., ch. 9, Koopmans (2004) in The Blackwell Companion to Social Movements; "
