@@ -174,6 +174,17 @@ def test_a_region_lies_behind_fronts_only(tmp_path):
     assert "regions.caucasus.fronts" in message and "unknown name 'volga'" in message and "western_front" in message
 
 
+def test_the_february_days_are_fought_in_known_regions_inside_the_run(tmp_path):
+    text = BUILTIN_TOML.replace("fought_in = { petrograd = 1917-03-08,", "fought_in = { petrogard = 1917-03-08,", 1)
+    assert text != BUILTIN_TOML
+    message = rejected(tmp_path, str(write(tmp_path, "fought.toml", text)))
+    assert "old_regime.fought_in" in message and "unknown name 'petrogard'" in message and "petrograd" in message
+    text = BUILTIN_TOML.replace("moscow = 1917-03-13, baltic_fleet", "moscow = 1915-03-13, baltic_fleet", 1)
+    assert text != BUILTIN_TOML
+    message = rejected(tmp_path, str(write(tmp_path, "early.toml", text)))
+    assert "old_regime.fought_in.moscow" in message and "1915-03-13" in message
+
+
 def test_a_strike_call_names_its_caller(tmp_path):
     text = BUILTIN_TOML.replace('kind = "strike_call"\ndate = 1917-08-25\nparty = "bolsheviks"\n',
                                 'kind = "strike_call"\ndate = 1917-08-25\n', 1)

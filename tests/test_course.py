@@ -239,12 +239,21 @@ def test_the_february_days_rise_against_the_old_regime(scenario):
     assert strike[2] > strike[0] > 0 and strike[:4].sum() > 2 * calm[:4].sum(), (strike, calm)
     run = _run_at(tsar, dt.date(1917, 3, 16), agents=1500)
     w = run.state.world
-    assert w.holder == "provisional_government" and _regime_shift(tsar, w) == 0.0
+    assert w.holder == "provisional_government" and not _regime_shift(tsar, w, dt.date(1917, 3, 16)).any()
     # the new government consolidates like any other: the crowd still out from February cannot
     # turn on it the day it is formed (a rising from below needs a party that may contest power)
     assert w.last_change == run.day_of(dt.date(1917, 3, 15))
     assert run.actors.contested("bolsheviks", w, w.last_change + 1) == "the new government is consolidating its hold"
-    assert _regime_shift(tsar, World.initial(tsar)) == pytest.approx(0.1 - tsar.government.legitimacy)
+    # the old regime is fought where the record puts the February days, from their first day there
+    first = World.initial(tsar)
+    shift = {day: dict(zip(first.regions, _regime_shift(tsar, first, dt.date(1917, 3, day)))) for day in (8, 13, 14)}
+    fought = 0.1 - tsar.government.legitimacy
+    assert shift[8]["petrograd"] == pytest.approx(fought) and shift[8]["moscow"] == 0.0
+    assert shift[13]["moscow"] == pytest.approx(fought) and shift[13]["baltic_fleet"] == 0.0
+    assert shift[14]["baltic_fleet"] == pytest.approx(fought)
+    assert {r for r, v in shift[14].items() if v} == {"petrograd", "moscow", "baltic_fleet"}
+    everywhere = tsar.model_copy(update={"old_regime": tsar.old_regime.model_copy(update={"fought_in": {}})})
+    assert np.allclose(_regime_shift(everywhere, first, dt.date(1917, 3, 8)), fought)
 
 
 # -- the Constituent Assembly's session (item 2 of issue 16) ------------------------------------

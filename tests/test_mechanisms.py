@@ -22,6 +22,7 @@ import numba
 import numpy as np
 import pytest
 
+from antaeus.core import rng
 from antaeus.engine import step
 from antaeus.engine.simulate import simulate
 from antaeus.mechanisms import decisions, demands, influence, legitimacy, membership, mobilisation
@@ -51,7 +52,7 @@ STILL = dict(
     influence={"mu": 0.0, "interlocale_weight": 0.0},
     legitimacy={"adaptation_rate": 0.0},
     support={"reconsider_rate": 0.0},
-    mobilisation={"cascade_weight": 0.0, "fatigue_weight": 0.0},
+    mobilisation={"cascade_weight": 0.0, "fatigue_weight": 0.0, "village_occasion": 1.0},
 )
 
 
@@ -99,7 +100,7 @@ class Town:
         self.repression = np.array([0.0])
         self.busy = np.zeros((1, 1))                                # no field work
         self.prev_active = np.zeros(locales, np.int32)
-        self.regime_shift = 0.0                                     # no old regime rules
+        self.regime_shift = np.zeros(1)                             # [R] no old regime rules
         self.polling = False                                        # no popular election today
 
     def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
@@ -177,7 +178,7 @@ def test_under_the_old_regime_grievances_are_measured_against_its_legitimacy():
     legit = town.legit.astype(np.float64).copy()
     counts = []
     for shift in (0.0, -0.2, -0.4, -1.0):
-        town.regime_shift = shift
+        town.regime_shift[:] = shift
         town.active[:] = 0
         seen = np.clip(legit + shift, 0.0, 1.0)
         expected = int((town.hardship.astype(np.float64) * felt * (1.0 - seen) > town.threshold).sum())
@@ -337,6 +338,29 @@ def test_what_a_village_takes_ends_its_action_until_its_memory_fades():
     first = _runs(paced)
     assert paced[0] and 15 <= first[0] <= 30
     assert len(first) >= 3 and 0.2 < paced.mean() < 0.9   # rises again, in episodes
+
+
+def test_a_ready_village_rises_on_its_occasion_and_goes_on_while_ready():
+    """A quiet village whose majority is ready begins only on a day its occasion falls (the
+    village stream's draw for that day and locale under the rate); once in action it goes on
+    each day its majority holds, occasion or not; an unready village never acts."""
+    rate, days = 0.1, 60
+    p = still(mobilisation={"hardship_scale": 1.0, "village_occasion": rate})
+    factors = [1.0] * 40 + [0.2]                                   # forty ready villages, one never ready
+    town = _villages(factors)
+    acts = _days_in_action(town, p, days).reshape(days, town.L, town.size)[:, :, 0]
+    draws = np.array([[mobilisation.occasion(SEED, d + 1, l, rate) for l in range(town.L)] for d in range(days)])
+    first = acts[:, :-1].argmax(axis=0)                            # each ready village's first day in action
+    assert acts[:, :-1].any(axis=0).all() and not acts[:, -1].any()
+    for l, f in enumerate(first):
+        assert draws[f, l] and not draws[:f, l].any(), l               # it waited for its first occasion
+        assert acts[f:, l].all(), l                                    # and stays out while ready (nothing taken)
+    # the wait is geometric with the rate: a mean of about 1 / rate days, and not everyone on day one
+    assert 4 < first.mean() < 20 and len(set(first)) > 10
+    assert (_days_in_action(_villages(factors), still(mobilisation={"hardship_scale": 1.0}), 1)
+            .reshape(town.L, town.size)[:-1].all())                    # rate 1: every ready village at once
+    u = np.array([[rng.uniform(SEED, rng.STREAM_VILLAGE, d + 1, l, 0) for l in range(3)] for d in range(5)])
+    assert np.array_equal(draws[:5, :3], u < rate)                     # the village stream keyed by day and locale
 
 
 def test_village_conditions_are_mean_one_lognormal_and_drawn_once_per_locale():

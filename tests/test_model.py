@@ -162,12 +162,12 @@ def test_a_call_for_soviet_power_brings_out_more_than_the_party_alone():
         m = r.regions.index("moscow")
         return [r.active[r.day_index(dt.date(1917, 8, day)), m].sum() for day in (24, 25)]
     more = 0
-    for seed in range(1, 5):
+    for seed in range(1, 9):  # where the day before already holds the call's following, neither moves anyone
         (before, power), (party_before, party) = strikers(seed, "soviet_power"), strikers(seed, "party")
         assert before == party_before
         assert power >= party
         more += power > party
-    assert more >= 3
+    assert more >= 5
 
 
 def test_maturity_lens_leaves_a_positive_gap(result):

@@ -298,7 +298,8 @@ class Run:
         expected, called = self._calls(date)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
-                           w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w), polling)
+                           w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w, date),
+                           polling)
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         before = st.prev_active[called] if called.size else None
         st.prev_active[:] = out.active
@@ -553,12 +554,19 @@ def _joiners(support, joins):
     return out
 
 
-def _regime_shift(s: Scenario, w: World) -> float:
-    """While the old regime rules (before the first government is formed), people measure their
-    grievances against its legitimacy: the shift from the government's starting legitimacy."""
+def _regime_shift(s: Scenario, w: World, date: dt.date) -> np.ndarray:
+    """[R] While the old regime rules (before the first government is formed), people measure
+    their grievances against its legitimacy where it is being fought (``old_regime.fought_in``,
+    from the day the fighting begins there; everywhere when none is given): the shift from the
+    government's starting legitimacy, 0 elsewhere."""
+    shift = np.zeros(len(w.regions))
     if s.old_regime is None or w.holder != OLD_REGIME:
-        return 0.0
-    return s.old_regime.legitimacy - s.government.legitimacy
+        return shift
+    fought = s.old_regime.fought_in
+    for k, r in enumerate(w.regions):
+        if not fought or (r in fought and date >= fought[r]):
+            shift[k] = s.old_regime.legitimacy - s.government.legitimacy
+    return shift
 
 
 def _governing(w: World) -> np.ndarray:

@@ -32,7 +32,7 @@ THETA = (
     ("mobilisation", "fatigue_weight"), ("mobilisation", "fatigue_days"), ("mobilisation", "rejoin_share"),
     ("mobilisation", "field_work_cost"), ("support", "attachment_gain"), ("support", "attachment_reset"),
     ("support", "alienation_weight"), ("mobilisation", "village_majority"), ("mobilisation", "village_taken"),
-    ("mobilisation", "village_memory_days"),
+    ("mobilisation", "village_memory_days"), ("mobilisation", "village_occasion"),
 )
 
 
@@ -136,11 +136,12 @@ def _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, 
 
 @njit(cache=True, error_model="numpy")
 def _village(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, felt, p_arrest, busy, regime_shift,
-             th):
+             chance, th):
     """A village acts as one: each of its people gives their own verdict by Epstein's rule with
-    fatigue, felt hardship less what the village has taken, and no cascade term; the whole
-    village acts when the assembly's majority is for it (mobilisation.skhod). Returns the
-    people active, those who started today, and the loyal quiet."""
+    fatigue, felt hardship less what the village has taken, and no cascade term; the village
+    is ready when the assembly's majority is for it (mobilisation.skhod), and the whole village
+    acts when it is ready and already in action or finds its occasion today (``chance``,
+    mobilisation.rises). Returns the people active, those who started today, and the loyal quiet."""
     loyal_cut, f_weight, rejoin = th[18], th[22], th[24]
     majority, taken, memory = th[29], th[30], th[31]
     ayes, loyal = 0, 0
@@ -151,7 +152,7 @@ def _village(kept_legit, hardship, fatigue, active, risk, threshold, a0, size, f
         tired = mobilisation.fatigue_cost(fatigue[i], active[i] == 1, f_weight, rejoin)
         ayes += mobilisation.is_active(griev, risk[i], p_arrest, threshold[i] + tired + busy)
         loyal += L > loyal_cut
-    act = mobilisation.skhod(ayes, size, majority)
+    act = mobilisation.rises(mobilisation.skhod(ayes, size, majority), active[a0] == 1, chance)
     n_active, n_onsets = 0, 0
     for j in range(size):
         i = a0 + j
@@ -189,8 +190,9 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     repression [R]; busy [R,G] today's cost of action from the field calendar (field_work_cost
     times the season's load, for the groups bound to it); prev_active [L] (people active
     yesterday); splitter, split_parent: the party that can split and its parent (-1: none);
-    regime_shift: the old regime's legitimacy less the government's starting one while the old
-    regime rules (mobilisation measures grievances against it), else 0; polling: a popular
+    regime_shift [R]: the old regime's legitimacy less the government's starting one in the regions
+    where the old regime is being fought while it rules (mobilisation measures grievances against
+    it), else 0; polling: a popular
     election is held today, so each person's chance of voting for their party is added into
     ``out.votes`` (support.turnout), which is left alone on other days.
     """
@@ -211,6 +213,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
     power_cut, cop_ratio, overshoot, w_gov = th[17], th[19], th[20], th[21]
     a_gain, a_reset, alienation = th[26], th[27], th[28]
+    occasion_rate = th[32]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -256,12 +259,14 @@ def advance(seed, day, chunk, th, locales, people, today, out):
             _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, mean, drive_peace, drive_land,
                       drive_bread, exposure[g, 3], march_legitimacy, policy, march_policy, th, seed, day)
             if village[l] > 0.0:
+                chance = mobilisation.occasion(seed, day, l, occasion_rate)
                 n_active, n_onsets, n_loyal = _village(kept_legit, hardship, fatigue, active, risk, threshold, a0,
-                                                       size, felt * village[l], p_arrest, busy[r, g], regime_shift, th)
+                                                       size, felt * village[l], p_arrest, busy[r, g], regime_shift[r],
+                                                       chance, th)
             else:
                 n_active, n_onsets, n_loyal = _mobilise(kept_legit, hardship, fatigue, active, risk, threshold, a0,
                                                         size, felt, p_arrest, cascade * share_active, busy[r, g],
-                                                        regime_shift, th)
+                                                        regime_shift[r], th)
             # party choice (a fraction reconsider each day) and the locale's counts, in the people's order
             n_leaning = 0.0
             for j in range(size):

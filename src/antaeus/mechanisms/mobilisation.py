@@ -58,6 +58,15 @@ in action over ``village_memory_days`` (a seized meadow or pasture served the se
 1996, ch. 10). With a majority of the members ready, a hungry village rises, takes, rests, and
 rises again only as the season wears what it took away; the monthly count of villages that
 begin to act is what the militia counted as incidents (docs/data.md).
+
+A ready village waits for its occasion. A majority that would act is not yet an act: the
+seizures of 1917 began on a particular day, when the landlord sold his grain or hired outside
+labour, when a soldier came home on leave, when the volost committee met or a decree was read
+out (Figes 1996, ch. 10; Gill 1979, Peasants and Government in the Russian Revolution).
+So a quiet village whose assembly is ready begins to act only with a daily chance
+``village_occasion`` (:func:`occasion`, :func:`rises`), drawn from its own stream keyed by seed,
+day and locale; a village already in action goes on for as long as its majority holds. With
+``village_occasion`` 1 every ready village rises on the day it is ready.
 """
 from __future__ import annotations
 
@@ -77,7 +86,8 @@ CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (197
             "the field calendar as the cost of action: Olson (1965) The Logic of Collective Action, "
             "Popkin (1979) The Rational Peasant; a call as common knowledge: Chwe (2001) Rational Ritual; "
             "the village as one actor: General Statute on the Peasants (19 Feb 1861) art. 54, Figes (1996) "
-            "A People's Tragedy ch. 10, Robinson (1932) Rural Russia under the Old Regime ch. 6-7")
+            "A People's Tragedy ch. 10, Robinson (1932) Rural Russia under the Old Regime ch. 6-7; the occasion "
+            "of a seizure: Gill (1979) Peasants and Government in the Russian Revolution")
 
 
 class Params(BaseModel):
@@ -110,6 +120,10 @@ class Params(BaseModel):
                                  "GUESS: a village that has been in action all season has taken what lay at hand; calibrated (prior 0-2)")
     village_memory_days: float = param(90.0, 14.0, 365.0, "days", "span of a village's memory of its own days in action (its fatigue): what it took serves about a season",
                                        "GUESS after Figes (1996) ch. 10: meadows, pasture and the landlord's hay were taken for the season")
+    village_occasion: float = param(0.03, 0.0, 1.0, "per day", "daily chance that a quiet village whose assembly is ready finds its occasion and begins to act",
+                                    "GUESS after Gill (1979): seizures began on an occasion (a sale of the landlord's grain, "
+                                    "a soldier home on leave, a committee's meeting); calibrated (prior 0.003-0.1: a ready village "
+                                    "waits from about ten days to most of a season)")
 
 
 @njit(inline="always", cache=True)
@@ -154,6 +168,20 @@ def village_conditions(seed: int, is_village: np.ndarray, spread: float) -> np.n
 def what_is_left(felt, fatigue, taken):
     """A village's felt hardship less what it has taken: ``taken`` times its fatigue answers that share."""
     return felt * max(0.0, 1.0 - taken * fatigue)
+
+
+@njit(inline="always", cache=True)
+def occasion(seed, day, locale, rate):
+    """Whether a village finds its occasion today: a uniform draw from the village stream keyed
+    by ``seed``, ``day`` (1 or later; day 0 keys the villages' conditions) and ``locale`` falls
+    under ``rate``."""
+    return rng.uniform(seed, rng.STREAM_VILLAGE, day, locale, 0) < rate
+
+
+@njit(inline="always", cache=True)
+def rises(ready, acting, chance):
+    """A village acts today when its assembly is ``ready`` and it is already ``acting`` or finds its occasion (``chance``)."""
+    return ready and (acting or chance)
 
 
 @njit(inline="always", cache=True)

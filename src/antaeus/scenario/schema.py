@@ -142,6 +142,11 @@ class OldRegime(Frozen):
     while it rules (docs/odd.md, "The old regime in the February days")."""
 
     legitimacy: float = param(0.2, 0, 1, "share", "mean perceived legitimacy of the old regime while it still rules")
+    fought_in: dict[Name, dt.date] = Field(
+        default_factory=dict,
+        description="the regions where the old regime is fought in its last days, and the day the fighting "
+                    "begins in each; elsewhere people measure their grievances against the coming government. "
+                    "Empty: everywhere from the first day")
     source: str = ""
 
 
@@ -268,6 +273,8 @@ class Scenario(Frozen):
                 for day, _ in getattr(series, setting):
                     check_date(f"drivers.{name}.{setting}", day, start, end)
         check_date("army_command.active_from", self.army_command.active_from, start, end)
+        for rid, day in (self.old_regime.fought_in.items() if self.old_regime else ()):
+            check_date(f"old_regime.fought_in.{rid}", day, start, end)
         lenses, parties, regions, groups = set(self.lenses), set(self.parties), set(self.regions), set(self.groups)
 
         def check(name, known, where):
@@ -281,6 +288,8 @@ class Scenario(Frozen):
             for r in p.reach:
                 check(r, regions, f"parties.{pid}.reach")
         check(self.army_command.lens, lenses, "army_command.lens")
+        for r in (self.old_regime.fought_in if self.old_regime else ()):
+            check(r, regions, "old_regime.fought_in")
         for p in self.soviets.initial_composition:
             check(p, parties, "soviets.initial_composition")
         for gid, g in self.groups.items():
