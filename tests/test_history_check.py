@@ -54,6 +54,24 @@ def test_the_seeds_only_figure_is_reported_beside_the_posterior_draws(check):
     assert check.summary != median.summary  # the draws move the figures
 
 
+def test_a_set_value_stays_as_set_under_the_posterior_draws():
+    """A --set of a calibrated parameter is not overwritten by each replication's draw (as in
+    explore --posterior): the check's runs are those of the drawn particle with the set value."""
+    occasion = "parameters.mobilisation.village_occasion"
+    sets = [f"{occasion}=1.0", "parameters.support.platform_fit=12.5"]
+    set_check = history_check("russia1917", runs=1, agents=AGENTS, seed=SEED, sets=sets)
+    paths, particles, weights = committed_particles("russia1917")
+    assert occasion in paths
+    drawn = dict(zip(paths, map(float, particles[posterior_rows(weights, SEED, [0])[0]])))
+    assert drawn[occasion] != 1.0
+    drawn.update({occasion: 1.0, "parameters.support.platform_fit": 12.5})
+    scenario = with_parameters(load_scenario("russia1917"), drawn)
+    alone = compare_all(simulate(scenario, replication_seed(SEED, 0), AGENTS))
+    simulated = {(c.id, c.category): c.simulated for c in alone if c.simulated is not None}
+    rows = {(r.id, r.category): r.values[0] for r in set_check.rows if r.values}
+    assert rows and all(rows[k] == simulated[k] for k in rows), "the set values were overwritten by the draw"
+
+
 def test_every_in_use_observation_has_its_rows(check, first_run):
     rows = {(r.id, r.category): r for r in check.rows}
     assert len(rows) == len(check.rows)  # one row per (observation, category)

@@ -32,6 +32,7 @@ from antaeus.options import MAX_SEED, check_memory, days_of, json_ready, several
 from antaeus.scenario import InputError, Scenario, load_scenario
 from antaeus.scenario.loader import committed_particles, with_parameters
 
+from .design import DesignPoint
 from .intervals import coverage, prediction_interval
 
 DEFAULT_RUNS = 20
@@ -282,8 +283,8 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
         resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), calibrated=calibrated)
     check_memory(agents, days_of(resolved))
 
-    draws = _posterior_draws(resolved, seed, runs) if posterior and calibrated and not isinstance(scenario, Scenario) \
-        else None
+    draws = _posterior_draws(resolved, seed, runs, DesignPoint("check", overlays, sets).keeps()) \
+        if posterior and calibrated and not isinstance(scenario, Scenario) else None
     in_use = observations()
     meta = {(o.id, o.version): o for o in in_use}
     national, regional_ids, mapping = _ca_reference(in_use)
@@ -350,15 +351,18 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                         overlays, sets, rows, ca_regions, bool(recorded), draws is not None, seeds_only)
 
 
-def _posterior_draws(scenario: Scenario, seed: int, runs: int) -> list[dict[str, float]] | None:
-    """The parameters of each replication's posterior particle (the seed rule's draw), or None
-    when the scenario has no committed posterior."""
+def _posterior_draws(scenario: Scenario, seed: int, runs: int,
+                     keep: Iterable[str] = ()) -> list[dict[str, float]] | None:
+    """The parameters of each replication's posterior particle (the seed rule's draw), less the
+    paths in ``keep`` (those an overlay or a --set value sets: the draw leaves them as set, as
+    ``antaeus explore --posterior`` does), or None when the scenario has no committed posterior."""
     committed = committed_particles(scenario.scenario.name)
     if committed is None or not scenario.scenario.calibrated:
         return None
     paths, particles, weights = committed
+    kept = set(keep)
     rows = seed_rule.posterior_rows(weights, seed, range(runs))
-    return [dict(zip(paths, map(float, particles[r]))) for r in rows]
+    return [{p: float(v) for p, v in zip(paths, particles[r]) if p not in kept} for r in rows]
 
 
 def _row(c: Comparison, o: Observation, values: tuple[float, ...], runs: int, note: str,
