@@ -57,14 +57,14 @@ def test_the_seeds_only_figure_is_reported_beside_the_posterior_draws(check):
 def test_a_set_value_stays_as_set_under_the_posterior_draws():
     """A --set of a calibrated parameter is not overwritten by each replication's draw (as in
     explore --posterior): the check's runs are those of the drawn particle with the set value."""
-    occasion = "parameters.mobilisation.village_occasion"
-    sets = [f"{occasion}=1.0", "parameters.support.platform_fit=12.5"]
+    calibrated = "parameters.support.reach_weight"
+    sets = [f"{calibrated}=0.0", "parameters.support.platform_fit=12.5"]
     set_check = history_check("russia1917", runs=1, agents=AGENTS, seed=SEED, sets=sets)
     paths, particles, weights = committed_particles("russia1917")
-    assert occasion in paths
+    assert calibrated in paths and "parameters.support.platform_fit" in paths
     drawn = dict(zip(paths, map(float, particles[posterior_rows(weights, SEED, [0])[0]])))
-    assert drawn[occasion] != 1.0
-    drawn.update({occasion: 1.0, "parameters.support.platform_fit": 12.5})
+    assert drawn[calibrated] != 0.0
+    drawn.update({calibrated: 0.0, "parameters.support.platform_fit": 12.5})
     scenario = with_parameters(load_scenario("russia1917"), drawn)
     alone = compare_all(simulate(scenario, replication_seed(SEED, 0), AGENTS))
     simulated = {(c.id, c.category): c.simulated for c in alone if c.simulated is not None}

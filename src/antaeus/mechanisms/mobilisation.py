@@ -120,10 +120,11 @@ class Params(BaseModel):
                                  "GUESS: a village that has been in action all season has taken what lay at hand; calibrated (prior 0-2)")
     village_memory_days: float = param(90.0, 14.0, 365.0, "days", "span of a village's memory of its own days in action (its fatigue): what it took serves about a season",
                                        "GUESS after Figes (1996) ch. 10: meadows, pasture and the landlord's hay were taken for the season")
-    village_occasion: float = param(0.03, 0.0, 1.0, "per day", "daily chance that a quiet village whose assembly is ready finds its occasion and begins to act",
-                                    "GUESS after Gill (1979): seizures began on an occasion (a sale of the landlord's grain, "
-                                    "a soldier home on leave, a committee's meeting); calibrated (prior 0.003-0.1: a ready village "
-                                    "waits from about ten days to most of a season)")
+    village_occasion: float = param(1.0, 0.0, 1.0, "per day", "daily chance that a quiet village whose assembly is ready finds its occasion and begins to act",
+                                    "after Gill (1979): seizures began on an occasion (a sale of the landlord's grain, "
+                                    "a soldier home on leave, a committee's meeting); default 1, a ready village acts at once: "
+                                    "calibrated twice (prior 0.003-0.1, a wait of ten days to a season) it was weakly identified "
+                                    "and missed the targets by more (docs/odd.md §11), so it is a what-if lever, not calibrated")
 
 
 @njit(inline="always", cache=True)
