@@ -53,6 +53,7 @@ def test_run_writes_store_and_plots_and_states_calibration(tmp_path):
     else:
         assert "not calibrated" in done.stdout.lower()
     assert "Who holds power" in done.stdout and "Bolshevik membership" in done.stdout
+    assert "refusal" in done.stdout and "deserters (men gone home)" in done.stdout
     runs = read_runs(store)
     assert len(runs) == 1 and runs[0]["agents"] == 5000
     run_dir = store.parent / "runs" / runs[0]["run_id"]

@@ -547,12 +547,15 @@ def test_the_data_version_follows_the_targets_not_the_out_of_sample_rows(tmp_pat
 
 def test_a_count_over_joined_fronts_sums_their_regions(run):
     """Levshin's deserters of the Northern and Western fronts (1-7 April O.S.) are compared with
-    the people newly deserting in the two model fronts together over those seven days."""
+    the soldiers the two model fronts together lose to their villages over those seven days, and
+    the Stavka's count after the revolution with every region's over its months."""
     c = next(c for c in compare_all(run) if c.id == "deserters:northern_and_western_fronts:1917-04-14")
     days = [run.day_index(dt.date(1917, 4, 14) + dt.timedelta(days=i)) for i in range(7)]
     fronts = [run.regions.index("northern_front"), run.regions.index("western_front")]
-    deserting = [g for g, name in enumerate(run.groups) if name == "front_soldier"]
-    expected = run.onsets[days][:, fronts][:, :, deserting].sum()
-    assert c.observed == 7688 and c.simulated == pytest.approx(expected) and expected > 0
-    one = run.onsets[days][:, fronts[:1]][:, :, deserting].sum()
-    assert c.simulated > one  # both fronts, not the first alone
+    expected = run.deserters[days][:, fronts].sum()
+    assert c.observed == 7688 and c.simulated == pytest.approx(expected)
+    one = run.deserters[days][:, fronts[:1]].sum()
+    assert c.simulated == pytest.approx(one + run.deserters[days][:, fronts[1]].sum())
+    stavka = next(c for c in compare_all(run) if c.id == "deserters:all_russia:1917-03-15")
+    span = slice(run.day_index(dt.date(1917, 3, 15)), run.day_index(dt.date(1917, 8, 13)) + 1)
+    assert stavka.simulated == pytest.approx(run.deserters[span].sum()) and stavka.simulated > 0

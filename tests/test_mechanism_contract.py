@@ -92,6 +92,11 @@ EXAMPLE_VALUES = {
     "mobilisation.called": dict(expected=np.array([3, 40], np.int32), following=np.array([0.5, 0.2]),
                                 size=np.array([64, 64])),
     "mobilisation.village_conditions": dict(seed=3, is_village=np.array([True, False, True]), spread=1.0),
+    "desertion.news": dict(beginning=np.array([0.0, 0.3, 0.0, 0.1]), days=3.0),
+    "desertion.deserters": dict(onsets=np.array([[[0.0, 2.0, 1.0]] * 2] * 2),
+                                people=np.array([[10.0, 40.0, 5.0], [10.0, 60.0, 5.0]]),
+                                soldiers=np.array([True, False, False]), villages=np.array([False, True, False]),
+                                p=mechanisms.desertion.Params(news_days=2.0)),
     "membership.carried": dict(reach=np.array([[0.5, 0.1], [0.3, 0.98]]), front_share=np.array([[0.6, 0.4], [0.2, 0.8]]),
                                contact=np.array([0.0, 0.3]), weight=0.5),
 }

@@ -25,7 +25,7 @@ import pytest
 from antaeus.core import rng
 from antaeus.engine import step
 from antaeus.engine.simulate import simulate
-from antaeus.mechanisms import decisions, demands, influence, legitimacy, membership, mobilisation
+from antaeus.mechanisms import decisions, demands, desertion, influence, legitimacy, membership, mobilisation
 from antaeus.mechanisms import soviets, support, war
 from antaeus.mechanisms.parameters import MechanismParameters
 from antaeus.scenario import load_scenario
@@ -372,6 +372,61 @@ def test_village_conditions_are_mean_one_lognormal_and_drawn_once_per_locale():
     np.testing.assert_array_equal(c, mobilisation.village_conditions(7, is_village, 0.8))
     assert not np.array_equal(c, mobilisation.village_conditions(8, is_village, 0.8))
     np.testing.assert_array_equal(mobilisation.village_conditions(7, is_village, 0.0), is_village.astype(float))
+
+
+def test_news_from_home_is_the_running_mean_of_the_villages_beginnings():
+    """One day on which 1% of the villages begin: the news is 1% / days that day and fades by
+    (1 - 1/days) a day after it; with days 1 it is each day's own share."""
+    beginning = np.zeros(10)
+    beginning[2] = 0.01
+    n = desertion.news(beginning, 5.0)
+    assert not n[:2].any() and n[2] == pytest.approx(0.002)
+    np.testing.assert_allclose(n[3:], 0.002 * 0.8 ** np.arange(1, 8))
+    np.testing.assert_array_equal(desertion.news(beginning, 1.0), beginning)
+    # the mean level over a long steady stream is the stream's
+    assert desertion.news(np.full(400, 0.003), 30.0)[-1] == pytest.approx(0.003, rel=1e-5)
+
+
+def test_soldiers_leave_when_their_villages_begin_to_take_the_land():
+    """Deserters are the soldiers times the news from the villages: none while no village has
+    begun, twice as many with twice the villages beginning or twice the soldiers, none from a
+    group that is not the soldiers', and none where there are no villages."""
+    days, regions = 6, 2
+    groups = np.array(["refusal", "land_seizure", "strike"])
+    soldiers, villages = groups == "refusal", groups == "land_seizure"
+    people = np.array([[400.0, 50000.0, 800.0], [1200.0, 50000.0, 800.0]])
+    onsets = np.zeros((days, regions, 3))
+    onsets[:, :, 2] = 700.0                              # strikers beginning: they call no one home
+    p = desertion.Params(news_days=1.0)
+    assert not desertion.deserters(onsets, people, soldiers, villages, p).any()
+    onsets[3, 0, 1] = 1000.0                             # 1% of the villages begin on day 3
+    out = desertion.deserters(onsets, people, soldiers, villages, p)
+    assert out.shape == (days, regions)
+    np.testing.assert_allclose(out[3], [4.0, 12.0])      # 1% of 400 and of 1200 soldiers
+    assert not np.delete(out, 3, axis=0).any()
+    onsets[3, 1, 1] = 1000.0
+    np.testing.assert_allclose(desertion.deserters(onsets, people, soldiers, villages, p)[3], [8.0, 24.0])
+    np.testing.assert_allclose(desertion.deserters(onsets, people * [2, 1, 1], soldiers, villages, p)[3],
+                               [16.0, 48.0], rtol=1e-12)  # twice the soldiers (the villages as before)
+    assert not desertion.deserters(onsets, people, np.zeros(3, bool), villages, p).any()
+    assert not desertion.deserters(onsets, people, soldiers, np.zeros(3, bool), p).any()
+    slow = desertion.deserters(onsets, people, soldiers, villages, desertion.Params(news_days=10.0))
+    np.testing.assert_allclose(slow[3], [0.8, 2.4])      # 2% over ten days: a tenth that day
+    assert (slow[4:] > 0).all() and (np.diff(slow[3:, 0]) < 0).all()   # and it lasts, fading
+
+
+def test_a_run_counts_the_front_soldiers_called_home_by_the_villages_news():
+    """In a run the deserters are the mechanism's reading of its own arrays: the front soldiers
+    times the news of the villages' beginnings, far fewer than the soldiers who refuse."""
+    s = load_scenario("russia1917")
+    r = simulate(s, 3, 5000, until=dt.date(1917, 7, 1))
+    kinds = np.array([s.groups[g].activity for g in r.groups])
+    expected = desertion.deserters(r.onsets, r.support[0].sum(axis=2), kinds == "refusal",
+                                   kinds == "land_seizure", s.parameters.desertion)
+    np.testing.assert_array_equal(r.deserters, expected)
+    assert r.deserters.sum() > 0 and r.deserters.shape == (r.days, len(r.regions))
+    front = r.groups.index("front_soldier")
+    assert r.deserters.sum() < 0.2 * r.onsets[:, :, front].sum()   # far fewer men leave than refuse
 
 
 def test_field_work_raises_the_threshold_by_its_cost_exactly():

@@ -83,14 +83,14 @@ def test_no_june_offensive_trades_front_losses_for_bread(baseline):
     r = run("no-june-offensive")
     july = (dt.date(1917, 7, 1), dt.date(1917, 7, 31))
     assert region_demand(r, "southwestern_front", "peace", *july) < region_demand(baseline, "southwestern_front", "peace", *july)
-    desertion = lambda res: sum(m["person_days"] for m in res.mobilisation_by_month()
-                                if m["kind"] == "desertion" and m["month"] == "1917-07")
-    assert desertion(r) <= desertion(baseline)
+    refusal = lambda res: sum(m["person_days"] for m in res.mobilisation_by_month()
+                              if m["kind"] == "refusal" and m["month"] == "1917-07")
+    assert refusal(r) <= refusal(baseline)
     # where the front is not already wholly in motion (the calibrated default puts nearly every
     # front soldier in action by June, docs/odd.md section 11), the offensive's burden shows
     calm = ["parameters.mobilisation.hardship_scale=0.5"]
     quiet = lambda *o: simulate(load_scenario("russia1917", overlays=list(o), sets=calm), SEED, AGENTS, until=UNTIL)
-    assert desertion(quiet("no-june-offensive")) < desertion(quiet())
+    assert refusal(quiet("no-june-offensive")) < refusal(quiet())
     august = (dt.date(1917, 8, 1), dt.date(1917, 8, 20))
     assert region_demand(r, "petrograd", "bread", *august) > region_demand(baseline, "petrograd", "bread", *august)
 

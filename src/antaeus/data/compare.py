@@ -65,6 +65,8 @@ def compare(result: Result, observation: Observation, mapping: dict | None = Non
         return [_first_power(result, observation, spec)]
     if method == "voters":
         return [_voters(result, observation, spec)]
+    if method == "deserters":
+        return [_deserters(result, observation, spec)]
     return _none(observation, spec.get("reason", "no simulated counterpart"))
 
 
@@ -238,6 +240,28 @@ def _count(result: Result, o: Observation, spec: dict, method: str) -> Compariso
     if population <= 0:
         return missing(f"no people of the {spec['activity']} groups in {o.constituency}")
     return _make(o, category, observed, people * float(spec["units"]) / population, unit)
+
+
+def _deserters(result: Result, o: Observation, spec: dict) -> Comparison:
+    """The soldiers who left for home over a period (the run's ``deserters``, by day and region,
+    :mod:`antaeus.mechanisms.desertion`), in the regions the observation counts over."""
+    category = " + ".join(o.values)
+    observed = sum(o.values.values())
+
+    def missing(note: str) -> Comparison:
+        return _make(o, category, observed, None, "people", note)
+
+    if result.deserters is None:
+        return missing("the run counted no deserters")
+    if o.date_end is None:
+        return missing("a count at one date, not over a period, has no counterpart among the men who left")
+    span = _span(result, o.date, o.date_end)
+    if span is None:
+        return missing(f"the period {o.date}..{o.date_end} is not wholly inside the run")
+    regions = _regions(result, o, spec)
+    if regions is None:
+        return missing(f"no region {o.constituency} in this run")
+    return _make(o, category, observed, float(result.deserters[span][:, regions].sum()), "people")
 
 
 def _first_power(result: Result, o: Observation, spec: dict) -> Comparison:

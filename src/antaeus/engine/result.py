@@ -97,6 +97,9 @@ class Result:
     runtime_s: float = 0.0
     calibrated: bool = False
     calibration_note: str = ""
+    #: soldiers expected to leave for home, by day and region (mechanisms.desertion): float64
+    #: [D,R]; None where a result was made without them
+    deserters: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
 
     @property

@@ -29,6 +29,7 @@ from ..core import calendar
 from ..core.errors import InputError
 from ..mechanisms import cooperation as cooperation_rule
 from ..mechanisms import coup as coup_rule
+from ..mechanisms import desertion as desertion_rule
 from ..mechanisms import membership as member_rule
 from ..mechanisms import mobilisation as mobilisation_rule
 from ..mechanisms import power as power_rule
@@ -451,6 +452,9 @@ class Run:
     def result(self) -> Result:
         s, st, rec, w = self.s, self.state, self.state.records, self.state.world
         d = st.day
+        kinds = np.array([s.groups[g].activity for g in w.groups])
+        deserters = desertion_rule.deserters(rec.onsets[:d], rec.support[0].sum(axis=2), kinds == desertion_rule.REFUSAL,
+                                             kinds == mobilisation_rule.VILLAGE_ACTIVITY, s.parameters.desertion)
         return Result(
             scenario=s.scenario.name, seed=st.seed, agents=int(self.lay.locale_start[-1]), dates=self.dates[:d],
             parties=w.parties, regions=w.regions, groups=w.groups,
@@ -461,7 +465,7 @@ class Run:
             decisions=list(rec.decisions), parameters={p.path: p.value for p in free_parameters(s)},
             group_activity={g: spec.activity for g, spec in s.groups.items()},
             runtime_s=st.runtime_s, calibrated=s.scenario.calibrated,
-            calibration_note=s.scenario.calibration_note)
+            calibration_note=s.scenario.calibration_note, deserters=deserters)
 
 
 # ------------------------------------------------------------------------------ helpers

@@ -7,7 +7,8 @@ repression index) and A = 1 + the number active there yesterday. A person is act
 when G - R P exceeds the threshold T (Epstein 2002, rule A, strict inequality). Following
 Granovetter (1978) the effective threshold falls with the share already active in the
 locale. The form of action depends on the group: strikes, demonstrations, land seizures,
-desertion, mutiny (MODEL.md §2).
+the regiment's refusal of orders, mutiny (MODEL.md §2; desertion, a man leaving, is
+:mod:`antaeus.mechanisms.desertion`).
 
 Action tires. Each person carries a fatigue, the running mean of their own days of action
 over ``fatigue_days``; it raises their threshold by ``fatigue_weight`` times itself. A person

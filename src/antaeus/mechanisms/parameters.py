@@ -7,6 +7,7 @@ from . import cooperation as _cooperation
 from . import coup as _coup
 from . import decisions as _decisions
 from . import demands as _demands
+from . import desertion as _desertion
 from . import influence as _influence
 from . import legitimacy as _legitimacy
 from . import membership as _membership
@@ -35,3 +36,4 @@ class MechanismParameters(BaseModel):
     congress: _congress.Params = Field(default_factory=_congress.Params)
     cooperation: _cooperation.Params = Field(default_factory=_cooperation.Params)
     assembly: _assembly.Params = Field(default_factory=_assembly.Params)
+    desertion: _desertion.Params = Field(default_factory=_desertion.Params)

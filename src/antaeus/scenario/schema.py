@@ -17,7 +17,7 @@ from .domains import Composition, FieldError, Name, PartialShares, Population, S
 from .params import free_entries, param
 
 ISSUES = ("peace", "land", "bread", "power")
-ACTIVITIES = ("strike", "demonstration", "land_seizure", "desertion", "mutiny")
+ACTIVITIES = ("strike", "demonstration", "land_seizure", "refusal", "mutiny")
 
 
 def voters(setting: str) -> str:
@@ -56,7 +56,7 @@ class Group(Frozen):
 
     label: str
     locale: str = Field(description="what a locale of this group is: factory, regiment, ship, village, quarter")
-    activity: Literal["strike", "demonstration", "land_seizure", "desertion", "mutiny"]
+    activity: Literal["strike", "demonstration", "land_seizure", "refusal", "mutiny"]
     soviet_constituency: bool = Field(description="elects delegates to the workers' and soldiers' soviets")
     armed: float = param(0.0, 0, 3, "force weight per person", "weight of one member in a contest of force")
     risk_aversion: float = param(0.5, 0, 1, "mean of a uniform draw on [0, 2 x mean], capped at 1", "mean risk aversion R (Epstein 2002 draws R from U(0,1))")
