@@ -299,6 +299,31 @@ def test_a_weighted_observation_counts_that_many_times_in_the_distance():
     assert off_plain > 0 and off_heavy == pytest.approx(5.0 * off_plain)
 
 
+def test_the_shares_weigh_point_for_point_and_the_memberships_by_their_own_scale():
+    """Two shares, one tightly spread around the record and one far off and widely spread, and
+    a membership count: a miss of 5 points adds the same in either share, while the membership,
+    in its log10 unit, keeps a scale of its own (its robust spread plus its offset)."""
+    import numpy as np
+
+    from antaeus.calibration.abc import pooled_share_scales, robust_distance
+    near, far = "soviet:petrograd:1917-09-13|Bolsheviks", "municipal:petrograd:1917-06-11|Bolsheviks"
+    members = "membership:all_russia:1917-10-14|Bolsheviks"
+    keys = [far, members, near]
+    observed = {near: 0.3, far: 0.3, members: 5.0}
+    sample = [{near: float(0.3 + 0.01 * (i - 5)), far: float(0.6 + 0.05 * (i - 5)), members: float(4.9 + 0.02 * i)}
+              for i in range(11)]
+    distance = robust_distance({}, keys)
+    distance.initialize(t=0, get_sample=lambda: _sample(sample), x_0=observed, total_sims=len(sample))
+    off_near = distance({**observed, near: 0.35}, observed, t=0)
+    off_far = distance({**observed, far: 0.35}, observed, t=0)
+    assert off_near > 0 and off_far == pytest.approx(off_near)
+    matrix = np.array([[s[k] for k in keys] for s in sample])
+    scales = pooled_share_scales(matrix, np.array([observed[k] for k in keys]), keys)
+    assert scales[0] == scales[2] and scales[1] != scales[0]
+    off_members = distance({**observed, members: 5.05}, observed, t=0)
+    assert off_members == pytest.approx(off_near * scales[0] / scales[1])  # the same 0.05, another scale
+
+
 def _sample(stats):
     from pyabc.population import Sample
     from pyabc.population.population import Particle

@@ -1,12 +1,15 @@
 """Fitting the declared free parameters by ABC-SMC (Beaumont et al. 2009; Toni et al. 2009)
 with pyabc (Klinger, Rickert & Hasenauer 2018; Schälte et al. 2022).
 
-The distance is pyabc's adaptive p-norm (Prangle 2017), which rescales every target so that
-none dominates by its units. It is made robust to targets the model cannot reach (Schälte,
-Alamoudi & Hasenauer 2021): the L1 norm, and each target's scale is its spread in the
-generation *plus* its median distance to the record (pyabc's ``cmad``), so a target every
-particle misses by far weighs little and the fit is decided by the targets that parameters
-can move. The ratio of the largest to the smallest weight is bounded as well. On top of the
+The distance is pyabc's adaptive p-norm (Prangle 2017), which rescales the targets so that
+none dominates by its units. It is the L1 norm, robust to targets the model cannot reach
+(Schälte, Alamoudi & Hasenauer 2021): a target's scale is its spread in the generation *plus*
+its median distance to the record (pyabc's ``cmad``). Every target but the membership counts
+is a share, in one unit, so the shares take one scale, the median of theirs
+(:func:`pooled_share_scales`): the distance over them is then their summed miss in points,
+the figure ``antaeus check history`` judges the fit by, and a share every particle misses by
+far still counts point for point instead of weighing little. The ratio of the largest to the
+smallest weight is bounded as well. On top of the
 adaptive weights, a scenario may give chosen target observations a fixed weight
 (``[calibration.weights]``): every row of such an observation counts that many times.
 
@@ -114,11 +117,24 @@ def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], pro
     return model
 
 
-def robust_distance(weights: dict[str, float], keys: list[str]):
-    """pyabc's adaptive L1 distance with robust scales (see the module's docstring), each
-    target's term times its observation's fixed weight (``[calibration.weights]``)."""
+def pooled_share_scales(samples: np.ndarray, s0: np.ndarray, s_ids: list[str], **kwargs) -> np.ndarray:
+    """Each target's robust scale (pyabc's ``cmad``), except that the shares, which are all in
+    the same unit, share one: the median of their scales. So the distance over the shares is
+    proportional to their mean absolute miss in points, the figure the record is judged by,
+    and the membership counts (log10) keep scales of their own."""
     import pyabc
-    return pyabc.AdaptivePNormDistance(p=1, scale_function=pyabc.distance.scale.cmad,
+    scales = np.array(pyabc.distance.scale.cmad(samples=samples, s0=s0, s_ids=s_ids, **kwargs), dtype=float)
+    shares = np.array([not targets.is_membership(k) for k in s_ids], dtype=bool)
+    if shares.any():
+        scales[shares] = np.median(scales[shares])
+    return scales
+
+
+def robust_distance(weights: dict[str, float], keys: list[str]):
+    """pyabc's adaptive L1 distance with robust scales pooled over the shares (see the module's
+    docstring), each target's term times its observation's fixed weight (``[calibration.weights]``)."""
+    import pyabc
+    return pyabc.AdaptivePNormDistance(p=1, scale_function=pooled_share_scales,
                                        max_scale_weight_ratio=MAX_WEIGHT_RATIO,
                                        fixed_weights=targets.distance_weights(weights, keys))
 
