@@ -271,7 +271,7 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     from antaeus.calibration import abc as abc_module
     from antaeus.calibration import budget as budget_module
 
-    assert parse_budget("full").populations() == [200] * 5 + [300]
+    assert parse_budget("full").populations() == [200] * 6 + [300]
     assert parse_budget("quick").populations() == [12] * 3
     assert parse_budget(400).populations() is None  # a simulation budget runs until spent
     small = dataclasses.replace(budget_module.PRESETS["quick"], final_population=20)

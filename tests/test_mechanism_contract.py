@@ -92,6 +92,8 @@ EXAMPLE_VALUES = {
     "mobilisation.called": dict(expected=np.array([3, 40], np.int32), following=np.array([0.5, 0.2]),
                                 size=np.array([64, 64])),
     "mobilisation.village_conditions": dict(seed=3, is_village=np.array([True, False, True]), spread=1.0),
+    "mobilisation.example": dict(prev_active=np.array([64, 0, 5], np.int32), is_village=np.array([True, True, False]),
+                                 locale_region=np.array([0, 0, 1], np.uint8), regions=2),
     "desertion.news": dict(beginning=np.array([0.0, 0.3, 0.0, 0.1]), days=3.0),
     "desertion.deserters": dict(onsets=np.array([[[0.0, 2.0, 1.0]] * 2] * 2),
                                 people=np.array([[10.0, 40.0, 5.0], [10.0, 60.0, 5.0]]),

@@ -102,6 +102,7 @@ class Town:
         self.prev_active = np.zeros(locales, np.int32)
         self.regime_shift = np.zeros(1)                             # [R] no old regime rules
         self.polling = False                                        # no popular election today
+        self.example = np.zeros(1)                                  # [R] no village in action yesterday
 
     def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
         """Advance one day; return the per-locale outputs as a dict."""
@@ -117,7 +118,7 @@ class Town:
                      step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
                                 self.policy, self.platforms, self.available, self.governing, self.log_reach,
                                 self.region_mean, self.repression, self.busy, self.prev_active, -1, -1,
-                                self.regime_shift, self.polling),
+                                self.regime_shift, self.polling, self.example),
                      step.Counts(**out))
         return out
 
@@ -363,6 +364,29 @@ def test_a_ready_village_rises_on_its_occasion_and_goes_on_while_ready():
     assert np.array_equal(draws[:5, :3], u < rate)                     # the village stream keyed by day and locale
 
 
+def test_a_ready_village_follows_its_neighbours_example():
+    """Bass's hazard: with a fifth of the region's villages in action yesterday and a contagion
+    of 1, a quiet ready village rises on a draw under the occasion plus 0.2; with no example, or no
+    contagion, on a draw under the occasion alone; the chance never passes 1."""
+    rate, factors = 0.02, [1.0] * 40
+    draws = np.array([rng.uniform(SEED, rng.STREAM_VILLAGE, 1, l, 0) for l in range(len(factors))])
+    for contagion, example, chance in ((1.0, 0.2, rate + 0.2), (1.0, 0.0, rate), (0.0, 0.2, rate)):
+        town = _villages(factors)
+        town.example[:] = example
+        p = still(mobilisation={"hardship_scale": 1.0, "village_occasion": rate, "village_contagion": contagion})
+        out = town.day(p)
+        np.testing.assert_array_equal(out["onsets"] > 0, draws < chance)
+    assert (draws < 0.22).sum() > (draws < rate).sum()                 # the example made a difference here
+    assert mobilisation.occasion_rate(0.5, 1.0, 0.8) == 1.0 and mobilisation.occasion_rate(0.1, 0.0, 1.0) == 0.1
+
+
+def test_the_example_is_the_share_of_a_regions_villages_in_action_yesterday():
+    prev_active = np.array([64, 0, 30, 0, 64, 7, 0], np.int32)
+    is_village = np.array([True, True, True, True, True, False, False])
+    region = np.array([0, 0, 0, 1, 1, 1, 2], np.uint8)
+    np.testing.assert_allclose(mobilisation.example(prev_active, is_village, region, 3), [2 / 3, 1 / 2, 0.0])
+
+
 def test_village_conditions_are_mean_one_lognormal_and_drawn_once_per_locale():
     is_village = np.arange(20000) % 4 != 0
     c = mobilisation.village_conditions(7, is_village, 0.8)
@@ -428,6 +452,21 @@ def test_a_run_counts_the_front_soldiers_called_home_by_the_villages_news():
     assert r.deserters.sum() > 0 and r.deserters.shape == (r.days, len(r.regions))
     soldiers = r.support[0].sum(axis=2)[:, kinds == "refusal"].sum(axis=1)
     assert (r.deserters.sum(axis=0) <= soldiers).all() and r.deserters.sum() < 0.5 * soldiers.sum()
+
+
+def test_in_a_run_the_villages_example_spreads_their_risings():
+    """The run hands the kernel each region's villages in action yesterday: with a slow outside
+    occasion, the neighbours' example brings more villages to rise by the end of the summer."""
+    until = dt.date(1917, 9, 1)
+
+    def peasants_rising(contagion):
+        s = load_scenario("russia1917", sets=["parameters.mobilisation.village_occasion=0.01",
+                                              f"parameters.mobilisation.village_contagion={contagion}"])
+        r = simulate(s, 3, 10000, until=until)
+        return r.onsets[:, :, r.groups.index("peasant")].sum()
+
+    alone, spread = peasants_rising(0.0), peasants_rising(1.0)
+    assert spread > 1.2 * alone > 0                 # 1.41 times (1.30 and 1.38 with seeds 4 and 5)
 
 
 def test_field_work_raises_the_threshold_by_its_cost_exactly():

@@ -134,7 +134,7 @@ def _mobilisation_table(result: Result) -> Table:
     if result.deserters is not None and result.days:
         gone = defaultdict(float)  # the men the villages called home (mechanisms.desertion)
         for d, date in enumerate(result.dates):
-            gone[f"{date.year}-{date.month:02d}"] += float(result.deserters[d].sum())
+            gone[month_of(date)] += float(result.deserters[d].sum())
         table.add_row("deserters (men gone home)", *[_compact(gone.get(m, 0.0)) for m in months])
     return table
 

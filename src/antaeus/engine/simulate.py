@@ -213,6 +213,7 @@ class Run:
         self.c = Conditions.of(s, self.dates, w)
         self.actors = Actors(s, w, state.seed, self.c.delegates)
         villages = np.array([s.groups[g].activity == mobilisation_rule.VILLAGE_ACTIVITY for g in w.groups])[self.lay.locale_group]
+        self.villages = villages
         self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group,
                                     mobilisation_rule.village_conditions(state.seed, villages,
                                                                 s.parameters.mobilisation.village_spread))
@@ -300,7 +301,7 @@ class Run:
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
                            w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w, date),
-                           polling)
+                           polling, mobilisation_rule.example(st.prev_active, self.villages, lay.locale_region, R))
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         before = st.prev_active[called] if called.size else None
         st.prev_active[:] = out.active

@@ -33,6 +33,7 @@ THETA = (
     ("mobilisation", "field_work_cost"), ("support", "attachment_gain"), ("support", "attachment_reset"),
     ("support", "alienation_weight"), ("mobilisation", "village_majority"), ("mobilisation", "village_taken"),
     ("mobilisation", "village_memory_days"), ("mobilisation", "village_occasion"),
+    ("mobilisation", "village_contagion"),
 )
 
 
@@ -46,7 +47,7 @@ Locales = namedtuple("Locales", "start region group village")
 People = namedtuple("People", "hardship risk threshold demand legitimacy party attachment active fatigue march_demand")
 Today = namedtuple("Today", "drivers march march_legitimacy march_policy exposure policy platforms "
                             "available governing log_reach region_mean repression busy prev_active splitter split_parent "
-                            "regime_shift polling")
+                            "regime_shift polling example")
 Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning votes")
 
 
@@ -194,7 +195,9 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     where the old regime is being fought while it rules (mobilisation measures grievances against
     it), else 0; polling: a popular
     election is held today, so each person's chance of voting for their party is added into
-    ``out.votes`` (support.turnout), which is left alone on other days.
+    ``out.votes`` (support.turnout), which is left alone on other days; example [R]: the share of
+    each region's villages in action yesterday (mobilisation.example), which raises a ready
+    village's chance of its occasion (mobilisation.occasion_rate).
     """
     locale_start, locale_region, locale_group, village = locales.start, locales.region, locales.group, locales.village
     hardship, risk, threshold, demand = people.hardship, people.risk, people.threshold, people.demand
@@ -204,7 +207,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     exposure, policy, platforms, available = today.exposure, today.policy, today.platforms, today.available
     governing, log_reach, region_mean, repression = today.governing, today.log_reach, today.region_mean, today.repression
     busy, prev_active, splitter, split_parent = today.busy, today.prev_active, today.splitter, today.split_parent
-    regime_shift, polling = today.regime_shift, today.polling
+    regime_shift, polling, example = today.regime_shift, today.polling, today.example
     out_party, out_radical, out_sums, out_active = out.party, out.radical, out.sums, out.active
     out_votes = out.votes
     out_onsets, out_loyal, out_leaning = out.onsets, out.loyal, out.leaning
@@ -213,7 +216,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
     power_cut, cop_ratio, overshoot, w_gov = th[17], th[19], th[20], th[21]
     a_gain, a_reset, alienation = th[26], th[27], th[28]
-    occasion_rate = th[32]
+    occasion_rate, contagion = th[32], th[33]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -259,7 +262,8 @@ def advance(seed, day, chunk, th, locales, people, today, out):
             _opinions(demand, march_demand, kept, legit, kept_legit, turns, a0, size, mean, drive_peace, drive_land,
                       drive_bread, exposure[g, 3], march_legitimacy, policy, march_policy, th, seed, day)
             if village[l] > 0.0:
-                chance = mobilisation.occasion(seed, day, l, occasion_rate)
+                chance = mobilisation.occasion(seed, day, l,
+                                               mobilisation.occasion_rate(occasion_rate, contagion, example[r]))
                 n_active, n_onsets, n_loyal = _village(kept_legit, hardship, fatigue, active, risk, threshold, a0,
                                                        size, felt * village[l], p_arrest, busy[r, g], regime_shift[r],
                                                        chance, th)

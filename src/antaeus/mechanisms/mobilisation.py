@@ -68,6 +68,15 @@ So a quiet village whose assembly is ready begins to act only with a daily chanc
 ``village_occasion`` (:func:`occasion`, :func:`rises`), drawn from its own stream keyed by seed,
 day and locale; a village already in action goes on for as long as its majority holds. With
 ``village_occasion`` 1 every ready village rises on the day it is ready.
+
+A village follows its neighbours' example. News that the next villages had taken the
+landlord's meadow and no one had come to punish them was itself an occasion: seizures spread
+from village to village through a district (Figes 1996, ch. 10; Gill 1979). A quiet ready
+village's daily chance is therefore Bass's hazard, the outside occasion plus
+``village_contagion`` times the share of its region's villages that were in action yesterday
+(:func:`example`, :func:`occasion_rate`; Bass 1969 for the form, Hedström 1994 for contagion
+between neighbouring collectives). With ``village_contagion`` 0 the chance is the occasion alone,
+and with ``village_occasion`` 1 every ready village rises at once whatever its neighbours do.
 """
 from __future__ import annotations
 
@@ -88,7 +97,8 @@ CITATION = ("Epstein (2002) PNAS 99 suppl. 3:7243-7250, rule A; Granovetter (197
             "Popkin (1979) The Rational Peasant; a call as common knowledge: Chwe (2001) Rational Ritual; "
             "the village as one actor: General Statute on the Peasants (19 Feb 1861) art. 54, Figes (1996) "
             "A People's Tragedy ch. 10, Robinson (1932) Rural Russia under the Old Regime ch. 6-7; the occasion "
-            "of a seizure: Gill (1979) Peasants and Government in the Russian Revolution")
+            "of a seizure: Gill (1979) Peasants and Government in the Russian Revolution; the neighbours' example: "
+            "Bass (1969) Management Science 15:215-227, Hedström (1994) AJS 99:1157-1179")
 
 
 class Params(BaseModel):
@@ -126,6 +136,11 @@ class Params(BaseModel):
                                     "a soldier home on leave, a committee's meeting); default 1, a ready village acts at once: "
                                     "calibrated twice (prior 0.003-0.1, a wait of ten days to a season) it was weakly identified "
                                     "and missed the targets by more (docs/odd.md §11), so it is a what-if lever, not calibrated")
+    village_contagion: float = param(0.0, 0.0, 1.0, "per day per share", "rise of a quiet ready village's daily chance to act per share of its region's villages in action yesterday",
+                                     "Bass (1969) for the form (outside occasion plus imitation of adopters), Hedström (1994) "
+                                     "for contagion between neighbouring collectives, Figes (1996) ch. 10 for seizures spreading "
+                                     "from village to village; default 0, no example: a what-if lever beside village_occasion, "
+                                     "not calibrated")
 
 
 @njit(inline="always", cache=True)
@@ -178,6 +193,22 @@ def occasion(seed, day, locale, rate):
     by ``seed``, ``day`` (1 or later; day 0 keys the villages' conditions) and ``locale`` falls
     under ``rate``."""
     return rng.uniform(seed, rng.STREAM_VILLAGE, day, locale, 0) < rate
+
+
+def example(prev_active: np.ndarray, is_village: np.ndarray, locale_region: np.ndarray, regions: int) -> np.ndarray:
+    """[R] the share of each region's village locales that were in action yesterday
+    (``prev_active`` [L], people active per locale; a village acts as one, so any is all);
+    0 in a region without villages."""
+    villages = np.bincount(locale_region[is_village], minlength=regions)
+    acting = np.bincount(locale_region[is_village & (prev_active > 0)], minlength=regions)
+    return acting / np.maximum(villages, 1)
+
+
+@njit(inline="always", cache=True)
+def occasion_rate(rate, contagion, example):
+    """A quiet ready village's daily chance to act, Bass's hazard: the outside occasion ``rate``
+    plus ``contagion`` times the ``example`` of its region's villages in action, at most 1."""
+    return min(1.0, rate + contagion * example)
 
 
 @njit(inline="always", cache=True)
