@@ -317,8 +317,8 @@ def test_shares_of_a_body_sum_to_one_and_the_months_too(run):
     assert len(months) == 8 and sum(months) == pytest.approx(1.0)
 
 
-def _result(observables: list[Observable], regions=("petrograd",), groups=("peasant",)) -> Result:
-    dates = [dt.date(1917, 3, 8) + dt.timedelta(days=i) for i in range(268)]
+def _result(observables: list[Observable], regions=("petrograd",), groups=("peasant",), days=268) -> Result:
+    dates = [dt.date(1917, 3, 8) + dt.timedelta(days=i) for i in range(days)]
     D, R, G, P = len(dates), len(regions), len(groups), len(PARTIES)
     zeros = np.zeros
     return Result(scenario="hand", seed=0, agents=1, dates=dates, parties=PARTIES, regions=list(regions),
@@ -413,6 +413,37 @@ def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left
     got = {c.category: c.simulated for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0])}
     assert got == {"SR (Right and Centre)": pytest.approx(0.2), "Left SR": pytest.approx(0.6),
                    "Bolsheviks": pytest.approx(0.1), "others": pytest.approx(0.1)}
+
+
+def test_the_second_peasant_congress_seats_delegates_of_soviets_renewed_at_their_pace():
+    """A congress read through renewed soviets (the mapping's ``renewed``), as the Second Peasant
+    Congress would be: 42% of its seats follow the peasants' support on the day, 58% peasant
+    soviets that renew a tenth of their delegates a day (the run's reelection_days 10), one per
+    region, weighted by its peasants. The volga's 100 peasants turn from the SRs to the Left SRs
+    on day 200, siberia's 300 stay SR: the renewed soviets lag the turn."""
+    mapping = copy.deepcopy(load_mapping())  # the shared mapping stays as shipped
+    mapping["ids"]["peasant_congress:all_russia:1917-12-09"] = {
+        "renewed": {"share": 0.58, "pace": "parameters.soviets.reelection_days"}}
+    result = _result([], regions=("volga", "siberia", "ukraine"), days=320)
+    result.parameters["parameters.soviets.reelection_days"] = 10.0
+    turn = 200
+    result.support[:turn, 0, 0, PARTIES.index("srs")] = 100.0
+    result.support[turn:, 0, 0, PARTIES.index("left_srs")] = 100.0
+    result.support[:, 1, 0, PARTIES.index("srs")] = 300.0
+    result.support[:, 2, 0, PARTIES.index("others")] = 900.0     # Ukraine's villages are left out
+    oid = "peasant_congress:all_russia:1917-12-09"
+    got = {c.category: c.simulated for c in compare(result, by_id(oid)[0], mapping)}
+    day = result.day_index(dt.date(1917, 12, 16))                   # the middle of 9-23 December
+    soviets = 0.25 * (1.0 - 0.9 ** (day - turn + 1))                # the Left SRs' share of the soviets' seats
+    assert got["Left SR"] == pytest.approx(0.42 * 0.25 + 0.58 * soviets)
+    assert got["SR (Right and Centre)"] == pytest.approx(1.0 - got["Left SR"])
+    assert 0.25 * 0.42 < got["Left SR"] < 0.25                      # the soviets lag the villages
+    november = {c.category: c.simulated
+                for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0], mapping)}
+    assert november["Left SR"] == pytest.approx(0.25)                # the Extraordinary Congress: the day's support
+    del result.parameters["parameters.soviets.reelection_days"]
+    silent = compare(result, by_id(oid)[0], mapping)
+    assert all(c.simulated is None and "reelection_days" in c.note for c in silent)
 
 
 def test_second_congress_seats_the_left_sr_faction_in_the_poll():

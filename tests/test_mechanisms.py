@@ -508,6 +508,35 @@ def test_the_field_calendar_binds_only_its_groups_and_only_in_season():
     assert on.active[season][:, :, peasant].sum() < 0.8 * off.active[season][:, :, peasant].sum()
 
 
+def test_the_assembly_promise_answers_part_of_the_land_hunger_until_patience_wears_out():
+    """The factor on the land hunger: 1 before the first government, 1 - weight on its first day,
+    and the hold a factor e smaller every patience span."""
+    from antaeus.mechanisms import assembly
+    factor = assembly.promised(np.array([-3, 0, 30, 60, 120]), 0.3, 30.0)
+    hold = 0.3 * np.exp(-np.array([1.0, 2.0, 4.0]))
+    np.testing.assert_allclose(factor, [1.0, 0.7, *(1 - hold)])
+    assert (assembly.promised(np.arange(-5, 400), 0.0, 30.0) == 1.0).all()   # no promise, no change
+
+
+def test_the_promise_holds_back_the_villages_from_the_day_the_government_forms():
+    """Before the abdication the promise changes nothing; from the day the government forms the
+    land hunger felt is smaller, so the land demand grows more slowly and fewer villages begin
+    to take the land in the spring."""
+    until = dt.date(1917, 6, 1)
+    off = run("parameters.assembly.promise_weight=0.0", until=until)
+    on = run("parameters.assembly.promise_weight=0.3", until=until)
+    promise = off.dates.index(dt.date(1917, 3, 15))
+    for name in ("support", "active", "onsets", "membership", "soviets", "legitimacy", "demands"):
+        np.testing.assert_array_equal(getattr(on, name)[:promise], getattr(off, name)[:promise], err_msg=name)
+    assert not np.array_equal(on.demands[promise], off.demands[promise])      # it holds from its first day
+    rural = [i for i, r in enumerate(off.regions) if load_scenario("russia1917").regions[r].setting == "rural"]
+    april = off.dates.index(dt.date(1917, 4, 15))
+    assert on.demands[april, rural, 1].mean() < off.demands[april, rural, 1].mean()    # the land demand
+    peasant = off.groups.index("peasant")
+    spring = slice(promise, off.dates.index(dt.date(1917, 5, 14)))
+    assert on.onsets[spring][:, :, peasant].sum() < 0.7 * off.onsets[spring][:, :, peasant].sum()
+
+
 # ==========================================================================================
 # Influence: bounded confidence (Deffuant et al. 2000; Hegselmann & Krause 2002)
 # ==========================================================================================

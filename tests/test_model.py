@@ -218,6 +218,25 @@ def test_march_demands_spread_about_the_group():
         np.testing.assert_allclose(people.demand[1, first:last], land, atol=1e-6)
 
 
+def test_a_group_can_keep_locales_of_its_own_size():
+    """Villages of 16 agents a locale, every other group the scenario's 64: each cell is split
+    into the fewest locales of at most that many agents, as even as they can be."""
+    from antaeus.engine.population import layout
+    assert load_scenario("russia1917").groups["peasant"].agents_per_locale is None   # the scenario's by default
+    s = load_scenario("russia1917", sets=["groups.peasant.agents_per_locale=16"])
+    lay = layout(s, 20_000)
+    sizes = np.diff(lay.locale_start)
+    groups = list(s.groups)
+    village = lay.locale_group == groups.index("peasant")
+    assert s.groups["peasant"].agents_per_locale == 16 and s.agents_per_locale == 64
+    assert sizes[village].max() == 16 and 16 < sizes[~village].max() <= 64
+    for k, n in enumerate(lay.cell_agents.ravel()):
+        cell = sizes[lay.cell_locale_start[k]:lay.cell_locale_start[k + 1]]
+        limit = 16 if k % len(groups) == groups.index("peasant") else 64
+        assert cell.sum() == n and len(cell) == -(-n // limit) and (cell.size == 0 or cell.max() - cell.min() <= 1)
+    assert sizes.sum() == 20_000
+
+
 def test_regions_can_hold_their_own_initial_support():
     """National lists held Ukraine's and the Caucasus's villages: the region's weights replace the group's."""
     from antaeus.engine.population import layout, populate

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from antaeus.engine.result import Result
+from antaeus.mechanisms import soviets as soviet_rule
 
 from .record import JULIAN_LAG, Observation, observations, spec_for
 
@@ -136,12 +137,12 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     if source == "group_support":
         left_out = spec.get("exclude_regions", [])
         rows = [i for i, r in enumerate(result.regions) if r not in left_out]
-        g = result.groups.index(spec["group"])
-        counts = result.support[d][rows, g, :].sum(axis=0)
-        if "faction" in spec:  # a faction's followers still inside the party count with the faction
-            moved = float(result.leaning[d][rows, g].sum())
-            counts[result.parties.index(spec["faction"]["of"])] -= moved
-            counts[result.parties.index(spec["faction"]["as"])] += moved
+        by_region = _group_counts(result, slice(d, d + 1), rows, spec)[0]
+        counts = by_region.sum(axis=0)
+        if "renewed" in spec:
+            counts, note = _with_renewed(result, d, rows, spec, counts)
+            if counts is None:
+                return None, note
     elif source == "soviet":
         if o.constituency not in result.regions:
             return None, f"no region {o.constituency} in this run"
@@ -156,6 +157,42 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     if total <= 0:
         return None, "nobody to count on that day"
     return {p: float(c) / total for p, c in zip(result.parties, counts)}, ""
+
+
+def _group_counts(result: Result, days: slice, rows: list[int], spec: dict) -> np.ndarray:
+    """Supporters of each party in ``spec["group"]`` [days, len(rows), P], region by region; a
+    faction's followers still inside the party count with the faction (``spec["faction"]``)."""
+    g = result.groups.index(spec["group"])
+    counts = np.array(result.support[days][:, rows, g, :], np.float64)
+    if "faction" in spec:
+        moved = result.leaning[days][:, rows, g]
+        counts[..., result.parties.index(spec["faction"]["of"])] -= moved
+        counts[..., result.parties.index(spec["faction"]["as"])] += moved
+    return counts
+
+
+def _with_renewed(result: Result, d: int, rows: list[int], spec: dict,
+                  current: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """A congress whose delegates came partly from standing soviets of the group: a share
+    ``spec["renewed"]["share"]`` of its seats is chosen by soviets renewed piecemeal at the pace
+    of the parameter ``spec["renewed"]["pace"]`` (days; soviets.reelect, from the group's
+    support on the run's first day), one per region, weighted by the region's supporters on the
+    day; the rest follows the group's support on the day (``current`` [P]). Returns party
+    counts on the current total's scale."""
+    renewed = spec["renewed"]
+    pace = result.parameters.get(renewed["pace"])
+    if pace is None:
+        return None, f"the run has no parameter {renewed['pace']}, the pace of the soviets that sent delegates"
+    series = _group_counts(result, slice(0, d + 1), rows, spec)
+    totals = series.sum(axis=-1, keepdims=True)
+    soviets = np.divide(series[0], totals[0], out=np.zeros_like(series[0]), where=totals[0] > 0)
+    interval = np.full(len(rows), float(pace))
+    for day in range(1, d + 1):
+        soviets = soviet_rule.reelect(soviets, series[day], interval)
+    total = float(current.sum())
+    weight = totals[d, :, 0] / max(total, 1e-300)
+    chosen = (soviets * weight[:, None]).sum(axis=0) * total
+    return (1.0 - renewed["share"]) * current + renewed["share"] * chosen, ""
 
 
 def _faction_counts(result: Result, days, groups: list[str], party: str) -> tuple[np.ndarray, np.ndarray]:

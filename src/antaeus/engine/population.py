@@ -67,12 +67,12 @@ def layout(scenario: Scenario, n_agents: int) -> Layout:
     regions, groups = list(scenario.regions), list(scenario.groups)
     people = np.array([[scenario.regions[r].population.get(g, 0.0) for g in groups] for r in regions])
     cell_agents = largest_remainder(people.ravel(), n_agents).reshape(people.shape)
-    per_locale = scenario.agents_per_locale
+    per_locale = [g.agents_per_locale or scenario.agents_per_locale for g in scenario.groups.values()]
     sizes, reg, grp, cell_start = [], [], [], [0]
     for ri in range(len(regions)):
         for gi in range(len(groups)):
             n = int(cell_agents[ri, gi])
-            k = -(-n // per_locale)
+            k = -(-n // per_locale[gi])
             if k:
                 base, extra = divmod(n, k)
                 sizes.extend([base + 1] * extra + [base] * (k - extra))

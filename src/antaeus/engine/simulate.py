@@ -27,6 +27,7 @@ from numba import njit
 
 from ..core import calendar
 from ..core.errors import InputError
+from ..mechanisms import assembly as assembly_rule
 from ..mechanisms import cooperation as cooperation_rule
 from ..mechanisms import coup as coup_rule
 from ..mechanisms import desertion as desertion_rule
@@ -110,7 +111,7 @@ class Conditions:
     theta: np.ndarray
     exposure: np.ndarray       # [G,4]
     setting: np.ndarray        # [R] index into drivers.SETTINGS
-    drivers: np.ndarray        # [D,R,3] the base drivers of each region (through its setting)
+    drivers: np.ndarray        # [D,R,3] each region's base drivers (its setting's; the land hunger less the promise's hold)
     busy: np.ndarray           # [D,R,G] the season's cost of action, for the groups it binds
     march: np.ndarray          # [R,3] the conditions the March demands answer
     march_policy: np.ndarray   # [4] what it left unmet the March legitimacy answers
@@ -133,6 +134,10 @@ class Conditions:
                              for g in s.groups.values()])
         setting = np.array([drivers.SETTINGS.index(s.regions[r].setting) for r in w.regions])
         by_region = np.ascontiguousarray(drivers.tabulate(s, dates)[:, setting])
+        promise = _promised_on(s, dates)  # the Assembly's promise answers part of the land hunger
+        by_region[:, :, 2] *= assembly_rule.promised(
+            np.array([(d - promise).days if promise else -1 for d in dates]),
+            s.parameters.assembly.promise_weight, s.parameters.assembly.patience_days)[:, None]
         field_groups = np.array([g.field_work for g in s.groups.values()], np.float64)
         busy = (s.parameters.mobilisation.field_work_cost * drivers.field_work(s, dates)[:, setting, None]
                 * field_groups[None, None, :])
@@ -161,6 +166,15 @@ class Conditions:
 
 
 RURAL = drivers.SETTINGS.index("rural")
+
+
+def _promised_on(s: Scenario, dates: list[dt.date]) -> dt.date | None:
+    """The day the first government forms and promises the Constituent Assembly: the run's
+    first day where it begins under the government (no old regime), else the first enabled event
+    of kind ``government_formed``; None while the old regime never falls."""
+    if s.old_regime is None:
+        return dates[0]
+    return min((e.date for e in s.events.values() if e.enabled and e.kind == "government_formed"), default=None)
 
 
 def rear_of(s: Scenario, regions: list[str], front: np.ndarray, rural: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -117,6 +117,7 @@ def check_branchable(scenarios: list[Scenario], points: list[DesignPoint]) -> No
 
     def frame(s: Scenario):
         return (s.scenario.start, s.scenario.end, list(s.parties), list(s.groups), s.agents_per_locale,
+                {g: spec.agents_per_locale for g, spec in s.groups.items()},
                 {r: dict(spec.population) for r, spec in s.regions.items()})
 
     for point, s in zip(points[1:], scenarios[1:]):

@@ -20,6 +20,21 @@ Interest, ch. 8): the largest party, joined one by one by the party whose platfo
 to the coalition's seat-weighted platform, until it holds more than half of the seats. Its policy
 is that seat-weighted platform. The Provisional Government hands power over even where its own
 parties hold a majority: the Assembly, not the government, forms the government.
+
+The Assembly's promise. On its first day the Provisional Government promised the Assembly, and it
+soon asked the peasants to leave the land to the Assembly's law (its appeal of 19 March O.S.);
+the land committees of April were to prepare that law. While the villages believed the promise
+they had a lawful road to the land, and part of their hunger for it was answered: in the spring
+they pressed for lower rents and higher wages and took unused land, and seldom the landlords'
+fields (Gill 1979, Peasants and Government in the Russian Revolution, ch. 3-4; Keep 1976, The
+Russian Revolution: A Study in Mass Mobilization, ch. 14). The promise wore thin as the Assembly
+was put off and the committees were held back, and by the summer the villages took what the law
+had not given them (Gill 1979, ch. 5; Figes 1996, A People's Tragedy, ch. 10). So from the day
+the first government forms, the land hunger everyone feels is the scenario's times
+1 - ``promise_weight`` exp(-t / ``patience_days``), t days after the promise (:func:`promised`):
+the promise holds back both the hardship people feel (odd.md 7.4, 7.6) and the growth of their
+land demand (7.1), and its hold falls by a factor e every ``patience_days``. With ``promise_weight`` 0
+the promise changes nothing.
 """
 from __future__ import annotations
 
@@ -33,7 +48,8 @@ from .power import Settlement
 NAME = "assembly"
 CITATION = ("Radkey (1989) Russia Goes to the Polls; Rabinowitch (2007) The Bolsheviks in Power, ch. 5; "
             "Pipes (1990) The Russian Revolution, ch. 12; Axelrod (1970) Conflict of Interest, ch. 8 "
-            "(minimal connected winning coalitions)")
+            "(minimal connected winning coalitions); the promise: Gill (1979) Peasants and Government in the Russian "
+            "Revolution ch. 3-5, Keep (1976) The Russian Revolution: A Study in Mass Mobilization ch. 14")
 
 #: what a government does when the Assembly meets
 ENDORSED, HANDS_OVER, DISPERSES = "endorsed", "hands_over", "disperses"
@@ -46,6 +62,24 @@ class Params(BaseModel):
         "seats (and loses by holding none): the legality of an elected body, as the soviets' in an insurrection",
         "GUESS: the size of the soviets' legality (decisions.soviet_weight); the Assembly's defenders could call on "
         "the vote of the whole country, yet few came out for it on 5/18 January (Radkey 1989; Rabinowitch 2007, ch. 5)")
+    promise_weight: float = param(
+        0.0, 0.0, 1.0, "share", "share of the land hunger the promise of the Assembly answers on the day the first "
+        "government forms",
+        "after Gill (1979) ch. 3-4: in the spring of 1917 the villages left the land to the promised Assembly and its "
+        "land committees; no source measures the share, so the default is 0 (no promise), a what-if lever until "
+        "a calibration fits it (docs/odd.md 7.12.1)")
+    patience_days: float = param(
+        60.0, 7.0, 365.0, "days", "time over which the promise's hold on the land hunger falls by a factor e",
+        "GUESS after Gill (1979) ch. 5: four months after the promise, by July 1917, the villages no longer waited; "
+        "60 days leaves a seventh of the hold after 120")
+
+
+def promised(days_since: np.ndarray, weight: float, patience: float) -> np.ndarray:
+    """The factor on the land hunger on each day (``days_since`` the first government formed,
+    negative before): 1 - ``weight`` exp(-days / ``patience``) from the promise on, 1 before it
+    (the old regime promised nothing)."""
+    days = np.asarray(days_since, np.float64)
+    return np.where(days >= 0, 1.0 - weight * np.exp(-np.maximum(days, 0.0) / patience), 1.0)
 
 
 def coalition(seats: np.ndarray, platforms: np.ndarray) -> list[int]:
