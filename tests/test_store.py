@@ -201,6 +201,17 @@ def test_two_processes_writing_one_store_both_finish(tiny_result, store):
     assert sorted(r["seed"] for r in read_runs(store)) == list(range(2, 8))
 
 
+def test_a_store_another_process_made_meanwhile_is_kept_not_started_again(tiny_result, store):
+    class SeenMissing(type(store)):  # as if this process looked just before the other made it
+        def exists(self, **kwargs):
+            return False
+
+    run_id = write_run(tiny_result, store, scenario_toml=TOML)  # the other process's store
+    duckdb_store._create(SeenMissing(store))
+    assert [r["run_id"] for r in read_runs(store)] == [run_id]
+    assert [p.name for p in store.parent.iterdir()] == [store.name, "runs"]  # no temporary file stays
+
+
 @pytest.mark.parametrize("content", [b"", b"not a database at all\n", "duckdb-other"])
 def test_a_foreign_file_is_refused_before_anything_and_left_unchanged(tiny_result, tmp_path, content):
     target = tmp_path / "foreign.db"

@@ -13,7 +13,10 @@ next write clears those of dead processes). Were a process killed between the co
 rename, the next write of the same run puts its folder back.
 
 DuckDB allows one writing process per file: a second writer waits for the lock (up to
-``LOCK_WAIT_S``) instead of failing. Ensembles use their own store
+``LOCK_WAIT_S``) instead of failing. A new store is made whole, with its tables, under a
+temporary name and then linked into place (:func:`_create`): DuckDB decides to start a new
+file when it finds none, so two processes making the same store at once could otherwise
+both start one, the later wiping the earlier's run. Ensembles use their own store
 (:mod:`antaeus.store.ensemble_store`), which many workers write to at once.
 """
 from __future__ import annotations
@@ -96,7 +99,7 @@ def write_run(result: Result, store_path: str | Path, *, scenario_toml: str,
         fault = write_fault(err.__cause__ if isinstance(err, OutputError) else err, store_path)
         if fault is None:
             raise
-        if new:  # a store this call began holds nothing worth keeping: leave no partial file
+        if new and not _holds_runs(store_path):  # a store this call began, still empty: leave no file
             for leftover in (store_path, store_path.with_name(store_path.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         for folder in reversed(folders):  # and the folders it made, if they stayed empty
@@ -121,8 +124,9 @@ def _write_run(result: Result, store_path: Path, scenario_toml: str, command: st
         _write_parquet(legitimacy_daily_table(result), tmp / "legitimacy_daily.parquet")
         if not stored:
             tables = _run_tables(result, run_id, scenario_toml=scenario_toml, command=command)
+            _create(store_path)
             with _connect(store_path) as con:
-                _ensure_schema(con)
+                _ensure_schema(con)  # a store from an older version may lack a newer table
                 con.begin()
                 try:
                     for name, table in tables.items():
@@ -181,9 +185,7 @@ def _connect(store_path: Path, read_only: bool = False):
             break
         except duckdb.IOException as err:
             text = str(err).lower()
-            # another process holds the lock, or is still writing the header of the file it made
-            busy = "lock" in text or ("not a valid duckdb database" in text and _young(store_path))
-            if not busy or time.monotonic() > deadline:
+            if "lock" not in text or time.monotonic() > deadline:  # only another process's lock is waited out
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
@@ -193,15 +195,23 @@ def _connect(store_path: Path, read_only: bool = False):
         con.close()
 
 
-#: a store file younger than this may still be getting its header from the process that made it
-YOUNG_S = 5.0
-
-
-def _young(store_path: Path) -> bool:
+def _create(store_path: Path) -> None:
+    """Make the store, with every table, unless it exists: fill a temporary file beside it,
+    then hard-link that to the store's name, which fails rather than replaces where another
+    process got there first. No process ever opens a store that is not whole."""
+    if store_path.exists():
+        return
+    tmp = temporary_name(store_path)
     try:
-        return time.time() - store_path.stat().st_mtime < YOUNG_S
-    except OSError:
-        return False
+        with duckdb.connect(str(tmp)) as con:
+            _ensure_schema(con)
+        try:
+            os.link(tmp, store_path)
+        except FileExistsError:
+            pass  # another process made it meanwhile: use theirs
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def _has_run(store_path: Path, run_id: str) -> bool:
@@ -211,6 +221,15 @@ def _has_run(store_path: Path, run_id: str) -> bool:
         if not _has_table(con, "runs"):
             return False
         return bool(con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0])
+
+
+def _holds_runs(store_path: Path) -> bool:
+    """Whether the store holds any run (so another process wrote to it, where this one began it)."""
+    try:
+        with _connect(store_path, read_only=True) as con:
+            return _has_table(con, "runs") and bool(con.execute("SELECT count(*) FROM runs").fetchone()[0])
+    except duckdb.Error:
+        return False
 
 
 def new_run_id(result: Result, scenario_toml: str) -> str:
