@@ -416,14 +416,10 @@ def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left
 
 
 def test_the_second_peasant_congress_seats_delegates_of_soviets_renewed_at_their_pace():
-    """A congress read through renewed soviets (the mapping's ``renewed``), as the Second Peasant
-    Congress would be: 42% of its seats follow the peasants' support on the day, 58% peasant
-    soviets that renew a tenth of their delegates a day (the run's reelection_days 10), one per
-    region, weighted by its peasants. The volga's 100 peasants turn from the SRs to the Left SRs
-    on day 200, siberia's 300 stay SR: the renewed soviets lag the turn."""
-    mapping = copy.deepcopy(load_mapping())  # the shared mapping stays as shipped
-    mapping["ids"]["peasant_congress:all_russia:1917-12-09"] = {
-        "renewed": {"share": 0.58, "pace": "parameters.soviets.reelection_days"}}
+    """The Second Peasant Congress: 42% of its seats follow the peasants' support on the day,
+    58% peasant soviets that renew a tenth of their delegates a day (the run's reelection_days
+    10), one per region, weighted by its peasants. The volga's 100 peasants turn from the SRs
+    to the Left SRs on day 200, siberia's 300 stay SR: the renewed soviets lag the turn."""
     result = _result([], regions=("volga", "siberia", "ukraine"), days=320)
     result.parameters["parameters.soviets.reelection_days"] = 10.0
     turn = 200
@@ -432,17 +428,16 @@ def test_the_second_peasant_congress_seats_delegates_of_soviets_renewed_at_their
     result.support[:, 1, 0, PARTIES.index("srs")] = 300.0
     result.support[:, 2, 0, PARTIES.index("others")] = 900.0     # Ukraine's villages are left out
     oid = "peasant_congress:all_russia:1917-12-09"
-    got = {c.category: c.simulated for c in compare(result, by_id(oid)[0], mapping)}
+    got = {c.category: c.simulated for c in compare(result, by_id(oid)[0])}
     day = result.day_index(dt.date(1917, 12, 16))                   # the middle of 9-23 December
     soviets = 0.25 * (1.0 - 0.9 ** (day - turn + 1))                # the Left SRs' share of the soviets' seats
     assert got["Left SR"] == pytest.approx(0.42 * 0.25 + 0.58 * soviets)
     assert got["SR (Right and Centre)"] == pytest.approx(1.0 - got["Left SR"])
     assert 0.25 * 0.42 < got["Left SR"] < 0.25                      # the soviets lag the villages
-    november = {c.category: c.simulated
-                for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0], mapping)}
+    november = {c.category: c.simulated for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0])}
     assert november["Left SR"] == pytest.approx(0.25)                # the Extraordinary Congress: the day's support
     del result.parameters["parameters.soviets.reelection_days"]
-    silent = compare(result, by_id(oid)[0], mapping)
+    silent = compare(result, by_id(oid)[0])
     assert all(c.simulated is None and "reelection_days" in c.note for c in silent)
 
 

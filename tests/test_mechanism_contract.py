@@ -93,7 +93,7 @@ EXAMPLE_VALUES = {
                                 size=np.array([64, 64])),
     "mobilisation.village_conditions": dict(seed=3, is_village=np.array([True, False, True]), spread=1.0),
     "mobilisation.example": dict(prev_active=np.array([64, 0, 5], np.int32), is_village=np.array([True, True, False]),
-                                 locale_region=np.array([0, 0, 1], np.uint8), regions=2),
+                                 locale_region=np.array([0, 0, 1], np.uint8), villages=np.array([2, 0])),
     "assembly.promised": dict(days_since=np.array([-2, 0, 60, 400]), weight=0.3, patience=60.0),
     "desertion.news": dict(beginning=np.array([0.0, 0.3, 0.0, 0.1]), days=3.0),
     "desertion.deserters": dict(onsets=np.array([[[0.0, 2.0, 1.0]] * 2] * 2),

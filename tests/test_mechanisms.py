@@ -384,7 +384,8 @@ def test_the_example_is_the_share_of_a_regions_villages_in_action_yesterday():
     prev_active = np.array([64, 0, 30, 0, 64, 7, 0], np.int32)
     is_village = np.array([True, True, True, True, True, False, False])
     region = np.array([0, 0, 0, 1, 1, 1, 2], np.uint8)
-    np.testing.assert_allclose(mobilisation.example(prev_active, is_village, region, 3), [2 / 3, 1 / 2, 0.0])
+    villages = np.bincount(region[is_village], minlength=3)
+    np.testing.assert_allclose(mobilisation.example(prev_active, is_village, region, villages), [2 / 3, 1 / 2, 0.0])
 
 
 def test_village_conditions_are_mean_one_lognormal_and_drawn_once_per_locale():

@@ -18,7 +18,7 @@ from rich.text import Text
 from antaeus.core import calendar
 from antaeus.engine.result import Observable, Result
 from antaeus.report.summary import (ALL_RUSSIA, NOT_CALIBRATED, compared_observables, final_membership,
-                                    gaps_by_month, mean_absolute_error, month_of, support_rows)
+                                    gaps_by_month, mean_absolute_error, support_rows)
 
 
 def render_summary(result: Result, console: Console, *, at: Iterable[dt.date] = (),
@@ -99,7 +99,7 @@ def _observables_table(result: Result, compared: list[Observable]) -> Table:
 
 
 def _gaps_table(result: Result) -> Table:
-    months = sorted({month_of(d) for d in result.dates})
+    months = sorted({calendar.month_of(d) for d in result.dates})
     gaps = gaps_by_month(result)
     table = _table("Helplessness gap, p_true - p_perceived, percentage points (monthly mean; "
                    "> 0: stronger than it looked)", "actor", *[_month_label(m) for m in months])
@@ -134,7 +134,7 @@ def _mobilisation_table(result: Result) -> Table:
     if result.deserters is not None and result.days:
         gone = defaultdict(float)  # the men the villages called home (mechanisms.desertion)
         for d, date in enumerate(result.dates):
-            gone[month_of(date)] += float(result.deserters[d].sum())
+            gone[calendar.month_of(date)] += float(result.deserters[d].sum())
         table.add_row("deserters (men gone home)", *[_compact(gone.get(m, 0.0)) for m in months])
     return table
 

@@ -28,6 +28,11 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def month_of(date: dt.date) -> str:
+    """A date's month as ``YYYY-MM`` (the key of the monthly rows)."""
+    return f"{date.year}-{date.month:02d}"
+
+
 def parse_date(text: str) -> dt.date:
     """Parse an ISO Gregorian date; raise ValueError with a readable reason."""
     try:

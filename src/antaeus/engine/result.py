@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from antaeus.core.calendar import month_of
+
 
 @dataclass(frozen=True)
 class Observable:
@@ -125,7 +127,7 @@ class Result:
         rows: dict[tuple[str, str], list[float]] = {}
         kinds = [self.group_activity[g] for g in self.groups]
         for d, date in enumerate(self.dates):
-            month = f"{date.year}-{date.month:02d}"
+            month = month_of(date)
             for gi, kind in enumerate(kinds):
                 row = rows.setdefault((month, kind), [0.0, 0.0])
                 row[0] += float(self.onsets[d, :, gi].sum())

@@ -226,8 +226,10 @@ class Run:
         w.offensive_deadline = events.offensive_deadline(s)
         self.c = Conditions.of(s, self.dates, w)
         self.actors = Actors(s, w, state.seed, self.c.delegates)
-        villages = np.array([s.groups[g].activity == mobilisation_rule.VILLAGE_ACTIVITY for g in w.groups])[self.lay.locale_group]
+        villages = np.array([s.groups[g].activity == mobilisation_rule.VILLAGE_ACTIVITY
+                             for g in w.groups])[self.lay.locale_group]
         self.villages = villages
+        self.region_villages = np.bincount(self.lay.locale_region[villages], minlength=len(w.regions))
         self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group,
                                     mobilisation_rule.village_conditions(state.seed, villages,
                                                                 s.parameters.mobilisation.village_spread))
@@ -315,7 +317,8 @@ class Run:
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,
                            w.repression, c.busy[d], expected, c.splitter, c.split_parent, _regime_shift(s, w, date),
-                           polling, mobilisation_rule.example(st.prev_active, self.villages, lay.locale_region, R))
+                           polling, mobilisation_rule.example(st.prev_active, self.villages, lay.locale_region,
+                                                            self.region_villages))
         step.advance(st.seed, d + 1, self.chunk, c.theta, self.locales, step.people_of(people), today, out)
         before = st.prev_active[called] if called.size else None
         st.prev_active[:] = out.active

@@ -66,8 +66,8 @@ class Params(BaseModel):
         0.0, 0.0, 1.0, "share", "share of the land hunger the promise of the Assembly answers on the day the first "
         "government forms",
         "after Gill (1979) ch. 3-4: in the spring of 1917 the villages left the land to the promised Assembly and its "
-        "land committees; no source measures the share, so the default is 0 (no promise), a what-if lever until "
-        "a calibration fits it (docs/odd.md 7.12.1)")
+        "land committees; no source measures the share, so the default is 0 (no promise) and it is calibrated "
+        "(prior 0-0.3)")
     patience_days: float = param(
         60.0, 7.0, 365.0, "days", "time over which the promise's hold on the land hunger falls by a factor e",
         "GUESS after Gill (1979) ch. 5: four months after the promise, by July 1917, the villages no longer waited; "

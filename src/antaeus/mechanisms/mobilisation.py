@@ -195,12 +195,12 @@ def occasion(seed, day, locale, rate):
     return rng.uniform(seed, rng.STREAM_VILLAGE, day, locale, 0) < rate
 
 
-def example(prev_active: np.ndarray, is_village: np.ndarray, locale_region: np.ndarray, regions: int) -> np.ndarray:
+def example(prev_active: np.ndarray, is_village: np.ndarray, locale_region: np.ndarray,
+            villages: np.ndarray) -> np.ndarray:
     """[R] the share of each region's village locales that were in action yesterday
-    (``prev_active`` [L], people active per locale; a village acts as one, so any is all);
-    0 in a region without villages."""
-    villages = np.bincount(locale_region[is_village], minlength=regions)
-    acting = np.bincount(locale_region[is_village & (prev_active > 0)], minlength=regions)
+    (``prev_active`` [L], people active per locale; a village acts as one, so any is all;
+    ``villages`` [R], the region's village locales); 0 in a region without villages."""
+    acting = np.bincount(locale_region[is_village & (prev_active > 0)], minlength=villages.size)
     return acting / np.maximum(villages, 1)
 
 

@@ -12,6 +12,7 @@ from typing import Iterable
 
 import numpy as np
 
+from antaeus.core.calendar import month_of
 from antaeus.engine.result import Observable, Result
 
 #: the constituency name of the whole country in support rows
@@ -84,11 +85,3 @@ def final_membership(result: Result) -> dict[str, float]:
     """Members of each party on the last simulated day."""
     last = result.membership[-1] if result.days else np.zeros(len(result.parties))
     return {p: float(m) for p, m in zip(result.parties, last)}
-
-
-# ------------------------------------------------------------------- Rich rendering
-
-
-def month_of(date: dt.date) -> str:
-    """A date's month as ``YYYY-MM`` (the key of the monthly rows)."""
-    return f"{date.year}-{date.month:02d}"
