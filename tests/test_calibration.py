@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from antaeus.calibration import parse_budget, with_parameters
-from antaeus.calibration.abc import database_path
+from antaeus.calibration.abc import database_path, logged_scales, scale_log_path
 from antaeus.scenario import InputError, load_scenario
 from antaeus.scenario.loader import BUILTIN
 
@@ -67,6 +67,16 @@ def test_resume_of_a_spent_numeric_budget_runs_nothing(tmp_path):
     assert generations(db) == before
 
 
+def test_logged_scales_are_read_for_one_generation_or_not_at_all(tmp_path):
+    log = tmp_path / "h.scales.json"
+    assert logged_scales(log, 1) is None                          # no log: a history from before it
+    log.write_text(json.dumps({"0": {"a": 2.0, "b": 0.5}, "1": {"a": 1.0, "b": 4.0}}))
+    assert logged_scales(log, 1) == {"a": 1.0, "b": 4.0}
+    assert logged_scales(log, 2) is None                          # stopped before it was fitted
+    log.write_text('{"0": {"a": 2.0')                             # stopped while it was written
+    assert logged_scales(log, 0) is None
+
+
 def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     store = tmp_path / "antaeus.duckdb"
     db = database_path(store, "russia1917", parse_budget("quick"))
@@ -84,8 +94,16 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
         proc.wait()
     assert len(finished) < 3
 
+    log = scale_log_path(db)
+    fitted = json.loads(log.read_text())  # the scales pyabc fitted before each generation it began
+    resumed_at = str(len(finished))
     done = cli("calibrate", "--budget", "quick", "--store", str(store), "--resume")
     assert done.returncode == 0, done.stderr
+    if resumed_at in fitted:  # the resumed generation keeps the scales fitted before the kill
+        assert "fitted again" not in done.stdout
+        assert json.loads(log.read_text())[resumed_at] == fitted[resumed_at]
+    else:  # killed between storing a generation and fitting the next one's scales: it says so
+        assert "fitted again" in done.stdout
     after = generations(db)
     assert [t for t, _ in after] == [0, 1, 2]
     assert after[:len(finished)] == finished  # the generations finished before the kill are kept

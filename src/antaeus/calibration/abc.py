@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,8 @@ class CalibrationRun:
     simulations: int
     epsilon: float
     already_finished: bool = False  # --resume found the budget spent: nothing was run
+    #: --resume found no logged scale weights for the next generation (logged_scales) and fitted them again
+    scales_refitted: bool = False
 
 
 def parameter_name(path: str) -> str:
@@ -130,13 +133,35 @@ def pooled_share_scales(samples: np.ndarray, s0: np.ndarray, s_ids: list[str], *
     return scales
 
 
-def robust_distance(weights: dict[str, float], keys: list[str]):
+def robust_distance(weights: dict[str, float], keys: list[str], scale_log: Path | None = None):
     """pyabc's adaptive L1 distance with robust scales pooled over the shares (see the module's
-    docstring), each target's term times its observation's fixed weight (``[calibration.weights]``)."""
+    docstring), each target's term times its observation's fixed weight (``[calibration.weights]``).
+    ``scale_log``: a JSON file where pyabc writes the scale weights it fits for each generation."""
     import pyabc
     return pyabc.AdaptivePNormDistance(p=1, scale_function=pooled_share_scales,
                                        max_scale_weight_ratio=MAX_WEIGHT_RATIO,
-                                       fixed_weights=targets.distance_weights(weights, keys))
+                                       fixed_weights=targets.distance_weights(weights, keys),
+                                       scale_log_file=None if scale_log is None else str(scale_log))
+
+
+def scale_log_path(db: Path) -> Path:
+    """Where a calibration history's fitted scale weights are logged, beside it."""
+    return db.with_name(db.stem + ".scales.json")
+
+
+def logged_scales(log: Path, t: int) -> dict[str, float] | None:
+    """The scale weights pyabc fitted for generation ``t`` before it began, as logged; None where
+    the log lacks them (a history from before the log, or one stopped while it was written).
+
+    Why: pyabc fits the scales before each generation from all of the previous generation's
+    simulations, accepted or not, but a resumed run can only fit them again from the accepted
+    particles the history keeps, which lie closer together, so its last generations would be
+    accepted under another distance than an uninterrupted run's."""
+    try:
+        weights = json.loads(log.read_text()).get(str(t))
+    except (OSError, ValueError):
+        return None
+    return {str(k): float(v) for k, v in weights.items()} if isinstance(weights, dict) else None
 
 
 def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "quick", workers: int = 1,
@@ -191,19 +216,23 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     else:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     np.random.seed(seed % 2**32)
-    distance = robust_distance(weights, sorted(observed))
+    distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()
     population = (plan.population if sizes is None else
                   pyabc.populationstrategy.ListPopulationSize(sizes, nr_calibration_particles=plan.population))
     abc = pyabc.ABCSMC(model, priors, distance, population_size=population, sampler=sampler,
                        transitions=proposal)
     new = not db.exists()
+    refitted = False
     with folder_for_files(db.parent):  # a folder made here goes again if it stays empty
         try:
             url = f"sqlite:///{db.resolve()}"
             if resume:
                 history = abc.load(url, _latest_run(url))
+                distance.initial_scale_weights = logged_scales(scale_log_path(db), history.max_t + 1)
+                refitted = distance.initial_scale_weights is None and history.max_t >= 0
             else:
+                scale_log_path(db).unlink(missing_ok=True)  # a new run's log starts empty
                 builtin = isinstance(scenario, str) and scenario in builtin_scenarios()
                 meta = {"scenario": s.scenario.name, "budget": plan.label, "seed": seed, "agents": agents,
                         "workers": workers, "space": "logit",
@@ -236,14 +265,15 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                 raise
             kept = _finished_generations(db)
             if new and not kept:  # a history this call began, with nothing in it worth keeping
-                for leftover in (db, db.with_name(db.name + "-journal"), db.with_name(db.name + "-wal")):
+                for leftover in (db, db.with_name(db.name + "-journal"), db.with_name(db.name + "-wal"),
+                                 scale_log_path(db)):
                     leftover.unlink(missing_ok=True)
             elif kept:
                 fault.hint += f"; the {kept} finished generation(s) in {db} are kept: then go on with --resume"
             raise fault from None
     eps = float(history.get_all_populations()["epsilon"].iloc[-1]) if history.max_t >= 0 else float("nan")
     return CalibrationRun(s.scenario.name, plan, db, history.id, history.max_t + 1,
-                          history.total_nr_simulations, eps, finished)
+                          history.total_nr_simulations, eps, finished, refitted and not finished)
 
 
 def _finished_generations(db: Path) -> int:

@@ -48,6 +48,10 @@ def calibrate_command(
         print(f"calibration of {out.scenario} ({out.budget.label}) is already finished: nothing to resume")
     print(f"calibration of {out.scenario} ({out.budget.label}): {out.generations} generations, "
           f"{out.simulations} simulations, final epsilon {out.epsilon:.4g}")
+    if out.scales_refitted:
+        print(f"note: {out.database.name} kept no scale weights for the generation it resumed with, so they were "
+              "fitted again from the last generation's accepted particles: the resumed generations use another "
+              "distance than an uninterrupted run would (docs/calibration.md, Interruption and resume)")
     print(f"history: {out.database} (run {out.abc_id}); summarise with "
           f"'antaeus posterior {out.scenario} --budget {out.budget.label} --store {store}'")
 
