@@ -73,7 +73,7 @@ def test_logged_scales_are_read_for_one_generation_or_not_at_all(tmp_path):
     log.write_text(json.dumps({"0": {"a": 2.0, "b": 0.5}, "1": {"a": 1.0, "b": 4.0}}))
     assert logged_scales(log, 1) == {"a": 1.0, "b": 4.0}
     assert logged_scales(log, 2) is None                          # stopped before it was fitted
-    log.write_text('{"0": {"a": 2.0')                             # stopped while it was written
+    log.write_text('{"0": {"a": 2.0')                             # a damaged log
     assert logged_scales(log, 0) is None
 
 

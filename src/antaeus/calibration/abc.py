@@ -136,12 +136,11 @@ def pooled_share_scales(samples: np.ndarray, s0: np.ndarray, s_ids: list[str], *
 def robust_distance(weights: dict[str, float], keys: list[str], scale_log: Path | None = None):
     """pyabc's adaptive L1 distance with robust scales pooled over the shares (see the module's
     docstring), each target's term times its observation's fixed weight (``[calibration.weights]``).
-    ``scale_log``: a JSON file where pyabc writes the scale weights it fits for each generation."""
-    import pyabc
-    return pyabc.AdaptivePNormDistance(p=1, scale_function=pooled_share_scales,
-                                       max_scale_weight_ratio=MAX_WEIGHT_RATIO,
-                                       fixed_weights=targets.distance_weights(weights, keys),
-                                       scale_log_file=None if scale_log is None else str(scale_log))
+    ``scale_log``: where the scale weights fitted for each generation are written
+    (:mod:`antaeus.calibration.distance`)."""
+    from .distance import LoggedScalesDistance  # imports pyabc too
+    return LoggedScalesDistance(p=1, scale_function=pooled_share_scales, max_scale_weight_ratio=MAX_WEIGHT_RATIO,
+                                fixed_weights=targets.distance_weights(weights, keys), scale_log=scale_log)
 
 
 def scale_log_path(db: Path) -> Path:
@@ -149,18 +148,26 @@ def scale_log_path(db: Path) -> Path:
     return db.with_name(db.stem + ".scales.json")
 
 
+def read_scale_log(log: Path) -> dict:
+    """The logged scale weights (generation -> statistic -> weight); empty where there is no
+    readable log."""
+    try:
+        logged = json.loads(log.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return logged if isinstance(logged, dict) else {}
+
+
 def logged_scales(log: Path, t: int) -> dict[str, float] | None:
-    """The scale weights pyabc fitted for generation ``t`` before it began, as logged; None where
-    the log lacks them (a history from before the log, or one stopped while it was written).
+    """The scale weights fitted for generation ``t`` before it began, as logged; None where the
+    log lacks them (a history from before the log, or one stopped between storing a generation
+    and fitting the next one's scales).
 
     Why: pyabc fits the scales before each generation from all of the previous generation's
     simulations, accepted or not, but a resumed run can only fit them again from the accepted
     particles the history keeps, which lie closer together, so its last generations would be
     accepted under another distance than an uninterrupted run's."""
-    try:
-        weights = json.loads(log.read_text()).get(str(t))
-    except (OSError, ValueError):
-        return None
+    weights = read_scale_log(log).get(str(t))
     return {str(k): float(v) for k, v in weights.items()} if isinstance(weights, dict) else None
 
 

@@ -215,21 +215,26 @@ def _create(store_path: Path) -> None:
 
 
 def _has_run(store_path: Path, run_id: str) -> bool:
-    if not store_path.exists():
-        return False
-    with _connect(store_path, read_only=True) as con:
-        if not _has_table(con, "runs"):
-            return False
-        return bool(con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0])
+    return _run_count(store_path, run_id) > 0
 
 
 def _holds_runs(store_path: Path) -> bool:
     """Whether the store holds any run (so another process wrote to it, where this one began it)."""
     try:
-        with _connect(store_path, read_only=True) as con:
-            return _has_table(con, "runs") and bool(con.execute("SELECT count(*) FROM runs").fetchone()[0])
+        return _run_count(store_path) > 0
     except duckdb.Error:
         return False
+
+
+def _run_count(store_path: Path, run_id: str | None = None) -> int:
+    """Runs in the store (with ``run_id``, 0 or 1); 0 where there is no store or no runs table."""
+    if not store_path.exists():
+        return 0
+    with _connect(store_path, read_only=True) as con:
+        if not _has_table(con, "runs"):
+            return 0
+        where, args = ("", []) if run_id is None else (" WHERE run_id = ?", [run_id])
+        return con.execute(f"SELECT count(*) FROM runs{where}", args).fetchone()[0]
 
 
 def new_run_id(result: Result, scenario_toml: str) -> str:
