@@ -29,7 +29,7 @@ def _forces(w: World, radical: float, loyal: float, support: float = 0.0) -> For
     R, G, P = len(w.regions), len(w.groups), len(w.parties)
     pop = np.full((R, G), 10_000.0)
     return Forces(np.full((R, G, P), radical), np.full((R, G), loyal), np.full((R, G, P), support),
-                  np.zeros((R, G)), np.zeros((R, G)), pop)
+                  np.zeros((R, G)), np.zeros((R, G)), np.zeros((R, G)), pop)
 
 
 # -- a rising from below ------------------------------------------------------------------------

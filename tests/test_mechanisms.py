@@ -104,20 +104,21 @@ class Town:
         self.polling = False                                        # no popular election today
         self.example = np.zeros(1)                                  # [R] no village in action yesterday
 
-    def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3):
-        """Advance one day; return the per-locale outputs as a dict."""
+    def day(self, p: MechanismParameters, day=1, seed=SEED, chunk=3, faction=(-1, -1)):
+        """Advance one day; return the per-locale outputs as a dict. ``faction``: the party that
+        can split and its parent (-1: none)."""
         out = dict(party=np.zeros((self.L, self.P), np.int32),
                    radical=np.zeros((self.L, self.P), np.int32), sums=np.zeros((self.L, 5)),
                    active=np.zeros(self.L, np.int32), onsets=np.zeros(self.L, np.int32),
                    loyal=np.zeros(self.L, np.int32), leaning=np.zeros(self.L, np.float64),
-                   votes=np.full((self.L, self.P), -1.0))
+                   closer=np.zeros(self.L, np.float64), votes=np.full((self.L, self.P), -1.0))
         step.advance(seed, day, chunk, step.theta(p),
                      step.Locales(self.locale_start, self.locale_region, self.locale_group, self.village),
                      step.People(self.hardship, self.risk, self.threshold, self.demand.T, self.legit, self.party,
                                  self.attachment, self.active, self.fatigue, self.march_demand.T),
                      step.Today(self.drivers, self.march, self.legitimacy0, self.march_policy, self.exposure,
                                 self.policy, self.platforms, self.available, self.governing, self.log_reach,
-                                self.region_mean, self.repression, self.busy, self.prev_active, -1, -1,
+                                self.region_mean, self.repression, self.busy, self.prev_active, *faction,
                                 self.regime_shift, self.polling, self.example),
                      step.Counts(**out))
         return out
@@ -784,6 +785,55 @@ def test_faction_leaning_is_the_logit_of_platform_fit():
     assert _leaning(moderate, plat) < 0.5 < p
     # a sharper choice (higher platform_fit) sorts the same people more firmly
     assert _leaning(radical, plat, fit=30.0) > p
+
+
+def test_a_faction_follows_its_own_organisation_not_its_partys():
+    """The kernel counts the parent's supporters who follow the faction twice: on platform fit
+    alone (``closer``, what the faction reads as its following) and with the two
+    organisations' reach (``leaning``, who sits with it): a faction with a fraction of its
+    party's reach keeps fewer, by the logit of faction_standing x reach_weight x the log ratio."""
+    t = Town(parties=2)
+    t.platforms[:] = [[0.45, 0.7, 0.4, 0.35], [0.85, 0.95, 0.6, 0.85]]   # the party, the faction
+    t.demand[:] = (0.7, 0.9, 0.5, 0.7)
+    t.log_reach[:] = np.log([[0.8], [0.2]])
+    sp = {"reach_weight": 1.5, "reconsider_rate": 0.0}
+
+    def counts(standing):
+        t.party[:] = 0
+        out = t.day(still(support={**sp, "faction_standing": standing}), faction=(1, 0))
+        return out["closer"].sum(), out["leaning"].sum()
+
+    closer, leaning = counts(0.0)
+    assert leaning == pytest.approx(closer) and 0 < closer < t.n   # without its organisation: the platform alone
+    fit = support.faction_gain(0.7, 0.9, 0.5, 0.7, t.platforms, 1, 0, still().support.platform_fit,
+                               still().support.overshoot_weight)
+    assert closer == pytest.approx(t.n * support.faction_leaning(fit), rel=1e-4)
+    closer1, leaning1 = counts(1.0)
+    assert closer1 == pytest.approx(closer)                         # the following the faction reads is unchanged
+    assert leaning1 == pytest.approx(t.n * support.faction_leaning(fit + 1.5 * np.log(0.2 / 0.8)), rel=1e-4)
+    assert counts(0.5)[1] > leaning1                                # less weight, less held back
+    t.log_reach[:] = np.log(0.5)
+    assert counts(1.0)[1] == pytest.approx(closer)                  # equal organisations: the platform alone again
+    t.log_reach[:] = np.log([[0.8], [0.2]])
+    t.party[:] = 1
+    out = t.day(still(support={**sp, "faction_standing": 1.0}), faction=(1, 0))
+    assert out["closer"].sum() == out["leaning"].sum() == 0.0          # only the party's supporters are counted
+
+
+def test_a_split_divides_the_partys_organisation_where_its_people_are_closer_to_the_faction():
+    reach = np.array([[0.8, 0.6, 0.5], [0.3, 0.9, 0.1]])   # [P,R]: the party, the faction
+    members = np.array([100_000.0, 0.0])
+    closer, supporters = np.array([60.0, 0.0, 50.0]), np.array([100.0, 40.0, 50.0])
+    kept_reach, kept_members = membership.taken_over(reach, members, 1, 0, closer, supporters, 0.0)
+    assert np.array_equal(kept_reach, reach) and np.array_equal(kept_members, members)
+    r, m = membership.taken_over(reach, members, 1, 0, closer, supporters, 0.5)
+    assert r[0] == pytest.approx([0.8 * 0.7, 0.6, 0.5 * 0.5])           # the party keeps what the faction does not take
+    assert r[1] == pytest.approx([0.3 + 0.8 * 0.3, 0.9, 0.1 + 0.25])   # added to the faction's own
+    assert m == pytest.approx([100_000 * (1 - 0.5 * 110 / 190), 100_000 * 0.5 * 110 / 190])
+    assert m.sum() == pytest.approx(members.sum())                    # members move, none are made
+    assert reach[1, 0] == 0.3                                         # the inputs are left alone
+    full, _ = membership.taken_over(np.array([[0.9], [0.8]]), members, 1, 0, np.array([10.0]), np.array([10.0]), 1.0)
+    assert full[:, 0] == pytest.approx([0.0, 1.0])                    # reach stays at most 1
 
 
 def _choice_town(platforms, **support_params):

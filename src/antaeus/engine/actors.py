@@ -36,14 +36,10 @@ class Forces:
     loyal: np.ndarray     # [R,G] quiet people who still grant the government legitimacy
     support: np.ndarray   # [R,G,P]
     leaning_cells: np.ndarray  # [R,G] supporters of the split's parent who belong to the splitting faction (expected)
+    closer_cells: np.ndarray   # [R,G] the same on platform fit alone: the following the faction reads as its own
     active: np.ndarray    # [R,G] people in action today
     population: np.ndarray  # [R,G] people
     memo: dict = field(default_factory=dict)  # forces already summed today (the same sum for every actor)
-
-    @property
-    def leaning(self) -> float:
-        """The splitting faction's expected supporters among its parent's, nationally."""
-        return float(self.leaning_cells.sum())
 
 
 class Actors:
@@ -203,10 +199,10 @@ class Actors:
                 everyone = self._radical(f, self.everyone)
                 f.memo["soviet_power"] = rule.true_log_odds(everyone, self._defence(f, w), share, dp)
             return f.memo["soviet_power"]
-        # split: the faction's viability is the share of the parent's supporters closer to it
+        # split: the faction's viability is the share of the parent's supporters its platform fits better
         parent = self.party_index[spec.split_from]
         base = sums.party_total(f.support, parent)
-        v = min(max(f.leaning / base if base else 0.0, 1e-6), 1 - 1e-6)
+        v = min(max(float(f.closer_cells.sum()) / base if base else 0.0, 1e-6), 1 - 1e-6)
         return dp.force_elasticity * np.log(v / (1 - v))
 
     def lens_of(self, actor: str, w: World):

@@ -343,8 +343,8 @@ class Run:
         w.members = member_rule.recruit(w.members, _joiners(support_now, c.joins), rates, ms.join_share,
                                         independent, ms.attrition)
         # 6. strategic actors and power
-        forces = Forces(radical_now, loyal_cells, support_now, cells.leaning.reshape(R, G), active_cells,
-                        self.people_cells)
+        forces = Forces(radical_now, loyal_cells, support_now, cells.leaning.reshape(R, G), cells.closer.reshape(R, G),
+                        active_cells, self.people_cells)
         rec.decisions.extend(self.actors.decide(
             w, forces, d, date, self.log_power,
             lambda actor, action, success, chance, eve: self._settle(actor, action, success, chance, eve, date, d)))
@@ -430,7 +430,14 @@ class Run:
     def _apply(self, actor: str, out: power_rule.Settlement, date: dt.date, d: int) -> None:
         w, people = self.state.world, self.state.people
         if out.splits:
-            w.available[w.index(actor)] = True
+            q = w.index(actor)
+            w.available[q] = True
+            if q == self.c.splitter:  # it takes the party's organisation where the party's people are closer to it
+                closer = self.cells.closer.reshape(len(w.regions), len(w.groups)).sum(axis=1)
+                w.base_reach, w.members = member_rule.taken_over(
+                    w.base_reach, w.members, q, self.c.split_parent, closer,
+                    self.state.support_now[:, :, self.c.split_parent].sum(axis=1),
+                    self.s.parameters.membership.split_takeover)
         if out.cooldown_until is not None:
             w.cooldown[actor] = out.cooldown_until
             if actor != "army_command":
@@ -490,16 +497,16 @@ class Run:
 
 
 #: A day's counts in region-group cells, in people (each agent stands for ``weight``): support
-#: and radical [cells,P], active, onsets, loyal and leaning [cells]; each region's mean
+#: and radical [cells,P], active, onsets, loyal, leaning and closer [cells]; each region's mean
 #: demands and legitimacy [R,5] (the cells' sums over the region's agents); and, on the day of
 #: a popular election, the votes each party can expect [cells,P] (support.turnout).
-Cells = namedtuple("Cells", "support radical active onsets loyal leaning region_mean votes")
+Cells = namedtuple("Cells", "support radical active onsets loyal leaning closer region_mean votes")
 
 
 def new_cells(n_cells: int, n_parties: int, n_regions: int) -> Cells:
     """The buffers :func:`_tally` fills each day."""
     return Cells(np.empty((n_cells, n_parties)), np.empty((n_cells, n_parties)), np.empty(n_cells),
-                 np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.empty((n_regions, 5)),
+                 np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.empty(n_cells), np.empty((n_regions, 5)),
                  np.zeros((n_cells, n_parties)))
 
 
@@ -516,7 +523,7 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells,
     n_cells, n_parties = cell_locale_start.size - 1, out.party.shape[1]
     region_sums = cells.region_mean
     region_sums[:] = 0.0
-    running, start = np.zeros(6), np.zeros(6)  # five opinion sums and the leaning, over the locales so far
+    running, start = np.zeros(7), np.zeros(7)  # five opinion sums, the leaning and the closer, so far
     party, radical = np.zeros(n_parties, np.int64), np.zeros(n_parties, np.int64)
     votes = np.zeros(n_parties)
     for c in range(n_cells):
@@ -537,6 +544,7 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells,
             for k in range(5):
                 running[k] += out.sums[l, k]
             running[5] += out.leaning[l]
+            running[6] += out.closer[l]
         for p in range(n_parties):
             cells.support[c, p] = party[p] * weight
             cells.radical[c, p] = radical[p] * weight
@@ -544,6 +552,7 @@ def _tally(out, cell_locale_start, region_of_cell, region_agents, weight, cells,
                 cells.votes[c, p] = votes[p] * weight
         cells.active[c], cells.onsets[c], cells.loyal[c] = active * weight, onsets * weight, loyal * weight
         cells.leaning[c] = (running[5] - start[5]) * weight
+        cells.closer[c] = (running[6] - start[6]) * weight
         for k in range(5):
             region_sums[region_of_cell[c], k] += running[k] - start[k]
     for r in range(region_agents.size):

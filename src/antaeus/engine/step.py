@@ -33,7 +33,7 @@ THETA = (
     ("mobilisation", "field_work_cost"), ("support", "attachment_gain"), ("support", "attachment_reset"),
     ("support", "alienation_weight"), ("mobilisation", "village_majority"), ("mobilisation", "village_taken"),
     ("mobilisation", "village_memory_days"), ("mobilisation", "village_occasion"),
-    ("mobilisation", "village_contagion"),
+    ("mobilisation", "village_contagion"), ("support", "faction_standing"),
 )
 
 
@@ -48,7 +48,7 @@ People = namedtuple("People", "hardship risk threshold demand legitimacy party a
 Today = namedtuple("Today", "drivers march march_legitimacy march_policy exposure policy platforms "
                             "available governing log_reach region_mean repression busy prev_active splitter split_parent "
                             "regime_shift polling example")
-Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning votes")
+Counts = namedtuple("Counts", "party radical sums active onsets loyal leaning closer votes")
 
 
 def people_of(agents) -> People:
@@ -60,7 +60,8 @@ def people_of(agents) -> People:
 def new_counts(locales: int, parties: int) -> Counts:
     return Counts(np.zeros((locales, parties), np.int32), np.zeros((locales, parties), np.int32),
                   np.zeros((locales, 5), np.float64), np.zeros(locales, np.int32), np.zeros(locales, np.int32),
-                  np.zeros(locales, np.int32), np.zeros(locales, np.float64), np.zeros((locales, parties), np.float64))
+                  np.zeros(locales, np.int32), np.zeros(locales, np.float64), np.zeros(locales, np.float64),
+                  np.zeros((locales, parties), np.float64))
 
 
 @njit(cache=True, error_model="numpy")
@@ -210,13 +211,13 @@ def advance(seed, day, chunk, th, locales, people, today, out):
     regime_shift, polling, example = today.regime_shift, today.polling, today.example
     out_party, out_radical, out_sums, out_active = out.party, out.radical, out.sums, out.active
     out_votes = out.votes
-    out_onsets, out_loyal, out_leaning = out.onsets, out.loyal, out.leaning
+    out_onsets, out_loyal, out_leaning, out_closer = out.onsets, out.loyal, out.leaning, out.closer
     w_link = th[5]
     fit, w_reach, w_conf, w_attach = th[9], th[10], th[11], th[12]
     k_arrest, cascade, h_scale = th[14], th[15], th[16]
     power_cut, cop_ratio, overshoot, w_gov = th[17], th[19], th[20], th[21]
     a_gain, a_reset, alienation = th[26], th[27], th[28]
-    occasion_rate, contagion = th[32], th[33]
+    occasion_rate, contagion, w_faction = th[32], th[33], th[34] * th[10]
     n_locales = locale_region.size
     n_parties = platforms.shape[0]
     n_chunks = (n_locales + chunk - 1) // chunk
@@ -272,7 +273,7 @@ def advance(seed, day, chunk, th, locales, people, today, out):
                                                         size, felt, p_arrest, cascade * share_active, busy[r, g],
                                                         regime_shift[r], th)
             # party choice (a fraction reconsider each day) and the locale's counts, in the people's order
-            n_leaning = 0.0
+            n_leaning = n_closer = 0.0
             for j in range(size):
                 i = a0 + j
                 for k in range(4):
@@ -306,12 +307,16 @@ def advance(seed, day, chunk, th, locales, people, today, out):
                     out_sums[l, k] += d[k]
                 out_sums[l, 4] += L
             if splitter >= 0:
-                # the faction: the logit chance of the splitter over the parent on platform fit alone
+                # the faction: the logit chance of the splitter over the parent, on platform fit alone
+                # (closer: the following its platform has) and with the two organisations' reach (leaning)
                 _faction_gains(kept, gains, size, platforms, splitter, split_parent, fit, overshoot)
+                standing = w_faction * (log_reach[splitter, r] - log_reach[split_parent, r])
                 for j in range(size):
                     if party[a0 + j] == split_parent:
-                        n_leaning += support.faction_leaning(gains[j])
+                        n_closer += support.faction_leaning(gains[j])
+                        n_leaning += support.faction_leaning(gains[j] + standing)
             out_active[l] = n_active
             out_onsets[l] = n_onsets
             out_loyal[l] = n_loyal
             out_leaning[l] = n_leaning
+            out_closer[l] = n_closer

@@ -22,6 +22,13 @@ lies behind (every front where it names none) and with how many of those soldier
 are per villager: a region behind named fronts is their rear, and counts their soldiers
 against its own adults, while the men on leave from every front spread over the whole
 countryside (:func:`carried`; ``engine.simulate.rear_of``).
+
+A faction that splits takes part of its party's organisation with it (:func:`taken_over`):
+in each region a share of the party's base reach in proportion to the party's supporters
+there whom the faction's platform fits better, and the members nationally in the same
+proportion. The party keeps the rest. Whole SR organisations went left in 1917 (Kharkov,
+Kronstadt, Petrograd: Gusev 1975; Häfner 1994), so what the split divides is the organisation,
+not only the vote.
 """
 from __future__ import annotations
 
@@ -57,6 +64,15 @@ class Params(BaseModel):
                                         "returning from the front brought politics into the village; contact in "
                                         "proportion to the soldiers per villager is the model's assumption (mass "
                                         "action); calibrated")
+    split_takeover: float = param(0.0, 0.0, 1.0, "share",
+                                  "share of a party's local organisation (its base reach in a region, and its "
+                                  "members) that a faction takes with it when it splits, per unit of the share of "
+                                  "the party's supporters there whom the faction's platform fits better; 0: the "
+                                  "faction starts from its own small network",
+                                  source="whole local SR organisations went over to the left in 1917: Kharkov and "
+                                         "Kronstadt from the spring, Petrograd (about 45,000 members; Kamkov claimed "
+                                         "40,000) by the autumn (Gusev 1975; Felshtinsky 1991; Häfner 1994); how much "
+                                         "of the rural network followed is not counted anywhere: calibrated")
 
 
 @njit(cache=True)
@@ -81,6 +97,24 @@ def reach(base: np.ndarray, members: np.ndarray, scale: float) -> np.ndarray:
     Growth is proportional to the base reach, so a party grows where it already stands."""
     growth = 1.0 - np.exp(-members / scale)
     return base + (1.0 - base) * growth[:, None] * base  # grows where the party already stands
+
+
+def taken_over(base_reach: np.ndarray, members: np.ndarray, faction: int, party: int, closer: np.ndarray,
+               supporters: np.ndarray, takeover: float) -> tuple[np.ndarray, np.ndarray]:
+    """The party's organisation divided at the faction's split (copies). In each region the
+    faction takes ``takeover`` times the share of the party's supporters there whom its
+    platform fits better (``closer`` of ``supporters`` [R], people) of the party's base reach,
+    added to its own (at most 1); the party keeps the rest. The party's members go over in the
+    same proportion nationally."""
+    share = takeover * np.divide(closer, supporters, out=np.zeros_like(closer), where=supporters > 0)
+    reach, enrolled = base_reach.copy(), members.copy()
+    taken = share * base_reach[party]
+    reach[faction] = np.minimum(reach[faction] + taken, 1.0)
+    reach[party] -= taken
+    moved = takeover * float(closer.sum()) / max(float(supporters.sum()), 1e-300) * members[party]
+    enrolled[faction] += moved
+    enrolled[party] -= moved
+    return reach, enrolled
 
 
 def carried(reach: np.ndarray, front_share: np.ndarray, contact: np.ndarray, weight: float) -> np.ndarray:

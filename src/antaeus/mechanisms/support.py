@@ -21,6 +21,15 @@ that fall the rule gives back is measured out of sample (docs/odd.md, abstention
 who reconsiders seldom (``reconsider_rate``) keeps their party longer after their demands have
 left it, and so stays at home longer before changing sides. Soviets and congresses, elected
 in the factories and regiments, count supporters.
+
+A faction inside a party (the Left SRs until they split) is followed by the party's
+supporters whom its platform fits better (:func:`faction_leaning`), but only as far as its own
+organisation reaches them: before the split the village cells and the peasant soviets'
+executives were the party's, and the faction had a few towns and provinces (Radkey 1963;
+Häfner 1994). So the leaning's logit adds ``faction_standing`` times the party choice's
+``reach_weight`` times the log ratio of the faction's reach to its party's; at the split the
+faction takes part of the party's organisation with it (``membership.taken_over``). What the
+faction's leaders read as their following is the platform's alone (``closer``).
 """
 from __future__ import annotations
 
@@ -64,6 +73,17 @@ class Params(BaseModel):
                                             "(2006) Political Behavior 28; in 1917 the moderate socialists' voters "
                                             "stayed at home in the autumn (Rosenberg 1969, Soviet Studies 21; Moscow: "
                                             "640,000 ballots in June, 380,000 in September, docs/data.md); GUESS, calibrated")
+    faction_standing: float = param(0.0, 0.0, 2.0, "share of the reach weight",
+                                    "weight of a faction's own organisation against its party's (the log ratio of "
+                                    "their reach) in whether the party's supporter follows the faction, as a share "
+                                    "of reach_weight; 0: the platforms alone decide",
+                                    source="until the split the peasant soviets' executives and the village SR "
+                                           "cells were run by the party's rural intelligentsia, loyal to its centre "
+                                           "and right, and the left had organised in a few towns and provinces only "
+                                           "(Radkey 1963, The Sickle under the Hammer; Gusev 1975; Häfner 1994): in "
+                                           "May the First Peasant Congress gave Kamkov 10 and Spiridonova 7 votes for "
+                                           "its executive against Chernov's 810 (Felshtinsky 1991 after Shestakov); "
+                                           "calibrated")
     attachment_reset: float = param(0.3, 0.0, 1.0, "attachment", "attachment of a person to the party they have just "
                                     "changed to (a new loyalty starts weak)")
 
@@ -133,8 +153,9 @@ def faction_gain(d0, d1, d2, d3, platforms, faction, parent, fit, overshoot):
 
 @njit(inline="always", cache=True)
 def faction_leaning(gain):
-    """Chance that a supporter of the parent belongs to its faction: the binary logit of the
-    two platforms' fit (:func:`faction_gain`), on the scale of the party choice."""
+    """Chance that a supporter of the parent belongs to its faction: the binary logit of
+    ``gain``, on the scale of the party choice: the two platforms' fit (:func:`faction_gain`),
+    and in the kernel the two organisations' reach (``faction_standing``)."""
     if gain >= 0.0:
         return 1.0 / (1.0 + np.exp(-gain))
     e = np.exp(gain)
