@@ -173,6 +173,17 @@ def test_effective_particles_is_kish_ess(tmp_path):
     assert even.effective_particles == pytest.approx(4.0) and one.effective_particles == pytest.approx(1.0)
 
 
+def test_the_committed_default_is_fitted_to_the_model_checked_out():
+    """Every run of the built-in scenario rests on its committed posterior: a change of the model
+    lands with a recalibration, or, where every run stays bit-identical, with a re-stamp of the
+    posterior's model version (docs/calibration.md). Otherwise every run would warn."""
+    from antaeus.scenario import loader
+
+    note = load_scenario("russia1917").scenario.calibration_note
+    assert "WARNING" not in note, (f"the committed posterior was fitted to another model than "
+                                   f"{loader.model_version('russia1917')}: {note}")
+
+
 def test_export_refuses_a_posterior_fitted_to_another_model(tmp_path):
     from antaeus.calibration.default import check_fitted_versions, data_version
     from antaeus.scenario import loader
