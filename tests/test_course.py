@@ -393,6 +393,21 @@ def _village_forces(w: World, faction: float, parent: float) -> Forces:
     return f
 
 
+def test_a_faction_weighs_its_split_by_the_following_its_platform_has(scenario):
+    """The split's true log-odds read the share of the parent's supporters whom the faction's
+    platform fits better (``closer_cells``), not the smaller share its own organisation holds
+    (``leaning_cells``, support.faction_standing)."""
+    run = _run_at(scenario, dt.date(1917, 11, 5))
+    w = run.state.world
+    f = _forces(w, 0.0, 0.0, support=100.0)
+    f.closer_cells[:] = 75.0
+    f.leaning_cells[:] = 10.0
+    m = scenario.parameters.decisions.force_elasticity
+    assert run.actors.true_odds("left_srs", w, f, run.state.day) == pytest.approx(m * np.log(0.75 / 0.25))
+    f.closer_cells[:] = 25.0
+    assert run.actors.true_odds("left_srs", w, f, run.state.day) == pytest.approx(m * np.log(0.25 / 0.75))
+
+
 def test_a_faction_with_the_villages_enters_a_consolidated_soviet_government(scenario):
     """The Left SRs enter once the government has consolidated, backing soviet power and with
     more village supporters than the SRs; not before, not with fewer, not under another holder."""
