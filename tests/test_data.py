@@ -161,8 +161,9 @@ def test_target_flags_follow_the_sections():
     assert flags["membership:bolsheviks:1917-08-08"] and flags["peasant_congress:all_russia:1917-05"]
     out_of_sample = {o.section for o in observations() if not o.target}
     # 3b: the December re-run; 4b, 5b: found outside data1917.md; 8b: land seizures; 3a, 4a:
-    # the voters, a magnitude
-    assert out_of_sample == {"3a", "3b", "4a", "4b", "5a", "5b", "8a", "8b", "8d"}
+    # the voters, a magnitude; 7: the SR Party Council's vote, a proxy
+    assert out_of_sample == {"3a", "3b", "4a", "4b", "5a", "5b", "7", "8a", "8b", "8d"}
+    assert not flags["party_council:all_russia:1917-08-22"]
 
 
 # ------------------------------------------------------------------------- validation
@@ -413,6 +414,25 @@ def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left
     got = {c.category: c.simulated for c in compare(result, by_id("peasant_congress:all_russia:1917-11-23")[0])}
     assert got == {"SR (Right and Centre)": pytest.approx(0.2), "Left SR": pytest.approx(0.6),
                    "Bolsheviks": pytest.approx(0.1), "others": pytest.approx(0.1)}
+
+
+def test_the_sr_party_council_is_held_against_the_whole_sr_camp_and_its_left_faction():
+    """The Seventh SR Party Council's vote (9 Aug O.S.), out of sample: the left's share of the
+    SRs' supporters in every group, those still in the party who lean to the Left SRs counted
+    with them, against 34 of 88 votes."""
+    result = _result([], regions=("volga", "petrograd"), groups=("peasant", "industrial_worker"))
+    day = result.day_index(dt.date(1917, 8, 22))
+    srs = PARTIES.index("srs")
+    result.support[day, :, :, srs] = [[60.0, 10.0], [20.0, 10.0]]       # 100 SR supporters
+    result.support[day, :, :, PARTIES.index("bolsheviks")] = 500.0       # not in the SR camp
+    result.leaning[day] = [[15.0, 5.0], [5.0, 5.0]]                        # 30 of them lean left
+    council = by_id("party_council:all_russia:1917-08-22")
+    assert len(council) == 1 and not council[0].target
+    got = {c.category: (c.simulated, c.observed) for c in compare(result, council[0])}
+    assert got == {"Left SR resolution": (pytest.approx(0.3), pytest.approx(34 / 88)),
+                   "majority resolution": (pytest.approx(0.7), pytest.approx(54 / 88))}
+    result.leaning[day, :, 1] = 0.0                                        # every group counts
+    assert compare(result, council[0])[0].simulated == pytest.approx(0.2)
 
 
 def test_the_second_peasant_congress_seats_delegates_of_soviets_renewed_at_their_pace():

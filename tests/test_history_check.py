@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from antaeus import InputError
@@ -116,6 +117,11 @@ def test_summary_counts_match_the_rows(check):
         if shares:
             assert s["mae_points"] == pytest.approx(sum(shares) / len(shares))
     assert summary["targets"]["rows"] + summary["out_of_sample"]["rows"] == len(check.rows)
+    elections = [r for r in check.rows if not r.target and r.family in ("constituent_assembly", "ca_session",
+                                                                       "municipal", "turnout")]
+    assert summary["elections_out_of_sample"]["rows"] == len(elections) > 0
+    assert summary["elections_out_of_sample"]["mae_points"] == pytest.approx(
+        np.mean([abs(r.median - r.observed) * 100 for r in elections if r.scored and r.unit == "share"]))
     assert {o["id"] for o in summary["observations"]} == {r.id for r in check.rows}
     listed = {(m["id"], m["category"]) for m in summary["not_compared"]}
     assert listed == {(r.id, r.category) for r in check.rows if not r.compared}

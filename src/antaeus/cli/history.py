@@ -80,6 +80,8 @@ def render_history_check(check: HistoryCheck, console: Console, plots: Iterable[
     console.print()
     console.print(_summary_line("Targets", summary["targets"]), highlight=False)
     console.print(_summary_line("Out of sample", summary["out_of_sample"]), highlight=False)
+    console.print(_summary_line("Out of sample, elections (the Assembly by region and front, the city dumas)",
+                                summary["elections_out_of_sample"]), highlight=False)
     if check.seeds_only is not None:
         console.print(_summary_line("Targets, seeds only (posterior median)", check.seeds_only["targets"]),
                       highlight=False)

@@ -160,12 +160,14 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
 
 
 def _group_counts(result: Result, days: slice, rows: list[int], spec: dict) -> np.ndarray:
-    """Supporters of each party in ``spec["group"]`` [days, len(rows), P], region by region; a
-    faction's followers still inside the party count with the faction (``spec["faction"]``)."""
-    g = result.groups.index(spec["group"])
-    counts = np.array(result.support[days][:, rows, g, :], np.float64)
+    """Supporters of each party in ``spec["group"]`` (or in all of ``spec["groups"]``) [days,
+    len(rows), P], region by region; a faction's followers still inside the party count with the
+    faction (``spec["faction"]``)."""
+    names = [x for x in spec["groups"] if x in result.groups] if "groups" in spec else [spec["group"]]
+    g = [result.groups.index(x) for x in names]
+    counts = np.array(result.support[days][:, rows][:, :, g, :].sum(axis=2), np.float64)
     if "faction" in spec:
-        moved = result.leaning[days][:, rows, g]
+        moved = result.leaning[days][:, rows][:, :, g].sum(axis=2)
         counts[..., result.parties.index(spec["faction"]["of"])] -= moved
         counts[..., result.parties.index(spec["faction"]["as"])] += moved
     return counts
