@@ -163,8 +163,7 @@ def _group_counts(result: Result, days: slice, rows: list[int], spec: dict) -> n
     """Supporters of each party in ``spec["group"]`` (or in all of ``spec["groups"]``) [days,
     len(rows), P], region by region; a faction's followers still inside the party count with the
     faction (``spec["faction"]``)."""
-    names = [x for x in spec["groups"] if x in result.groups] if "groups" in spec else [spec["group"]]
-    g = [result.groups.index(x) for x in names]
+    g = _present(result, spec["groups"]) if "groups" in spec else [result.groups.index(spec["group"])]
     counts = np.array(result.support[days][:, rows][:, :, g, :].sum(axis=2), np.float64)
     if "faction" in spec:
         moved = result.leaning[days][:, rows][:, :, g].sum(axis=2)
@@ -197,11 +196,16 @@ def _with_renewed(result: Result, d: int, rows: list[int], spec: dict,
     return (1.0 - renewed["share"]) * current + renewed["share"] * chosen, ""
 
 
+def _present(result: Result, groups: list[str]) -> list[int]:
+    """The indices of ``groups`` in the run; groups the run does not have are left out."""
+    return [result.groups.index(x) for x in groups if x in result.groups]
+
+
 def _faction_counts(result: Result, days, groups: list[str], party: str) -> tuple[np.ndarray, np.ndarray]:
     """For each of ``days`` (indices) and region [len(days), R]: the supporters of ``party`` among
     ``groups`` who lean to its splitting faction (``result.leaning``), and all its supporters
     there; groups the run does not have are left out."""
-    g = [result.groups.index(x) for x in groups if x in result.groups]
+    g = _present(result, groups)
     days = np.asarray(days)
     leaning = result.leaning[days][..., g].sum(axis=-1)
     supporters = result.support[days][..., g, result.parties.index(party)].sum(axis=-1)
