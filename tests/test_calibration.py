@@ -375,3 +375,27 @@ def test_a_weight_on_no_target_or_out_of_bounds_exits_2(tmp_path, weights, field
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and field in lines[0] and "Fix:" in lines[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "calibration").exists()
+
+
+def test_a_calibration_holds_its_runs_against_the_record_it_started_with(monkeypatch):
+    """A calibration runs for hours: an edit of record.csv meanwhile (a new row, even one the
+    mapping it read at the start does not know) must not change what its later simulations are
+    held against. Once the record has changed under it, its runs still answer the same targets."""
+    import importlib
+    from antaeus.calibration import abc, targets
+    from antaeus.data.record import observations
+    compare = importlib.import_module("antaeus.data.compare")  # the module: the package exports a function of its name
+    s = load_scenario("russia1917")
+    record = observations()
+    keys = sorted(targets.observed_statistics(abc.simulate(s, 3, 1000), record))
+    model = abc._model(s, 1000, 0, keys, record, None, None)
+    point = {abc.parameter_name(p): 0.0 for p in s.calibration.parameters}
+    before = model(point)
+
+    def edited(in_use_only=True):  # the files now hold a row no mapping entry answers
+        raise KeyError("mapping.toml has no entry for a row added during the calibration")
+    monkeypatch.setattr(compare, "observations", edited)
+    with pytest.raises(KeyError):  # what an unpinned comparison would meet
+        targets.simulated_statistics(abc.simulate(s, 3, 1000), keys)
+    assert model(point) == before
+    assert sum(v != targets.MISSING for v in before.values()) > 50

@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..data.record import data_version
+from ..data.record import data_version, observations
 from ..engine.simulate import simulate
 from ..files import check_writable, folder_for_files, write_fault
 from ..options import check_memory, days_of
@@ -105,7 +105,8 @@ def particle_seed(values: dict[str, float], base: int) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:7], "little")
 
 
-def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], progress, threads: int | None):
+def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], record: list, progress,
+           threads: int | None):
     calls = [0]
     ranges = {p: tuple(r) for p, r in scenario.calibration.parameters.items()}
 
@@ -116,7 +117,7 @@ def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], pro
         calls[0] += 1
         if progress is not None:
             progress(calls[0])
-        return targets.simulated_statistics(result, keys)
+        return targets.simulated_statistics(result, keys, record)
     return model
 
 
@@ -209,15 +210,18 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
 
+    # the record as the calibration starts: an edit of record.csv while it runs (for hours) must not
+    # change what its later simulations are held against, nor meet a mapping read before the edit
+    record = observations()
     pilot = simulate(s, seed, min(agents, 2000))
-    observed = targets.observed_statistics(pilot)
+    observed = targets.observed_statistics(pilot, record)
     # uniform on each range = standard logistic on the logit of the position in the range
     priors = pyabc.Distribution(**{parameter_name(p): pyabc.RV("logistic", 0.0, 1.0)
                                    for p in s.calibration.parameters})
     from .proposal import GenerationT  # imports pyabc too
     proposal = GenerationT()
     # with several worker processes each simulation runs on one thread: the cores are shared out
-    model = _model(s, agents, seed, sorted(observed), progress, 1 if workers > 1 else None)
+    model = _model(s, agents, seed, sorted(observed), record, progress, 1 if workers > 1 else None)
     if workers == 1:
         sampler = pyabc.sampler.SingleCoreSampler()
     else:

@@ -49,11 +49,11 @@ def scale(value: float | None, unit: str) -> float:
 FITTED_UNITS = ("share", "members")
 
 
-def target_comparisons(result: Result) -> list:
+def target_comparisons(result: Result, record=None) -> list:
     """Target comparisons the model can answer: a fitted unit, a simulated counterpart, and
     not the starting value itself (membership on the first day is an input, not an output)."""
     first = result.dates[0]
-    return [c for c in compare_all(result)
+    return [c for c in compare_all(result, record=record)
             if c.target and c.unit in FITTED_UNITS and c.simulated is not None and c.observed is not None
             and not (c.unit == "members" and _on_or_before(c.id, first))]
 
@@ -63,14 +63,15 @@ def _on_or_before(observation_id: str, first) -> bool:
     return len(stamp) == 10 and stamp <= first.isoformat()
 
 
-def observed_statistics(result: Result) -> dict[str, float]:
+def observed_statistics(result: Result, record=None) -> dict[str, float]:
     """The record's values for every target this model answers (any run gives the same)."""
-    return {key(c): scale(c.observed, c.unit) for c in target_comparisons(result)}
+    return {key(c): scale(c.observed, c.unit) for c in target_comparisons(result, record)}
 
 
-def simulated_statistics(result: Result, keys) -> dict[str, float]:
-    """The run's values for the given target keys; a target it did not produce is MISSING."""
-    found = {key(c): scale(c.simulated, c.unit) for c in compare_all(result) if c.target}
+def simulated_statistics(result: Result, keys, record=None) -> dict[str, float]:
+    """The run's values for the given target keys; a target it did not produce is MISSING.
+    ``record``: the observations to compare (by default the record's files as they stand now)."""
+    found = {key(c): scale(c.simulated, c.unit) for c in compare_all(result, record=record) if c.target}
     return {k: found.get(k, MISSING) for k in keys}
 
 

@@ -51,8 +51,10 @@ class Comparison:
         return None
 
 
-def compare(result: Result, observation: Observation, mapping: dict | None = None) -> list[Comparison]:
-    """The comparisons of one observation with one run (one per category)."""
+def compare(result: Result, observation: Observation, mapping: dict | None = None,
+            record: list[Observation] | None = None) -> list[Comparison]:
+    """The comparisons of one observation with one run (one per category); ``record``: the
+    observations an observation may refer to (by default the record's files as they stand now)."""
     spec = spec_for(observation, mapping)
     method = spec.get("method", "none")
     if method == "shares":
@@ -65,15 +67,18 @@ def compare(result: Result, observation: Observation, mapping: dict | None = Non
     if method == "first_power":
         return [_first_power(result, observation, spec)]
     if method == "voters":
-        return [_voters(result, observation, spec)]
+        return [_voters(result, observation, spec, record)]
     if method == "deserters":
         return [_deserters(result, observation, spec)]
     return _none(observation, spec.get("reason", "no simulated counterpart"))
 
 
-def compare_all(result: Result, in_use_only: bool = True) -> list[Comparison]:
-    """Every observation of the record (by default the versions in use) against one run."""
-    return [c for o in observations(in_use_only) for c in compare(result, o)]
+def compare_all(result: Result, in_use_only: bool = True,
+                record: list[Observation] | None = None) -> list[Comparison]:
+    """Every observation of the record (by default the versions in use, as the files stand now;
+    or the given observations, such as the record a calibration started with) against one run."""
+    record = observations(in_use_only) if record is None else record
+    return [c for o in record for c in compare(result, o, record=record)]
 
 
 # ------------------------------------------------------------------------- methods
@@ -323,7 +328,7 @@ def _first_power(result: Result, o: Observation, spec: dict) -> Comparison:
     return _make(o, category, (o.date - start).days / span, (first - start).days / span, "share", note)
 
 
-def _voters(result: Result, o: Observation, spec: dict) -> Comparison:
+def _voters(result: Result, o: Observation, spec: dict, record: list[Observation] | None) -> Comparison:
     """Voters at a popular election: the record's voters at an earlier election of the
     same electorate (``base``, a record id, in the version in use) times the run's turnout at
     this election over its turnout at that one. Each election is the run's observable of the
@@ -333,7 +338,8 @@ def _voters(result: Result, o: Observation, spec: dict) -> Comparison:
     model's own, not its level."""
     observed = sum(o.values.values())
     category = " + ".join(o.values)
-    base = next((b for b in observations() if b.id == spec["base"]), None)
+    base = next((b for b in (observations() if record is None else record) if b.id == spec["base"] and b.in_use),
+                None)
     if base is None:
         return _make(o, category, observed, None, "voters", f"no base {spec['base']} in use in the record")
     runs = {x.id: x for x in result.observables}
