@@ -88,8 +88,9 @@ class Result:
     #: mean demand (peace, land, bread, power) by day and region: float64 [D,R,4]
     demands: np.ndarray
     #: expected supporters of a party that can split who belong to the splitting faction (each
-    #: counts with the binary-logit chance of the faction's platform over the party's), by day,
-    #: region, group: float64 [D,R,G]
+    #: counts with the binary-logit chance of the faction over the party, on the platforms and on
+    #: the two organisations' reach where the faction's standing is set), by day, region, group:
+    #: float64 [D,R,G]
     leaning: np.ndarray
     observables: list[Observable]
     power_log: list[PowerChange]

@@ -111,7 +111,8 @@ class Conditions:
     theta: np.ndarray
     exposure: np.ndarray       # [G,4]
     setting: np.ndarray        # [R] index into drivers.SETTINGS
-    drivers: np.ndarray        # [D,R,3] each region's base drivers (its setting's; the land hunger less the promise's hold)
+    drivers: np.ndarray        # [D,R,3] each region's base drivers (its setting's; the land
+    #                            hunger less the promise's hold)
     busy: np.ndarray           # [D,R,G] the season's cost of action, for the groups it binds
     march: np.ndarray          # [R,3] the conditions the March demands answer
     march_policy: np.ndarray   # [4] what it left unmet the March legitimacy answers
@@ -226,12 +227,11 @@ class Run:
         w.offensive_deadline = events.offensive_deadline(s)
         self.c = Conditions.of(s, self.dates, w)
         self.actors = Actors(s, w, state.seed, self.c.delegates)
-        villages = np.array([s.groups[g].activity == mobilisation_rule.VILLAGE_ACTIVITY
-                             for g in w.groups])[self.lay.locale_group]
-        self.villages = villages
-        self.region_villages = np.bincount(self.lay.locale_region[villages], minlength=len(w.regions))
+        self.villages = np.array([s.groups[g].activity == mobilisation_rule.VILLAGE_ACTIVITY
+                                  for g in w.groups])[self.lay.locale_group]
+        self.region_villages = np.bincount(self.lay.locale_region[self.villages], minlength=len(w.regions))
         self.locales = step.Locales(self.lay.locale_start, self.lay.locale_region, self.lay.locale_group,
-                                    mobilisation_rule.village_conditions(state.seed, villages,
+                                    mobilisation_rule.village_conditions(state.seed, self.villages,
                                                                 s.parameters.mobilisation.village_spread))
         self.counts = step.new_counts(self.lay.locales, len(w.parties))
         self.cells = new_cells(self.lay.cell_locale_start.size - 1, len(w.parties), len(w.regions))

@@ -618,7 +618,7 @@ def _check_tournament(seeds: int) -> Outcome:
     meds = {k: float(np.median(v)) for k, v in per.items()}
     top = max(meds, key=meds.get)
     return Outcome("median share per party: " + ", ".join(f"{k} {v:.3f}" for k, v in meds.items())
-                   + f"; best rule per seed: " + ", ".join(f"{k} {best.count(k)}" for k in per if best.count(k)),
+                   + "; best rule per seed: " + ", ".join(f"{k} {best.count(k)}" for k in per if best.count(k)),
                    top != "sat-predator")
 
 
