@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..data.record import data_version, observations
+from ..data.record import Observation, data_version, observations
 from ..engine.simulate import simulate
 from ..files import check_writable, folder_for_files, write_fault
 from ..options import check_memory, days_of
@@ -105,7 +105,7 @@ def particle_seed(values: dict[str, float], base: int) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:7], "little")
 
 
-def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], record: list, progress,
+def _model(scenario: Scenario, agents: int, base_seed: int, keys: list[str], record: list[Observation], progress,
            threads: int | None):
     calls = [0]
     ranges = {p: tuple(r) for p, r in scenario.calibration.parameters.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ..data.compare import compare_all
-from ..data.record import observations
+from ..data.record import Observation, observations
 from ..engine.result import Result
 from ..scenario import InputError, Scenario
 
@@ -49,7 +49,7 @@ def scale(value: float | None, unit: str) -> float:
 FITTED_UNITS = ("share", "members")
 
 
-def target_comparisons(result: Result, record=None) -> list:
+def target_comparisons(result: Result, record: list[Observation] | None = None) -> list:
     """Target comparisons the model can answer: a fitted unit, a simulated counterpart, and
     not the starting value itself (membership on the first day is an input, not an output)."""
     first = result.dates[0]
@@ -63,12 +63,12 @@ def _on_or_before(observation_id: str, first) -> bool:
     return len(stamp) == 10 and stamp <= first.isoformat()
 
 
-def observed_statistics(result: Result, record=None) -> dict[str, float]:
+def observed_statistics(result: Result, record: list[Observation] | None = None) -> dict[str, float]:
     """The record's values for every target this model answers (any run gives the same)."""
     return {key(c): scale(c.observed, c.unit) for c in target_comparisons(result, record)}
 
 
-def simulated_statistics(result: Result, keys, record=None) -> dict[str, float]:
+def simulated_statistics(result: Result, keys, record: list[Observation] | None = None) -> dict[str, float]:
     """The run's values for the given target keys; a target it did not produce is MISSING.
     ``record``: the observations to compare (by default the record's files as they stand now)."""
     found = {key(c): scale(c.simulated, c.unit) for c in compare_all(result, record=record) if c.target}
