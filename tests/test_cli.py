@@ -91,6 +91,26 @@ def test_json_support_at_a_date_covers_every_region(tmp_path):
     assert 0.0 < turnout["municipal"] <= 1.0 and turnout["soviet_congress"] is None
 
 
+def test_support_by_social_group_reads_the_groups_not_the_regions(tmp_path):
+    """``--at`` also gives each party's share within each social group (all Russia): on the
+    first day every group still holds its declared March support, so its strongest party is
+    the one the scenario gives it (a table summed over the wrong axis would pair the groups with
+    the regions and miss); the terminal shows the same rows as a table."""
+    args = ("run", "--agents", "5000", "--until", "1917-03-20", "--at", "1917-03-08", "--no-store")
+    document = json.loads(antaeus(*args, "--json", cwd=tmp_path).stdout)
+    scenario = load_scenario("russia1917")
+    rows = document["support_by_group"]
+    assert {r["group"] for r in rows} == set(scenario.groups)
+    for group in ("industrial_worker", "front_soldier", "middle_strata"):
+        shares = {r["party"]: r["share"] for r in rows if r["group"] == group}
+        assert set(shares) == set(scenario.parties)
+        assert abs(sum(shares.values()) - 1.0) < 1e-5
+        declared = scenario.groups[group].initial_support
+        assert max(shares, key=shares.get) == max(declared, key=declared.get)
+    text = antaeus(*args, cwd=tmp_path).stdout
+    assert "by social group" in text and "middle strata" in text
+
+
 def test_only_the_cli_package_prints_or_exits():
     """The library returns data and raises the project's errors; parsing, printing (the Rich
     tables too) and exit codes live in antaeus.cli alone (issue 17, one cli/ package)."""

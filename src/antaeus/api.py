@@ -26,7 +26,7 @@ from .experiments.exploration import Exploration
 from .experiments.explore import explore as explore_ensemble
 from .report.explore_plots import write_explore_plots
 from .report.plots import write_plots
-from .report.summary import decision_summary, final_membership, support_rows
+from .report.summary import decision_summary, final_membership, group_support_rows, support_rows
 from .scenario import InputError, Scenario, load_scenario
 from .store import DEFAULT_STORE_PATH, check_store, run_directory, write_run
 
@@ -60,6 +60,7 @@ class RunOutput:
                              "date": o.date, "simulated": o.simulated, "observed": o.observed,
                              "source": o.source, "turnout": o.turnout} for o in r.observables],
             "support": support_rows(r, self.at),
+            "support_by_group": group_support_rows(r, self.at),
             "power_log": [{"date": c.date, "julian": _julian(c.date), "holder": c.holder,
                            "route": c.route, "breadth": c.breadth, "note": c.note}
                           for c in r.power_log],

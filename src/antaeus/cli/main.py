@@ -52,7 +52,7 @@ def run_command(
     agents: Annotated[int, typer.Option(help="Person-agents standing for the whole population.")] = api.DEFAULT_AGENTS,
     until: Annotated[Optional[str], typer.Option(help="Last day to simulate, YYYY-MM-DD (Gregorian).")] = None,
     at: Annotated[Optional[list[str]], typer.Option(
-        "--at", help="Report support by region on this date, YYYY-MM-DD; repeat for several.")] = None,
+        "--at", help="Report support by region and by social group on this date, YYYY-MM-DD; repeat for several.")] = None,
     overlay: OverlayOpt = None,
     set_: SetOpt = None,
     patch: PatchOpt = None,

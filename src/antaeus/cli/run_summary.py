@@ -18,7 +18,8 @@ from rich.text import Text
 from antaeus.core import calendar
 from antaeus.engine.result import Observable, Result
 from antaeus.report.summary import (ALL_RUSSIA, NOT_CALIBRATED, compared_observables, final_membership,
-                                    gaps_by_month, mean_absolute_error, support_rows)
+                                    gaps_by_month, group_support_rows, mean_absolute_error,
+                                    support_rows)
 
 
 def render_summary(result: Result, console: Console, *, at: Iterable[dt.date] = (),
@@ -34,7 +35,8 @@ def render_summary(result: Result, console: Console, *, at: Iterable[dt.date] = 
     if draws:
         sections.append(_ensemble_table(draws))
     sections.append(_mobilisation_table(result))
-    sections += [_support_table(result, date) for date in at]
+    for date in at:
+        sections += [_support_table(result, date), _group_support_table(result, date)]
     sections.append(_membership_line(result))
     for section in sections:
         console.print(section)
@@ -147,6 +149,17 @@ def _support_table(result: Result, date: dt.date) -> Table:
         column.no_wrap = False
     for region in [*result.regions, ALL_RUSSIA]:
         table.add_row(_words(region), *[_percent(r["share"]) for r in rows if r["region"] == region])
+    return table
+
+
+def _group_support_table(result: Result, date: dt.date) -> Table:
+    rows = group_support_rows(result, [date])
+    table = _table(f"Support on {_both(date)} by social group, all Russia, % of the group", "group",
+                   *[_words(p) for p in result.parties])
+    for column in table.columns[1:]:
+        column.no_wrap = False
+    for group in result.groups:
+        table.add_row(_words(group), *[_percent(r["share"]) for r in rows if r["group"] == group])
     return table
 
 

@@ -35,6 +35,20 @@ def support_rows(result: Result, dates: Iterable[dt.date]) -> list[dict]:
     return rows
 
 
+def group_support_rows(result: Result, dates: Iterable[dt.date]) -> list[dict]:
+    """Each party's share among the people of each social group, over the whole country, on
+    each date: who carries a party (workers, soldiers, peasants), where :func:`support_rows`
+    says where."""
+    rows = []
+    for date in dates:
+        counts = result.support[result.day_index(date)].sum(axis=0)  # [G,P]
+        for group, row in zip(result.groups, counts):
+            total = float(row.sum())
+            rows.extend({"date": date, "group": group, "party": party, "share": float(c) / total if total else 0.0}
+                        for party, c in zip(result.parties, row))
+    return rows
+
+
 def compared_observables(result: Result) -> list[Observable]:
     """Observables that history recorded, so the model can be held against them."""
     return [o for o in result.observables if o.observed is not None]
