@@ -142,24 +142,22 @@ def _mobilisation_table(result: Result) -> Table:
 
 
 def _support_table(result: Result, date: dt.date) -> Table:
-    rows = support_rows(result, [date])
-    table = _table(f"Support on {_both(date)}, % of all people", "region",
-                   *[_words(p) for p in result.parties])
-    for column in table.columns[1:]:  # party names are wider than the shares: let them wrap
-        column.no_wrap = False
-    for region in [*result.regions, ALL_RUSSIA]:
-        table.add_row(_words(region), *[_percent(r["share"]) for r in rows if r["region"] == region])
-    return table
+    return _shares_table(result, f"Support on {_both(date)}, % of all people", "region",
+                         [*result.regions, ALL_RUSSIA], support_rows(result, [date]))
 
 
 def _group_support_table(result: Result, date: dt.date) -> Table:
-    rows = group_support_rows(result, [date])
-    table = _table(f"Support on {_both(date)} by social group, all Russia, % of the group", "group",
-                   *[_words(p) for p in result.parties])
-    for column in table.columns[1:]:
+    return _shares_table(result, f"Support on {_both(date)} by social group, all Russia, % of the group",
+                         "group", result.groups, group_support_rows(result, [date]))
+
+
+def _shares_table(result: Result, title: str, key: str, names: list[str], rows: list[dict]) -> Table:
+    """One row per name (a region or a group: ``key`` of the rows), one column per party."""
+    table = _table(title, key, *[_words(p) for p in result.parties])
+    for column in table.columns[1:]:  # party names are wider than the shares: let them wrap
         column.no_wrap = False
-    for group in result.groups:
-        table.add_row(_words(group), *[_percent(r["share"]) for r in rows if r["group"] == group])
+    for name in names:
+        table.add_row(_words(name), *[_percent(r["share"]) for r in rows if r[key] == name])
     return table
 
 
