@@ -1,6 +1,7 @@
 """``antaeus explore``: determinism across executors, faults, the store and bad input."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -151,6 +152,19 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
         series["party"] == "bolsheviks")].reset_index(drop=True))
     with pytest.raises(ValueError, match="no weekly series"):
         ex.soviet_majority("atlantis", ["bolsheviks"])
+    # the summaries follow the soviet-power parties' majority in the capitals, and the first soviet
+    # government against the record's date (docs/json.md): the same counts as the tables they read
+    assert ex.soviet_power == ["left_srs", "bolsheviks"]  # a plank of soviet power from 0.8 (after a turn)
+    capitals = {(r["point"], r["region"]): r for r in doc["capital_soviet_majorities"]}
+    assert {region for _, region in capitals} == set(ex.capital_soviets) >= {"petrograd"}
+    for point in ex.points:
+        assert capitals[(point, "petrograd")]["with_majority"] == majority.loc[point, "with_majority"]
+    record = dt.date(1917, 11, 7)  # the record's first soviet government (data/record.csv, family power)
+    for r in doc["first_soviet_government"]:
+        dates = ex.runs.loc[ex.runs["point"] == r["point"], "first_soviet"].dropna()
+        days = [(pd.Timestamp(d).date() - record).days for d in dates]
+        assert r["record"] == "1917-11-07" and r["on_time"] == sum(abs(x) <= 14 for x in days)
+        assert r["earlier"] == sum(x < -14 for x in days) and r["on_time_lo"] <= r["on_time_share"] <= r["on_time_hi"]
     state = ex.state
     assert len(state) == 8 and state["stored"].all() and (state["particle"] == -1).all()
     assert (state.sort_values(["point", "replication"])["seed"].to_numpy() == ex.runs["seed"].to_numpy()).all()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..experiments.exploration import ON_TIME_DAYS
 from ..experiments.outcomes import OUTCOMES
 
 #: paths listed per point in the terminal
@@ -44,8 +45,15 @@ def render_exploration(ex, console: Console, written=()) -> None:
     for point in ex.points:
         r = first.loc[point]
         when = f"; median {r['median']}, 90% of them {r['q05']} to {r['q95']}" if r["with_soviet_government"] else ""
+        on_time = (f"; within {ON_TIME_DAYS} days of the record's {r['record']}: "
+                   f"{_interval(r['on_time_share'], r['on_time_lo'], r['on_time_hi'])}, earlier {r['earlier'] / r['runs']:.1%}"
+                   if r.get("record") is not None and r["runs"] else "")
         console.print(f"First soviet government, {point}: {r['with_soviet_government']} of {r['runs']} runs "
-                      f"({r['share']:.0%}){when}")
+                      f"({r['share']:.0%}){when}{on_time}", soft_wrap=True)
+    for r in ex.capital_majorities.to_dict("records"):
+        when = f"; median {r['median']}, 90% of them {r['q05']} to {r['q95']}" if r["with_majority"] else ""
+        console.print(f"Majority of {r['parties'].replace('+', ' and ').replace('_', ' ')} in the {r['region']} soviet, "
+                      f"{r['point']}: {r['with_majority']} of {r['runs']} runs{when}", soft_wrap=True)
     _render_course(ex, console)
     _render_session(ex, console)
     _render_entries(ex, console)

@@ -166,6 +166,15 @@ def capital_regions(scenario: Scenario) -> list[str]:
     return [name for _, name in ranked[:CAPITAL_SOVIETS]]
 
 
+def soviet_power_parties(scenario: Scenario) -> list[str]:
+    """The parties whose plank of soviet power, before or after a turn, reaches the cut from which
+    the engine counts a party into the insurgent bloc (``power.ally_power_cut``): whose majority
+    in a capital's soviet the summaries follow."""
+    cut = scenario.parameters.power.ally_power_cut
+    return [name for name, party in scenario.parties.items()
+            if max(party.platform.power, party.platform_after_turn.power if party.platform_after_turn else 0.0) >= cut]
+
+
 def _append(columns: dict[str, list], point: int, rep: int, **values) -> None:
     columns["point"].append(point)
     columns["replication"].append(rep)

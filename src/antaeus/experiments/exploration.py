@@ -6,6 +6,7 @@ the stored runs, so reopening a store gives the same answers as the run that wro
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.record import observations
 from ..files import write_text_atomic
 from ..options import json_ready
 from ..store.ensemble_store import EnsembleStore
@@ -23,6 +25,16 @@ from .outcomes import OUTCOMES, SESSION_ANSWERS, date_quantiles, paired_differen
 SUMMARY = "summary.json"
 #: the most frequent paths kept per point in the summaries
 TOP_PATHS = 10
+#: a first soviet government counts as on time within this many days of the record's (issue 16:
+#: the window 24 October to 21 November 1917 about the Second Congress's 7 November)
+ON_TIME_DAYS = 14
+
+
+def record_first_soviet() -> dt.date | None:
+    """The record's date of the first soviet government (the in-use observation of family
+    ``power``; docs/data.md), or None where the record holds none."""
+    dates = [o.date for o in observations() if o.family == "power"]
+    return min(dates) if dates else None
 
 
 class Exploration:
@@ -55,6 +67,12 @@ class Exploration:
             return list(kept)
         names = sorted(x for x in self.series_names() if x.startswith("soviet:"))
         return [n.split(":", 1)[1] for n in names[:2]]
+
+    @property
+    def soviet_power(self) -> list[str]:
+        """The parties whose majority in the capitals' soviets the summaries follow (kept in the
+        manifest: ``ensemble.soviet_power_parties``); empty for a store made before it was kept."""
+        return list(self.store.manifest.get("soviet_power") or [])
 
     def series_names(self) -> list[str]:
         """The weekly series the store keeps (``national_support``, ``soviet:<region>``)."""
@@ -155,15 +173,34 @@ class Exploration:
     def first_soviet(self) -> pd.DataFrame:
         """Per point: the share of runs with a soviet government (Wilson 95% interval) and the
         5%, 50% and 95% quantiles of the date it first took power."""
+        record = record_first_soviet()
         rows = []
         for point in self.points:
             dates = self.runs.loc[self.runs["point"] == point, "first_soviet"]
             n = len(dates)
             have = dates.dropna()
             lo, hi = wilson(len(have), n)
-            rows.append({"point": point, "runs": n, "with_soviet_government": len(have),
-                         "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi, **date_quantiles(have)})
+            row = {"point": point, "runs": n, "with_soviet_government": len(have),
+                   "share": len(have) / n if n else np.nan, "lo": lo, "hi": hi, **date_quantiles(have),
+                   "record": record}
+            if record is not None:
+                days = np.array([(pd.Timestamp(d).date() - record).days for d in have], np.int64)
+                on_time = int((np.abs(days) <= ON_TIME_DAYS).sum())
+                lo, hi = wilson(on_time, n)
+                row.update({"on_time": on_time, "on_time_share": on_time / n if n else np.nan,
+                            "on_time_lo": lo, "on_time_hi": hi, "earlier": int((days < -ON_TIME_DAYS).sum())})
+            rows.append(row)
         return pd.DataFrame(rows)
+
+    @cached_property
+    def capital_majorities(self) -> pd.DataFrame:
+        """Per point and capital soviet: in how many runs the soviet-power parties
+        (:attr:`soviet_power`) first held a majority of its delegates, and when
+        (:meth:`soviet_majority`); empty without the bloc."""
+        columns = ["point", "region", "parties", "runs", "with_majority", "q05", "median", "q95"]
+        frames = [self.soviet_majority(region, self.soviet_power).assign(region=region, parties="+".join(self.soviet_power))
+                  for region in self.capital_soviets] if self.soviet_power else []
+        return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
     @cached_property
     def assembly_session(self) -> pd.DataFrame:
@@ -292,6 +329,7 @@ class Exploration:
             "paths": [{"point": r["point"], "path": r["path"], "runs": r["runs"], "share": r["share"]}
                       for r in paths.to_dict("records")],
             "first_soviet_government": self.first_soviet.to_dict("records"),
+            "capital_soviet_majorities": self.capital_majorities.to_dict("records"),
             "assembly_session": self.assembly_session.to_dict("records"),
             "coalition_entries": self.coalition_entries.to_dict("records"),
             "course": self.course.to_dict("records"),

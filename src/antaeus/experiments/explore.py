@@ -24,7 +24,7 @@ from ..scenario.loader import builtin_scenarios, committed_particles, posterior_
 from ..store.ensemble_store import EnsembleStore
 from . import design as design_module
 from . import seeds as seed_rule
-from .ensemble import capital_regions, run_all, tasks_of
+from .ensemble import capital_regions, run_all, soviet_power_parties, tasks_of
 from .executors import EXECUTORS, default_workers, executor_for, worker_ready
 from .exploration import Exploration
 from .outcomes import OUTCOMES
@@ -154,6 +154,7 @@ def _manifest(scenario, points, scenarios, replications, agents, seed, posterior
         "seeds": [seed_rule.replication_seed(seed, r) for r in range(replications)],
         "particles": [draws[r][0] for r in range(replications)] if draws else None,
         "capital_soviets": capital_regions(scenarios[0]),
+        "soviet_power": soviet_power_parties(scenarios[0]),
     }
     return json.loads(json.dumps(manifest))  # as it reads back from the store: lists, not tuples
 
