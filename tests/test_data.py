@@ -416,6 +416,33 @@ def test_peasant_congresses_leave_out_ukraine_and_the_caucasus_and_seat_the_left
                    "Bolsheviks": pytest.approx(0.1), "others": pytest.approx(0.1)}
 
 
+def test_the_workers_section_reads_the_citys_workers_through_renewed_soviets():
+    """The Petrograd soviet's workers' section (31 May O.S.), out of sample: the city's industrial
+    workers only (not Moscow's), their SR supporters who lean to the Left SRs counted with the
+    left, and the section renewed at the soviets' pace from the workers' first-day support, so a
+    turn on the eve of the vote reaches only part of the deputies."""
+    result = _result([], regions=("petrograd", "moscow"), groups=("industrial_worker", "peasant"))
+    result.parameters["parameters.soviets.reelection_days"] = 30.0
+    p = {name: PARTIES.index(name) for name in PARTIES}
+    result.support[:, 0, 0, p["mensheviks"]] = 100.0  # Petrograd's workers: Menshevik until the eve
+    result.support[:, 1, 0, p["bolsheviks"]] = 1000.0  # Moscow's and the peasants are not the section
+    result.support[:, 0, 1, p["bolsheviks"]] = 1000.0
+    vote = by_id("soviet_section:petrograd:1917-06-13")[0]
+    day = result.day_index(dt.date(1917, 6, 13))
+    [quiet] = compare(result, vote)
+    assert quiet.observed == pytest.approx(173 / 317) and quiet.simulated == pytest.approx(0.0) and not quiet.target
+    result.support[:, 0, 0, p["mensheviks"]] = 0.0  # the whole city's workers SR from the start,
+    result.support[:, 0, 0, p["srs"]] = 100.0       # half of them leaning to the Left SRs
+    result.leaning[:, 0, 0] = 50.0
+    assert compare(result, vote)[0].simulated == pytest.approx(0.5)
+    result.support[:, 0, 0, p["srs"]] = 0.0  # a turn to the Bolsheviks only on the eve: the
+    result.leaning[:, 0, 0] = 0.0             # section, renewed a thirtieth a day, follows in part
+    result.support[:, 0, 0, p["mensheviks"]] = 100.0
+    result.support[day - 1:, 0, 0, p["mensheviks"]] = 0.0
+    result.support[day - 1:, 0, 0, p["bolsheviks"]] = 100.0
+    assert 0.0 < compare(result, vote)[0].simulated < 0.1
+
+
 def test_the_sr_party_council_is_held_against_the_whole_sr_camp_and_its_left_faction():
     """The Seventh SR Party Council's vote (9 Aug O.S.), out of sample: the left's share of the
     SRs' supporters in every group, those still in the party who lean to the Left SRs counted

@@ -140,8 +140,13 @@ def _simulated_shares(result: Result, o: Observation, spec: dict) -> tuple[dict[
     if d is None:
         return None, note
     if source == "group_support":
-        left_out = spec.get("exclude_regions", [])
-        rows = [i for i, r in enumerate(result.regions) if r not in left_out]
+        if spec.get("in_constituency"):  # one city's people: its soviet's section of that group
+            if o.constituency not in result.regions:
+                return None, f"no region {o.constituency} in this run"
+            rows = [result.regions.index(o.constituency)]
+        else:
+            left_out = spec.get("exclude_regions", [])
+            rows = [i for i, r in enumerate(result.regions) if r not in left_out]
         by_region = _group_counts(result, slice(d, d + 1), rows, spec)[0]
         counts = by_region.sum(axis=0)
         if "renewed" in spec:
