@@ -46,7 +46,7 @@ FACTOR_2 = math.log10(2.0) + 1e-12
 #: figure (and summary) families: record families drawn together, in the order of the table
 PANELS: dict[str, tuple[str, ...]] = {
     "congresses": ("soviet_congress", "soviet_congress_poll", "soviet_congress_presidium", "vtsik",
-                   "peasant_congress", "soviet", "soviet_section", "party_council"),
+                   "peasant_congress", "soviet", "soviet_section", "front_congress", "party_council"),
     "municipal": ("municipal", "turnout"),
     "constituent_assembly": ("constituent_assembly", "ca_session"),
     "membership": ("membership",),
