@@ -178,8 +178,8 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     """Run (or resume) ABC-SMC for the scenario's ``[calibration]`` parameters.
 
     ``progress(simulations)`` is called after each simulation run in this process (with
-    several workers the simulations run elsewhere and it is not called). With one worker
-    the run is reproducible for a given seed.
+    several workers the simulations run elsewhere and it is not called). The seed fixes the
+    history bit for bit whatever the number of workers (:mod:`antaeus.calibration.sampler`).
     """
     plan = parse_budget(budget)
     if not isinstance(workers, int) or workers < 1:
@@ -219,13 +219,11 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     priors = pyabc.Distribution(**{parameter_name(p): pyabc.RV("logistic", 0.0, 1.0)
                                    for p in s.calibration.parameters})
     from .proposal import GenerationT  # imports pyabc too
+    from .sampler import SeededSampler
     proposal = GenerationT()
     # with several worker processes each simulation runs on one thread: the cores are shared out
     model = _model(s, agents, seed, sorted(observed), record, progress, 1 if workers > 1 else None)
-    if workers == 1:
-        sampler = pyabc.sampler.SingleCoreSampler()
-    else:
-        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    sampler = SeededSampler(seed, workers)  # the same history whatever the number of workers
     np.random.seed(seed % 2**32)
     distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()

@@ -47,8 +47,8 @@ def export(posterior: Posterior, scenario_name: str, *, budget: str, seed: int, 
         "date": dt.date.today().isoformat(), "workers": workers if workers else "not recorded",
         "command": (f"antaeus calibrate {scenario_name} --budget {budget} --seed {seed}"
                     + (f" --workers {workers}" if workers else "")),  # the store does not change the result
-        "reproducible": "bit for bit with --workers 1; with more workers the sampler accepts particles in the "
-                        "order they finish, so a rerun gives another sample of the same posterior",
+        "reproducible": "bit for bit with any --workers: each particle is drawn from its own stream of the seed "
+                        "(antaeus.calibration.sampler)",
     }
     summary = {row["parameter"]: {k: v for k, v in row.items() if k != "parameter"} for row in posterior.summary()}
     text = ("# Calibrated default of the built-in scenario (written by 'antaeus posterior --export').\n"

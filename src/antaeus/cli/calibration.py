@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 def calibrate_command(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario or a scenario TOML file.")] = "russia1917",
     budget: BudgetOpt = "quick",
-    workers: Annotated[int, typer.Option(help="Worker processes (1 is reproducible for a seed).")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes; the seed fixes the result whatever their number.")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last calibration from its last finished generation.")] = False,
     store: StoreOpt = DEFAULT_STORE_PATH,
     seed: Annotated[int, typer.Option(help="Seed of the sampler and of the simulations.")] = 0,
