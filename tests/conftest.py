@@ -2,11 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import numpy as np
 import pytest
 
 from antaeus.engine.result import Decision, Observable, PowerChange, Result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_kernel_thread_per_test_worker():
+    """Under pytest-xdist each core already runs a test worker, so a run left to its default
+    would start one Numba thread per core in every worker, and the threads would wait on each
+    other at every parallel kernel. So a worker's runs default to one thread; a test that asks
+    for more (``threads=2``) still gets them, up to ``NUMBA_NUM_THREADS``. (The environment is
+    left alone: Numba reads it again when it compiles, and a changed value stops it; a test
+    that starts a long command gives the command ``NUMBA_NUM_THREADS=1`` itself.)"""
+    import numba
+
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        numba.set_num_threads(1)
+    yield
 
 
 @pytest.fixture

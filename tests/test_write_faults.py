@@ -31,7 +31,7 @@ def _as_nobody():
 def antaeus(args: list[str], cwd: Path, *, file_limit: int | None = None, read_only_user: bool = False):
     entry = Path(sys.executable).with_name("antaeus")
     command = [str(entry)] if entry.exists() else [sys.executable, "-m", "antaeus.cli"]
-    env = dict(os.environ)
+    env = {**os.environ, "NUMBA_NUM_THREADS": "1"}  # the test workers already fill the cores
 
     def limits():
         if file_limit is not None:

@@ -24,8 +24,6 @@ from .engine.result import Result
 from .engine.simulate import simulate
 from .experiments.exploration import Exploration
 from .experiments.explore import explore as explore_ensemble
-from .report.explore_plots import write_explore_plots
-from .report.plots import write_plots
 from .report.summary import decision_summary, final_membership, group_support_rows, support_rows
 from .scenario import InputError, Scenario, load_scenario
 from .store import DEFAULT_STORE_PATH, check_store, run_directory, write_run
@@ -128,7 +126,10 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
     call = command or f"antaeus.run({name!r}, seed={seed}, agents={agents}, until='{last}')"
     run_ids = [write_run(r, store_path, scenario_toml=scenario_toml(sc), command=call)
                for r, sc in zip(results, scenarios)]
-    figures = tuple(write_plots(result, run_directory(store_path, run_ids[0]))) if plots else ()
+    figures = ()
+    if plots:
+        from .report.plots import write_plots  # matplotlib only when a figure is drawn
+        figures = tuple(write_plots(result, run_directory(store_path, run_ids[0])))
     return RunOutput(resolved, result, at_dates, run_ids[0], store_path, figures, draws)
 
 
@@ -139,6 +140,7 @@ def explore(scenario: str | Path = DEFAULT_SCENARIO, *, plots: bool = True, **op
     of :func:`antaeus.experiments.explore.explore`; docs/explore.md describes them all."""
     exploration = explore_ensemble(scenario, **options)
     if plots and len(exploration.runs):
+        from .report.explore_plots import write_explore_plots  # matplotlib only when a figure is drawn
         exploration.plots = write_explore_plots(exploration, exploration.store.path / "plots")
     exploration.write_summary()
     return exploration
