@@ -232,8 +232,11 @@ class Exploration:
         entries = self.decisions[(self.decisions["action"] == "coalition") & (self.decisions["outcome"] == "joins")]
         rows = []
         for (point, party), mine in entries.groupby(["point", "actor"], observed=True, sort=False):
-            runs = int((self.runs["point"] == point).sum())
-            k = int(mine["replication"].nunique())
+            stored = self.runs.loc[self.runs["point"] == point, "replication"]
+            runs = len(stored)
+            # only the runs the runs table holds: a store another process is still writing may
+            # have gained runs between reading that table and this one
+            k = int(mine.loc[mine["replication"].isin(stored), "replication"].nunique())
             lo, hi = wilson(k, runs)
             rows.append({"point": point, "party": party, "runs": runs, "entered": k, "share": k / runs if runs else np.nan,
                          "lo": lo, "hi": hi, **date_quantiles(mine.groupby("replication")["date"].min())})
