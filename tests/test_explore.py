@@ -250,6 +250,23 @@ def test_two_processes_on_one_store_both_finish_and_nothing_is_lost(tmp_path):
     assert len(Exploration.open(tmp_path / "shared").runs) == 10
 
 
+def test_an_exploration_reads_every_table_from_the_parts_finished_when_it_opened(tmp_path):
+    """A part another process finishes after an Exploration opened is in none of its tables, so
+    summaries that join two tables (entries per run, the course) agree; reopening sees it."""
+    explore("russia1917", replications=2, workers=1, batch=1, store=tmp_path / "s", **SMALL)
+    parts = sorted(p for p in (tmp_path / "s" / "parts").iterdir())
+    assert len(parts) == 2
+    parts[1].rename(tmp_path / "later")  # finished after the Exploration below opened
+    ex = Exploration.open(tmp_path / "s")
+    (tmp_path / "later").rename(parts[1])
+    seen = set(ex.runs["replication"])
+    assert len(seen) == 1
+    for table in RESULT_TABLES:
+        assert set(ex.store.table(table)["replication"]) == seen, table
+    assert ex.state["stored"].sum() == 1 and ex.course["runs"].tolist() == [1]
+    assert len(Exploration.open(tmp_path / "s").runs) == 2
+
+
 @pytest.mark.parametrize("args, option", [
     (["--overlay", "no-such-overlay"], "--overlay"),
     (["--set", "parameters.no_such.thing=1"], "--set"),

@@ -43,7 +43,9 @@ class Exploration:
     :attr:`plots` lists the figures beside the store."""
 
     def __init__(self, store: EnsembleStore):
-        self.store = store
+        # one snapshot for every table, so that summaries joining two tables agree while
+        # another process still writes to the store
+        self.store = store.snapshot()
         self.plots: list[Path] = sorted((store.path / "plots").glob("*.png")) if (store.path / "plots").is_dir() else []
 
     @classmethod
@@ -232,11 +234,8 @@ class Exploration:
         entries = self.decisions[(self.decisions["action"] == "coalition") & (self.decisions["outcome"] == "joins")]
         rows = []
         for (point, party), mine in entries.groupby(["point", "actor"], observed=True, sort=False):
-            stored = self.runs.loc[self.runs["point"] == point, "replication"]
-            runs = len(stored)
-            # only the runs the runs table holds: a store another process is still writing may
-            # have gained runs between reading that table and this one
-            k = int(mine.loc[mine["replication"].isin(stored), "replication"].nunique())
+            runs = int((self.runs["point"] == point).sum())
+            k = int(mine["replication"].nunique())
             lo, hi = wilson(k, runs)
             rows.append({"point": point, "party": party, "runs": runs, "entered": k, "share": k / runs if runs else np.nan,
                          "lo": lo, "hi": hi, **date_quantiles(mine.groupby("replication")["date"].min())})

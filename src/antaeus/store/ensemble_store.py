@@ -14,7 +14,9 @@ killed at any moment leaves at most a temporary folder, which is ignored and cle
 of each (point, replication) is read off the parts: it is done when some part holds it. Two
 processes on one store may compute the same replication; both parts hold the same rows (a seed
 fixes the result), and readers keep the one in the first part by name, so every (point,
-replication) is read exactly once.
+replication) is read exactly once. A reader that joins tables reads them from one
+:meth:`EnsembleStore.snapshot`: the parts finished when it was taken, so a process still
+writing to the store cannot make one table hold runs another lacks.
 """
 from __future__ import annotations
 
@@ -65,9 +67,12 @@ class EnsembleStore:
     """An ensemble store on disk; :meth:`prepare` opens or creates one for writing and
     :meth:`open` opens one for reading. Both check it before anything else happens."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any]):
+    def __init__(self, path: Path, manifest: dict[str, Any], parts: tuple[str, ...] | None = None):
         self.path = Path(path)
         self.manifest = manifest
+        #: the finished parts this store reads, fixed by :meth:`snapshot`; None reads every
+        #: part finished at the moment of each query
+        self.parts = parts
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -168,6 +173,17 @@ class EnsembleStore:
         clear_stale(self.path / PARTS)
 
     # ------------------------------------------------------------------ reading
+    def snapshot(self) -> "EnsembleStore":
+        """This store as it is now: its reads see only the parts finished at this moment."""
+        return EnsembleStore(self.path, self.manifest, self._finished_parts())
+
+    def _finished_parts(self) -> tuple[str, ...]:
+        if self.parts is not None:
+            return self.parts
+        parts = self.path / PARTS
+        return tuple(sorted(p.name for p in parts.iterdir() if not p.name.startswith(TEMPORARY))) \
+            if parts.is_dir() else ()
+
     def table(self, name: str, where: dict[str, list] | None = None):
         """One table over all parts as a pandas DataFrame: each (point, replication) once,
         rows ordered by point, replication and the table's own order. ``where`` keeps the rows
@@ -203,14 +219,13 @@ class EnsembleStore:
         return (sql + (" WHERE " + " AND ".join(conditions) if conditions else "")), params
 
     def _query(self, sql: str, tables: tuple[str, ...], params: list | None = None):
-        parts = self.path / PARTS
-        has_parts = parts.is_dir() and any(not p.name.startswith(TEMPORARY) for p in parts.iterdir())
+        parts = self._finished_parts()
         con = duckdb.connect()
         try:
             for t in dict.fromkeys(tables):
-                if has_parts:
-                    glob = str(parts / "[!.]*" / f"{t}.parquet")
-                    con.execute(f"CREATE VIEW {t}_all AS SELECT * FROM read_parquet('{_quote(glob)}', "
+                if parts:
+                    files = ", ".join(f"'{_quote(str(self.path / PARTS / p / f'{t}.parquet'))}'" for p in parts)
+                    con.execute(f"CREATE VIEW {t}_all AS SELECT * FROM read_parquet([{files}], "
                                 "filename = true, union_by_name = true)")
                 else:
                     con.register(f"{t}_empty", SCHEMAS[t].empty_table())
