@@ -143,6 +143,9 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     (["--resume"], "--resume"),
     (["--workers", "0"], "--workers"),
     (["no_such_scenario"], "scenario"),
+    (["--executor", "spark"], "--executor"),
+    (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler"),
+    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "--scheduler"),
 ])
 def test_bad_calibration_input_exits_2(tmp_path, args, field):
     store = tmp_path / "antaeus.duckdb"
@@ -418,19 +421,18 @@ def _particles(db: Path) -> list[tuple]:
             " JOIN populations po ON m.population_id = po.id ORDER BY po.t, p.id, pa.name").fetchall()
 
 
-def test_a_seed_fixes_the_calibration_whatever_the_number_of_workers(tmp_path):
-    """Each particle is drawn from its own seeded stream (calibration.sampler), so one worker
-    and two give the same history bit for bit; pyabc's parallel sampler, which accepts
-    particles in the order they finish, did not."""
+def test_a_seed_fixes_the_calibration_whatever_the_executor_and_the_number_of_workers(tmp_path):
+    """Each particle is drawn from its own seeded stream (calibration.sampler), so one worker,
+    two forked ones and a Dask cluster of two give the same history bit for bit; pyabc's
+    parallel sampler, which accepts particles in the order they finish, did not."""
     text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
     small = tmp_path / "small.toml"
     small.write_text(text.replace("[calibration]\nagents = 20000", "[calibration]\nagents = 400"), encoding="utf-8")
     histories = []
-    for workers in ("1", "2"):
-        store = tmp_path / workers / "antaeus.duckdb"
-        out = cli("calibrate", str(small), "--budget", "120", "--seed", "3", "--workers", workers,
-                  "--store", str(store))
+    for how in (["--workers", "1"], ["--workers", "2"], ["--workers", "2", "--executor", "dask"]):
+        store = tmp_path / "-".join(how) / "antaeus.duckdb"
+        out = cli("calibrate", str(small), "--budget", "120", "--seed", "3", *how, "--store", str(store))
         assert out.returncode == 0, out.stderr
         histories.append(_particles(database_path(store, "russia1917", parse_budget("120"))))
     assert histories[0] and len({row[0] for row in histories[0]}) >= 2  # two generations at least
-    assert histories[0] == histories[1]
+    assert histories[0] == histories[1] == histories[2]

@@ -41,6 +41,7 @@ import numpy as np
 
 from ..data.record import Observation, data_version, observations
 from ..engine.simulate import simulate
+from ..experiments.executors import check_executor, executor_for
 from ..files import check_writable, folder_for_files, write_fault
 from ..options import check_memory, days_of
 from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
@@ -173,18 +174,23 @@ def logged_scales(log: Path, t: int) -> dict[str, float] | None:
 
 
 def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "quick", workers: int = 1,
+              executor: str = "local", scheduler: str | None = None,
               resume: bool = False, store: str | Path = DEFAULT_STORE_PATH, seed: int = 0,
               progress: Callable[[int], None] | None = None) -> CalibrationRun:
     """Run (or resume) ABC-SMC for the scenario's ``[calibration]`` parameters.
 
-    ``progress(simulations)`` is called after each simulation run in this process (with
-    several workers the simulations run elsewhere and it is not called). The seed fixes the
-    history bit for bit whatever the number of workers (:mod:`antaeus.calibration.sampler`).
+    ``executor``: ``local`` runs the simulations in this process (``workers`` 1) or on
+    ``workers`` forked processes; ``dask`` on a Dask cluster, at ``scheduler`` or a local one
+    of ``workers`` processes. ``progress(simulations)`` is called after each simulation run in
+    this process (with several workers the simulations run elsewhere and it is not called). The
+    seed fixes the history bit for bit whatever the executor and the number of workers
+    (:mod:`antaeus.calibration.sampler`).
     """
     plan = parse_budget(budget)
     if not isinstance(workers, int) or workers < 1:
         raise InputError(f"workers must be a positive whole number, not {workers!r}", source="--workers",
                          hint="give 1 or more worker processes")
+    check_executor(executor, scheduler)
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if s.calibration is None:
         raise InputError(f"scenario '{s.scenario.name}' declares no [calibration] parameters", source="scenario",
@@ -198,10 +204,12 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
         raise InputError(f"there is no calibration to resume at {db}", source="--resume",
                          hint="run without --resume first, with the same --budget and --store")
     agents = plan.agents or s.calibration.agents
-    check_memory(agents, days_of(s), workers)
+    if executor == "local" or scheduler is None:  # a cluster's workers are checked when it answers
+        check_memory(agents, days_of(s), workers)
     weights = targets.observation_weights(s)
+    elsewhere = executor == "dask" or workers > 1  # the simulations run in other processes
 
-    if workers > 1:
+    if executor == "local" and workers > 1:
         # worker processes are forked: GNU OpenMP does not survive a fork, Numba's own
         # work queue does (this holds when nothing parallel has run in this process yet)
         import numba
@@ -222,8 +230,9 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     from .sampler import SeededSampler
     proposal = GenerationT()
     # with several worker processes each simulation runs on one thread: the cores are shared out
-    model = _model(s, agents, seed, sorted(observed), record, progress, 1 if workers > 1 else None)
-    sampler = SeededSampler(seed, workers)  # the same history whatever the number of workers
+    model = (_model(s, agents, seed, sorted(observed), record, None, 1) if elsewhere else
+             _model(s, agents, seed, sorted(observed), record, progress, None))
+    sampler = SeededSampler(seed, workers)  # the same history whatever the executor and the workers
     np.random.seed(seed % 2**32)
     distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()
@@ -233,7 +242,10 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                        transitions=proposal)
     new = not db.exists()
     refitted = False
-    with folder_for_files(db.parent):  # a folder made here goes again if it stays empty
+    cluster = (executor_for("dask", workers, scheduler, s, memory=(agents, days_of(s))) if executor == "dask"
+               else contextlib.nullcontext((None, workers)))
+    with folder_for_files(db.parent), cluster as (pool, _):  # a folder made here goes again if it stays empty
+        sampler.executor = pool
         try:
             url = f"sqlite:///{db.resolve()}"
             if resume:
@@ -244,7 +256,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                 scale_log_path(db).unlink(missing_ok=True)  # a new run's log starts empty
                 builtin = isinstance(scenario, str) and scenario in builtin_scenarios()
                 meta = {"scenario": s.scenario.name, "budget": plan.label, "seed": seed, "agents": agents,
-                        "workers": workers, "space": "logit",
+                        "workers": workers, "executor": executor, "space": "logit",
                         "model_version": model_version(scenario) if builtin else None,
                         "data_version": data_version()}
                 history = abc.new(url, observed, meta_info=meta)

@@ -9,7 +9,9 @@ accepted, and the tasks' samples are joined in index order. Which process ran a 
 when, cannot change what it returns, so one worker and several give the same history bit for
 bit (``tests/test_calibration.py``). The tasks run in the standard library's process pool
 (forked: the generation's proposal, model and distance are inherited, not sent; a task
-carries only its stream's seed).
+carries only its stream's seed), or on any ``concurrent.futures`` executor, such as a Dask
+cluster's (``calibrate --executor dask``): there the generation is sent with each task,
+pickled by ``cloudpickle`` once per generation.
 
 A generation waits for its slowest task, a particle that needs many proposals; with hundreds
 of particles on a few cores that costs little.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 from pyabc.sampler.base import Sampler
@@ -34,9 +36,14 @@ def particle_stream(seed: int, t: int, index: int) -> int:
 _GENERATION: tuple | None = None
 
 
-def _until_accepted(stream: int):
-    """One particle: simulations from its own stream until one is accepted."""
-    simulate_one, factory = _GENERATION
+def _until_accepted(stream: int, generation: bytes | None = None):
+    """One particle: simulations from its own stream until one is accepted. ``generation``:
+    the pickled ``(simulate_one, sample factory)`` where it was not inherited by a fork."""
+    if generation is not None:
+        import cloudpickle
+        simulate_one, factory = cloudpickle.loads(generation)
+    else:
+        simulate_one, factory = _GENERATION
     np.random.seed(stream)
     random.seed(stream)
     sample = factory()
@@ -50,12 +57,14 @@ def _until_accepted(stream: int):
 
 
 class SeededSampler(Sampler):
-    """Sample each particle from its own seeded stream, on ``workers`` processes."""
+    """Sample each particle from its own seeded stream: in this process (``workers`` 1), on
+    ``workers`` forked processes, or on ``executor`` where one is given."""
 
-    def __init__(self, seed: int, workers: int = 1):
+    def __init__(self, seed: int, workers: int = 1, executor: Executor | None = None):
         super().__init__()
         self.seed = seed
         self.workers = workers
+        self.executor = executor
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
                                 ana_vars=None):
@@ -63,7 +72,11 @@ class SeededSampler(Sampler):
         streams = [particle_stream(self.seed, t, i) for i in range(n)]
         _GENERATION = (simulate_one, self.sample_factory)
         try:
-            if self.workers == 1:  # this process's own streams are left as they were
+            if self.executor is not None:
+                import cloudpickle
+                generation = cloudpickle.dumps((simulate_one, self.sample_factory))
+                results = list(self.executor.map(_until_accepted, streams, [generation] * n))
+            elif self.workers == 1:  # this process's own streams are left as they were
                 saved = np.random.get_state(), random.getstate()
                 try:
                     results = [_until_accepted(s) for s in streams]

@@ -33,6 +33,8 @@ def calibrate_command(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario or a scenario TOML file.")] = "russia1917",
     budget: BudgetOpt = "quick",
     workers: Annotated[int, typer.Option(help="Worker processes; the seed fixes the result whatever their number.")] = 1,
+    executor: Annotated[str, typer.Option(help="local (this process, or forked worker processes) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="A Dask scheduler address (with --executor dask); default: a local cluster of --workers processes.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last calibration from its last finished generation.")] = False,
     store: StoreOpt = DEFAULT_STORE_PATH,
     seed: Annotated[int, typer.Option(help="Seed of the sampler and of the simulations.")] = 0,
@@ -42,7 +44,8 @@ def calibrate_command(
     # about three simulations per accepted particle, the larger last generation included
     expected = plan.max_simulations or sum(plan.populations() or [plan.population]) * 3
     with ProgressBar(f"calibrating {scenario} ({plan.label})", "simulations") as progress:
-        out = calibrate(scenario, budget=budget, workers=workers, resume=resume, store=store, seed=seed,
+        out = calibrate(scenario, budget=budget, workers=workers, executor=executor, scheduler=scheduler,
+                        resume=resume, store=store, seed=seed,
                         progress=lambda n: progress(n, max(expected, n + 1)))
     if out.already_finished:
         print(f"calibration of {out.scenario} ({out.budget.label}) is already finished: nothing to resume")

@@ -32,6 +32,15 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def check_executor(executor: str, scheduler: str | None) -> None:
+    """Refuse an unknown executor, or a scheduler address without Dask's (InputError)."""
+    if executor not in EXECUTORS:
+        raise InputError(f"unknown executor {executor!r}", source="--executor", hint=f"give one of {', '.join(EXECUTORS)}")
+    if scheduler is not None and executor != "dask":
+        raise InputError("a scheduler address needs the Dask executor", source="--scheduler",
+                         hint="add --executor dask, or leave --scheduler out")
+
+
 def worker_ready(scenario: Scenario) -> None:
     """Make a worker process ready: one Numba thread, the kernels loaded from the cache by a
     run of a few days with a few agents (so the first task pays no compilation), and the

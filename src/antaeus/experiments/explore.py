@@ -25,7 +25,7 @@ from ..store.ensemble_store import EnsembleStore
 from . import design as design_module
 from . import seeds as seed_rule
 from .ensemble import capital_regions, run_all, soviet_power_parties, tasks_of
-from .executors import EXECUTORS, default_workers, executor_for, worker_ready
+from .executors import check_executor, default_workers, executor_for, worker_ready
 from .exploration import Exploration
 from .outcomes import OUTCOMES
 
@@ -65,11 +65,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
                                 f"give 1 to {MAX_REPLICATIONS:,} replications per point, e.g. {DEFAULT_REPLICATIONS}")
     agents = whole_number(agents, "--agents", 1, None, f"give a positive number of agents, e.g. {DEFAULT_AGENTS}")
     seed = whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
-    if executor not in EXECUTORS:
-        raise InputError(f"unknown executor {executor!r}", source="--executor", hint=f"give one of {', '.join(EXECUTORS)}")
-    if scheduler is not None and executor != "dask":
-        raise InputError("a scheduler address needs the Dask executor", source="--scheduler",
-                         hint="add --executor dask, or leave --scheduler out")
+    check_executor(executor, scheduler)
     workers = whole_number(default_workers() if workers is None else workers, "--workers", 1, 1024,
                            "give 1 or more worker processes (default: one per core)")
     if batch is not None:
