@@ -204,19 +204,22 @@ def write_posterior_plots(posterior: Posterior, out_dir: Path) -> list[Path]:
     with folder_for_files(out_dir):
         save_figure(fig, marginals)
 
-    fig = _pair_figure(posterior, Figure)
-    FigureCanvasAgg(fig)
+    fig = _pair_figure(posterior)
     pairs = out_dir / "posterior_pairs.png"
     save_figure(fig, pairs)
     return [marginals, pairs]
 
 
-def _pair_figure(posterior: Posterior, Figure):
+def _pair_figure(posterior: Posterior):
     """Every pair of parameters in one axes: the grid's cell (a, b) holds the particles' values
     of parameter b against parameter a, each scaled to its prior range, coloured by weight; the
     diagonal holds each parameter's weighted histogram. One axes instead of k² subplots: with
     38 parameters matplotlib spent about 40 s making 1,444 axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     names, k = posterior.parameters, len(posterior.parameters)
+    short = [p.split(".", 1)[-1] for p in names]  # as the marginals name them
     lo = np.array([posterior.priors[p][0] for p in names], float)
     span = np.array([posterior.priors[p][1] for p in names], float) - lo
     unit = (posterior.particles - lo) / np.where(span > 0, span, 1.0)
@@ -224,8 +227,11 @@ def _pair_figure(posterior: Posterior, Figure):
     a, b = np.nonzero(~np.eye(k, dtype=bool))  # every off-diagonal cell, row a and column b
     x = (b[:, None] + pad + inner * unit[:, b].T).ravel()
     y = (k - 1 - a[:, None] + pad + inner * unit[:, a].T).ravel()
-    fig = Figure(figsize=(2.0 + 0.45 * k, 2.0 + 0.45 * k), dpi=100)
-    ax = fig.add_axes((0.2, 0.2, 0.78, 0.78))
+    grid, margin = max(4.0, 0.45 * k), 1.8  # inches: the cells, and the names below and left of them
+    side = grid + margin + 0.5  # and the title above
+    fig = Figure(figsize=(side, side), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((margin / side, margin / side, grid / side, grid / side))
     ax.scatter(x, y, s=1.0, c=np.tile(posterior.weights, len(a)), cmap="viridis", linewidths=0)
     for j in range(k):
         counts, edges = np.histogram(unit[:, j], bins=15, range=(0.0, 1.0), weights=posterior.weights)
@@ -233,8 +239,8 @@ def _pair_figure(posterior: Posterior, Figure):
         ax.stairs(base + inner * counts / (counts.max() or 1.0), j + pad + inner * edges, baseline=base,
                   fill=True, color="#4c72b0")
     ax.set_xlim(0, k), ax.set_ylim(0, k)
-    ax.set_xticks(np.arange(k) + 0.5, [p.rsplit(".", 1)[-1] for p in names], rotation=90, fontsize=6)
-    ax.set_yticks(np.arange(k) + 0.5, [p.rsplit(".", 1)[-1] for p in names][::-1], fontsize=6)
+    ax.set_xticks(np.arange(k) + 0.5, short, rotation=90, fontsize=6)
+    ax.set_yticks(np.arange(k) + 0.5, short[::-1], fontsize=6)
     ax.set_xticks(np.arange(k + 1), minor=True), ax.set_yticks(np.arange(k + 1), minor=True)
     ax.grid(which="minor", color="#bbbbbb", linewidth=0.4)
     ax.tick_params(which="minor", length=0)
