@@ -56,20 +56,29 @@ def test_with_parameters_keeps_bounds():
         with_parameters(s, {"parameters.support.platform_fit": 500.0})
 
 
-def test_resume_of_a_spent_numeric_budget_runs_nothing(tmp_path):
-    store = tmp_path / "antaeus.duckdb"
+@pytest.fixture(scope="module")
+def small_history(tmp_path_factory) -> tuple[Path, Path]:
+    """The scenario calibrated with 400 agents a run (to be quick): its file and the store of a
+    calibration of 120 simulations, seed 3, one worker."""
+    folder = tmp_path_factory.mktemp("small")
     text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
-    small = tmp_path / "small.toml"  # the same scenario, calibrated with 400 agents a run to be quick
+    small = folder / "small.toml"
     small.write_text(text.replace("[calibration]\nagents = 20000", "[calibration]\nagents = 400"), encoding="utf-8")
     assert small.read_text(encoding="utf-8") != text
-    first = cli("calibrate", str(small), "--budget", "40", "--store", str(store))
-    assert first.returncode == 0, first.stderr
-    db = database_path(store, "russia1917", parse_budget("40"))
-    before = generations(db)
+    store = folder / "one" / "antaeus.duckdb"
+    out = cli("calibrate", str(small), "--budget", "120", "--seed", "3", "--workers", "1", "--store", str(store))
+    assert out.returncode == 0, out.stderr
+    return small, store
+
+
+def test_resume_of_a_spent_numeric_budget_runs_nothing(small_history):
+    small, store = small_history
+    db = database_path(store, "russia1917", parse_budget("120"))
+    before = _particles(db)
     assert before
-    again = cli("calibrate", str(small), "--budget", "40", "--store", str(store), "--resume")
+    again = cli("calibrate", str(small), "--budget", "120", "--seed", "3", "--store", str(store), "--resume")
     assert again.returncode == 0 and "already finished" in again.stdout, again.stdout + again.stderr
-    assert generations(db) == before
+    assert _particles(db) == before
 
 
 def test_logged_scales_are_read_for_one_generation_or_not_at_all(tmp_path):
@@ -421,15 +430,13 @@ def _particles(db: Path) -> list[tuple]:
             " JOIN populations po ON m.population_id = po.id ORDER BY po.t, p.id, pa.name").fetchall()
 
 
-def test_a_seed_fixes_the_calibration_whatever_the_executor_and_the_number_of_workers(tmp_path):
+def test_a_seed_fixes_the_calibration_whatever_the_executor_and_the_number_of_workers(small_history, tmp_path):
     """Each particle is drawn from its own seeded stream (calibration.sampler), so one worker,
     two forked ones and a Dask cluster of two give the same history bit for bit; pyabc's
     parallel sampler, which accepts particles in the order they finish, did not."""
-    text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
-    small = tmp_path / "small.toml"
-    small.write_text(text.replace("[calibration]\nagents = 20000", "[calibration]\nagents = 400"), encoding="utf-8")
-    histories = []
-    for how in (["--workers", "1"], ["--workers", "2"], ["--workers", "2", "--executor", "dask"]):
+    small, one = small_history
+    histories = [_particles(database_path(one, "russia1917", parse_budget("120")))]
+    for how in (["--workers", "2"], ["--workers", "2", "--executor", "dask"]):
         store = tmp_path / "-".join(how) / "antaeus.duckdb"
         out = cli("calibrate", str(small), "--budget", "120", "--seed", "3", *how, "--store", str(store))
         assert out.returncode == 0, out.stderr
