@@ -181,9 +181,9 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
 
     ``executor``: ``local`` runs the simulations in this process (``workers`` 1) or on
     ``workers`` forked processes; ``dask`` on a Dask cluster, at ``scheduler`` or a local one
-    of ``workers`` processes. ``progress(simulations)`` is called after each simulation run in
-    this process (with several workers the simulations run elsewhere and it is not called). The
-    seed fixes the history bit for bit whatever the executor and the number of workers
+    of ``workers`` processes. ``progress(simulations)`` is called with the simulations run so
+    far: after each one run in this process, or, where they run elsewhere, as each particle is
+    accepted. The seed fixes the history bit for bit whatever the executor and the number of workers
     (:mod:`antaeus.calibration.sampler`).
     """
     plan = parse_budget(budget)
@@ -230,9 +230,16 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     from .sampler import SeededSampler
     proposal = GenerationT()
     # with several worker processes each simulation runs on one thread: the cores are shared out
+    # (and the sampler counts their simulations as each particle comes back)
     model = (_model(s, agents, seed, sorted(observed), record, None, 1) if elsewhere else
              _model(s, agents, seed, sorted(observed), record, progress, None))
-    sampler = SeededSampler(seed, workers)  # the same history whatever the executor and the workers
+    counted = [0]
+
+    def particle_done(count: int) -> None:
+        counted[0] += count
+        progress(counted[0])
+    # the same history whatever the executor and the workers
+    sampler = SeededSampler(seed, workers, progress=particle_done if elsewhere and progress is not None else None)
     np.random.seed(seed % 2**32)
     distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import multiprocessing
 import random
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from typing import Callable
 
 import numpy as np
 from pyabc.sampler.base import Sampler
@@ -58,13 +59,17 @@ def _until_accepted(stream: int, generation: bytes | None = None):
 
 class SeededSampler(Sampler):
     """Sample each particle from its own seeded stream: in this process (``workers`` 1), on
-    ``workers`` forked processes, or on ``executor`` where one is given."""
+    ``workers`` forked processes, or on ``executor`` where one is given. ``progress(count)``
+    is called in this process as each particle run elsewhere is accepted, with the number of
+    simulations it took (in this process the model itself can count them)."""
 
-    def __init__(self, seed: int, workers: int = 1, executor: Executor | None = None):
+    def __init__(self, seed: int, workers: int = 1, executor: Executor | None = None,
+                 progress: Callable[[int], None] | None = None):
         super().__init__()
         self.seed = seed
         self.workers = workers
         self.executor = executor
+        self.progress = progress
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
                                 ana_vars=None):
@@ -75,7 +80,7 @@ class SeededSampler(Sampler):
             if self.executor is not None:
                 import cloudpickle
                 generation = cloudpickle.dumps((simulate_one, self.sample_factory))
-                results = list(self.executor.map(_until_accepted, streams, [generation] * n))
+                results = self._gather(self.executor, streams, generation)
             elif self.workers == 1:  # this process's own streams are left as they were
                 saved = np.random.get_state(), random.getstate()
                 try:
@@ -85,7 +90,7 @@ class SeededSampler(Sampler):
                     random.setstate(saved[1])
             else:
                 with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    results = list(pool.map(_until_accepted, streams))
+                    results = self._gather(pool, streams)
         finally:
             _GENERATION = None
         sample = self._create_empty_sample()
@@ -93,3 +98,12 @@ class SeededSampler(Sampler):
             sample += part
         self.nr_evaluations_ = sum(count for _, count in results)
         return sample
+
+    def _gather(self, executor: Executor, streams: list[int], *generation: bytes) -> list:
+        """Every stream's particle run on ``executor``, in the streams' order; progress as
+        each one is accepted, in whatever order that happens."""
+        futures = [executor.submit(_until_accepted, stream, *generation) for stream in streams]
+        if self.progress is not None:
+            for done in as_completed(futures):
+                self.progress(done.result()[1])
+        return [f.result() for f in futures]
