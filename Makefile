@@ -21,10 +21,11 @@ demo: $(STAMP)
 	$(VENV)/bin/antaeus run russia1917 --seed 7
 
 ## make test: set up, then run the test suite (statistical suites excluded) on every core
-## (pytest-xdist; TEST_WORKERS=1 runs it in one process)
+## (pytest-xdist, a file's tests on one worker so that its fixtures are made once; TEST_WORKERS=1 runs
+## it in one process)
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -q -n $(TEST_WORKERS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-statistical: $(STAMP)
 	$(PY) -m pytest -q -m statistical

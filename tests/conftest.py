@@ -10,6 +10,22 @@ import pytest
 from antaeus.engine.result import Decision, Observable, PowerChange, Result
 
 
+def pytest_configure(config):
+    """Under pytest-xdist, compile the kernels here in the controller, one process per family
+    side by side, before the test workers start (tests/warm_kernels.py says why)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or config.option.collectonly:
+        return  # a test worker, or a run without workers (the first test compiles, as a user's first run does)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from warm_kernels import FAMILIES
+    script = Path(__file__).with_name("warm_kernels.py")
+    warming = [subprocess.Popen([sys.executable, str(script), family]) for family in FAMILIES]
+    for process in warming:  # a family that fails to compile fails its tests, which say why
+        process.wait()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def one_kernel_thread_per_test_worker():
     """Under pytest-xdist each core already runs a test worker, so a run left to its default

@@ -42,6 +42,9 @@ def generations(db: Path) -> list[tuple[int, str]]:
 
 def test_budgets():
     assert parse_budget("quick").generations == 3
+    # the quick preset's 3,000 agents are a cap: a scenario that calibrates with fewer keeps them
+    assert parse_budget("quick").agents_for(20000) == 3000 and parse_budget("quick").agents_for(400) == 400
+    assert parse_budget("full").agents_for(20000) == 20000 and parse_budget("500").agents_for(400) == 400
     assert parse_budget("500").max_simulations == 500
     for bad in ("lots", "10", "-3"):
         with pytest.raises(InputError):
@@ -57,15 +60,20 @@ def test_with_parameters_keeps_bounds():
 
 
 @pytest.fixture(scope="module")
-def small_history(tmp_path_factory) -> tuple[Path, Path]:
-    """The scenario calibrated with 400 agents a run (to be quick): its file and the store of a
-    calibration of 120 simulations, seed 3, one worker."""
-    folder = tmp_path_factory.mktemp("small")
+def small(tmp_path_factory) -> Path:
+    """The scenario's file, calibrated with 400 agents a run (to be quick)."""
     text = (BUILTIN / "russia1917.toml").read_text(encoding="utf-8")
-    small = folder / "small.toml"
+    small = tmp_path_factory.mktemp("small") / "small.toml"
     small.write_text(text.replace("[calibration]\nagents = 20000", "[calibration]\nagents = 400"), encoding="utf-8")
     assert small.read_text(encoding="utf-8") != text
-    store = folder / "one" / "antaeus.duckdb"
+    return small
+
+
+@pytest.fixture(scope="module")
+def small_history(small, tmp_path_factory) -> tuple[Path, Path]:
+    """The small scenario's file and the store of its calibration of 120 simulations, seed 3,
+    one worker."""
+    store = tmp_path_factory.mktemp("one") / "antaeus.duckdb"
     out = cli("calibrate", str(small), "--budget", "120", "--seed", "3", "--workers", "1", "--store", str(store))
     assert out.returncode == 0, out.stderr
     return small, store
@@ -91,10 +99,16 @@ def test_logged_scales_are_read_for_one_generation_or_not_at_all(tmp_path):
     assert logged_scales(log, 0) is None
 
 
-def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
+def test_killed_calibration_resumes_without_losing_a_generation(small_history, tmp_path):
+    """Killed after its first generation and resumed, a calibration keeps what it had finished
+    and ends with the history the same command gives uninterrupted, bit for bit (the small
+    scenario, 120 simulations, seed 3)."""
+    small, one = small_history
+    reference = _particles(database_path(one, "russia1917", parse_budget("120")))
+    command = ["calibrate", str(small), "--budget", "120", "--seed", "3", "--workers", "1", "--store"]
     store = tmp_path / "antaeus.duckdb"
-    db = database_path(store, "russia1917", parse_budget("quick"))
-    proc = subprocess.Popen([str(ENTRY), "calibrate", "--budget", "quick", "--store", str(store)],
+    db = database_path(store, "russia1917", parse_budget("120"))
+    proc = subprocess.Popen([str(ENTRY), *command, str(store)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ONE_THREAD)
     try:
         deadline = time.time() + 240
@@ -106,12 +120,12 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     finally:  # never leave the calibration running, whatever failed above
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    assert len(finished) < 3
+    assert len(finished) < len({row[0] for row in reference})
 
     log = scale_log_path(db)
     fitted = json.loads(log.read_text())  # the scales pyabc fitted before each generation it began
     resumed_at = str(len(finished))
-    done = cli("calibrate", "--budget", "quick", "--store", str(store), "--resume")
+    done = cli(*command, str(store), "--resume")
     assert done.returncode == 0, done.stderr
     if resumed_at in fitted:  # the resumed generation keeps the scales fitted before the kill
         assert "fitted again" not in done.stdout
@@ -119,22 +133,23 @@ def test_killed_calibration_resumes_without_losing_a_generation(tmp_path):
     else:  # killed between storing a generation and fitting the next one's scales: it says so
         assert "fitted again" in done.stdout
     after = generations(db)
-    assert [t for t, _ in after] == [0, 1, 2]
     assert after[:len(finished)] == finished  # the generations finished before the kill are kept
-    again = cli("calibrate", "--budget", "quick", "--store", str(store), "--resume")
+    if resumed_at in fitted:  # under the same distance, the same particles as without the kill
+        assert _particles(db) == reference
+    again = cli(*command, str(store), "--resume")
     assert again.returncode == 0 and "already finished" in again.stdout, again.stdout + again.stderr
     assert generations(db) == after  # a finished calibration is left as it is
 
-    from antaeus.calibration.posterior import load_posterior
-    from antaeus.scenario.loader import model_version
     from antaeus.calibration.default import data_version
-    meta = load_posterior(db, load_scenario("russia1917")).meta
-    assert meta["model_version"] == model_version("russia1917") and meta["data_version"] == data_version()
+    from antaeus.calibration.posterior import load_posterior
+    meta = load_posterior(db, load_scenario(small)).meta
+    assert meta["agents"] == 400 and meta["data_version"] == data_version()
+    assert meta["model_version"] is None  # a scenario file's: only a built-in scenario has a version
 
-    summary = cli("posterior", "--budget", "quick", "--store", str(store), "--draws", "4", "--agents", "2000", "--json")
+    summary = cli("posterior", str(small), "--budget", "120", "--store", str(store), "--draws", "4", "--json")
     assert summary.returncode == 0, summary.stderr
     document = json.loads(summary.stdout)
-    assert document["pareto_k"] is None  # 12 particles: too few to fit the weights' tail
+    assert document["pareto_k"] is None  # 20 particles: too few to fit the weights' tail
     paths = {row["parameter"] for row in document["parameters"]}
     assert paths == set(load_scenario("russia1917").calibration.parameters)
     for row in document["parameters"]:
@@ -328,6 +343,19 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     history = pyabc.History(f"sqlite:///{out.database}")
     sizes = [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)]
     assert sizes == [6, 10]
+
+    from antaeus.calibration.default import data_version
+    from antaeus.calibration.posterior import load_posterior
+    from antaeus.scenario.loader import model_version
+    meta = load_posterior(out.database, load_scenario("russia1917")).meta  # a built-in scenario's versions
+    assert meta["model_version"] == model_version("russia1917") and meta["data_version"] == data_version()
+    assert meta["agents"] == 600
+    # a budget of generations, all run: a resume finds it finished and runs nothing
+    again = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb", resume=True)
+    assert again.already_finished  # read from the history alone: the figures pyabc gave
+    assert (again.abc_id, again.generations, again.simulations, again.epsilon) == \
+        (out.abc_id, out.generations, out.simulations, out.epsilon)
+    assert [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)] == [6, 10]
 
 
 def test_a_weighted_observation_counts_that_many_times_in_the_distance():

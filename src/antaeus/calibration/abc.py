@@ -203,7 +203,9 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     if resume and not db.exists():
         raise InputError(f"there is no calibration to resume at {db}", source="--resume",
                          hint="run without --resume first, with the same --budget and --store")
-    agents = plan.agents or s.calibration.agents
+    if resume and (spent := _spent_run(db, plan)) is not None:  # answered without pyabc or a pilot run
+        return CalibrationRun(s.scenario.name, plan, db, *spent, already_finished=True)
+    agents = plan.agents_for(s.calibration.agents)
     if executor == "local" or scheduler is None:  # a cluster's workers are checked when it answers
         check_memory(agents, days_of(s), workers)
     weights = targets.observation_weights(s)
@@ -302,6 +304,28 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     eps = float(history.get_all_populations()["epsilon"].iloc[-1]) if history.max_t >= 0 else float("nan")
     return CalibrationRun(s.scenario.name, plan, db, history.id, history.max_t + 1,
                           history.total_nr_simulations, eps, finished, refitted and not finished)
+
+
+def _spent_run(db: Path, plan: Budget) -> tuple[int, int, int, float] | None:
+    """The latest run in a history, if it has spent ``plan``: its id, generations, simulations
+    and last tolerance, read from pyabc's tables with SQLite alone; None if it has not (or
+    cannot be read so), and pyabc then resumes it."""
+    import sqlite3
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            run = con.execute("SELECT max(id) FROM abc_smc").fetchone()[0]
+            if run is None:
+                return None
+            generations, simulations = con.execute(
+                "SELECT count(*) FILTER (WHERE t >= 0), coalesce(sum(nr_samples), 0) FROM populations"
+                " WHERE abc_smc_id = ?", (run,)).fetchone()
+            last = con.execute("SELECT epsilon FROM populations WHERE abc_smc_id = ? AND t >= 0 ORDER BY t DESC"
+                               " LIMIT 1", (run,)).fetchone()
+    except sqlite3.Error:
+        return None
+    spent = generations > 0 and ((plan.generations is not None and generations >= plan.generations) or
+                                 (plan.max_simulations is not None and simulations >= plan.max_simulations))
+    return (int(run), int(generations), int(simulations), float(last[0])) if spent else None
 
 
 def _finished_generations(db: Path) -> int:

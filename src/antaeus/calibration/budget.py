@@ -12,8 +12,12 @@ class Budget:
     population: int            # particles per generation
     generations: int | None    # None: until the simulation budget is spent
     max_simulations: int | None
-    agents: int | None         # None: the scenario's calibration.agents
+    agents: int | None         # at most this many, the scenario's calibration.agents if fewer; None: those
     final_population: int | None = None  # particles of the last generation, if more
+
+    def agents_for(self, scenario_agents: int) -> int:
+        """Agents a run: a preset's cap never raises a scenario's own (smaller) number."""
+        return scenario_agents if self.agents is None else min(self.agents, scenario_agents)
 
     def populations(self) -> list[int] | None:
         """Particles of each generation, where the number of generations is fixed."""

@@ -1,0 +1,33 @@
+"""Compile and cache one family of kernels: ``python tests/warm_kernels.py FAMILY``.
+
+The test suite's controller runs one process per family side by side before the test workers
+start (``conftest.pytest_configure``): on a fresh checkout the kernel cache is empty, and
+without this every test worker, and every command a test starts before the cache is written,
+would compile the same kernels at once. On this project's 2-core machine the russia1917 run's
+kernels take about a minute of one core to compile, and the civil violence model's about a
+minute and a half for each of its two lattice field types.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def russia1917() -> None:
+    from antaeus import load_scenario, simulate
+    simulate(load_scenario("russia1917"), 0, 200)
+
+
+def civil_violence(**overrides) -> None:
+    from antaeus.models import civil_violence as cv
+    cv.Simulation(cv.preset("run2", **overrides), 0).advance(1)
+
+
+FAMILIES = {
+    "russia1917": russia1917,
+    # a vision of up to 255 cells keeps the lattice's fields in bytes, a larger one in int16
+    "civil-violence-bytes": lambda: civil_violence(),
+    "civil-violence-int16": lambda: civil_violence(vision_shape="moore", vision=8, cop_vision=8),
+}
+
+if __name__ == "__main__":
+    FAMILIES[sys.argv[1]]()
