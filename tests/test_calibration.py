@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from antaeus.calibration import parse_budget, with_parameters
-from antaeus.calibration.abc import database_path, logged_scales, scale_log_path
+from antaeus.calibration.abc import database_path
+from antaeus.calibration.scale_log import logged_scales, scale_log_path
 from antaeus.scenario import InputError, load_scenario
 from antaeus.scenario.loader import BUILTIN
 

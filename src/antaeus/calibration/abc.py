@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +48,7 @@ from ..scenario.loader import model_version, with_parameters
 from ..store import DEFAULT_STORE_PATH
 from . import targets
 from .budget import Budget, parse_budget
+from .scale_log import logged_scales, scale_log_path
 
 
 class CalibrationStopped(RuntimeError):
@@ -143,34 +143,6 @@ def robust_distance(weights: dict[str, float], keys: list[str], scale_log: Path 
     from .distance import LoggedScalesDistance  # imports pyabc too
     return LoggedScalesDistance(p=1, scale_function=pooled_share_scales, max_scale_weight_ratio=MAX_WEIGHT_RATIO,
                                 fixed_weights=targets.distance_weights(weights, keys), scale_log=scale_log)
-
-
-def scale_log_path(db: Path) -> Path:
-    """Where a calibration history's fitted scale weights are logged, beside it."""
-    return db.with_name(db.stem + ".scales.json")
-
-
-def read_scale_log(log: Path) -> dict:
-    """The logged scale weights (generation -> statistic -> weight); empty where there is no
-    readable log."""
-    try:
-        logged = json.loads(log.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return logged if isinstance(logged, dict) else {}
-
-
-def logged_scales(log: Path, t: int) -> dict[str, float] | None:
-    """The scale weights fitted for generation ``t`` before it began, as logged; None where the
-    log lacks them (a history from before the log, or one stopped between storing a generation
-    and fitting the next one's scales).
-
-    Why: pyabc fits the scales before each generation from all of the previous generation's
-    simulations, accepted or not, but a resumed run can only fit them again from the accepted
-    particles the history keeps, which lie closer together, so its last generations would be
-    accepted under another distance than an uninterrupted run's."""
-    weights = read_scale_log(log).get(str(t))
-    return {str(k): float(v) for k, v in weights.items()} if isinstance(weights, dict) else None
 
 
 def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "quick", workers: int = 1,

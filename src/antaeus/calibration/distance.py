@@ -3,9 +3,9 @@
 pyabc fits the distance's scales before every generation from all of the previous
 generation's simulations, accepted or not (``all_particles_for_scale``); the history keeps only
 the accepted ones. So the scales fitted for each generation are written beside the history
-(:func:`antaeus.calibration.abc.scale_log_path`), through a temporary file and a rename, and
+(:func:`antaeus.calibration.scale_log.scale_log_path`), through a temporary file and a rename, and
 ``--resume`` gives the generation it resumes with the scales logged for it
-(:func:`antaeus.calibration.abc.logged_scales`; docs/calibration.md, Interruption and resume).
+(:func:`antaeus.calibration.scale_log.logged_scales`; docs/calibration.md, Interruption and resume).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pyabc
 
 from ..files import write_atomic
-from .abc import read_scale_log
+from .scale_log import read_scale_log
 
 
 class LoggedScalesDistance(pyabc.AdaptivePNormDistance):
