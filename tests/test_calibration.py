@@ -3,6 +3,7 @@ generation, the posterior is summarised and checked, and bad input exits 2."""
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import signal
 import sqlite3
@@ -101,9 +102,10 @@ def test_logged_scales_are_read_for_one_generation_or_not_at_all(tmp_path):
 
 
 def test_killed_calibration_resumes_without_losing_a_generation(small_history, tmp_path):
-    """Killed after its first generation and resumed, a calibration keeps what it had finished
+    """Killed in its second generation and resumed, a calibration keeps what it had finished
     and ends with the history the same command gives uninterrupted, bit for bit (the small
-    scenario, 120 simulations, seed 3)."""
+    scenario, 120 simulations, seed 3); killed before that generation's scales were logged, it
+    fits them again, says so, and gives another sample."""
     small, one = small_history
     reference = _particles(database_path(one, "russia1917", parse_budget("120")))
     command = ["calibrate", str(small), "--budget", "120", "--seed", "3", "--workers", "1", "--store"]
@@ -111,9 +113,9 @@ def test_killed_calibration_resumes_without_losing_a_generation(small_history, t
     db = database_path(store, "russia1917", parse_budget("120"))
     proc = subprocess.Popen([str(ENTRY), *command, str(store)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ONE_THREAD)
-    try:
+    try:  # killed once the second generation has begun: its scales are fitted and logged
         deadline = time.time() + 240
-        while time.time() < deadline and not (db.exists() and generations(db)):
+        while time.time() < deadline and logged_scales(scale_log_path(db), 1) is None:
             assert proc.poll() is None, "the calibration ended before it could be interrupted"
             time.sleep(0.1)
         finished = generations(db)
@@ -126,17 +128,26 @@ def test_killed_calibration_resumes_without_losing_a_generation(small_history, t
     log = scale_log_path(db)
     fitted = json.loads(log.read_text())  # the scales pyabc fitted before each generation it began
     resumed_at = str(len(finished))
+    assert resumed_at in fitted
+    # a copy as if killed between storing the first generation and fitting the next one's scales
+    refit = tmp_path / "refit" / "antaeus.duckdb"
+    shutil.copytree(db.parent, refit.parent / db.parent.name)
+    scale_log_path(database_path(refit, "russia1917", parse_budget("120"))).write_text(
+        json.dumps({k: v for k, v in fitted.items() if k != resumed_at}))
+
     done = cli(*command, str(store), "--resume")
     assert done.returncode == 0, done.stderr
-    if resumed_at in fitted:  # the resumed generation keeps the scales fitted before the kill
-        assert "fitted again" not in done.stdout
-        assert json.loads(log.read_text())[resumed_at] == fitted[resumed_at]
-    else:  # killed between storing a generation and fitting the next one's scales: it says so
-        assert "fitted again" in done.stdout
+    assert "fitted again" not in done.stdout  # the resumed generation keeps the scales fitted before the kill
+    assert json.loads(log.read_text())[resumed_at] == fitted[resumed_at]
     after = generations(db)
     assert after[:len(finished)] == finished  # the generations finished before the kill are kept
-    if resumed_at in fitted:  # under the same distance, the same particles as without the kill
-        assert _particles(db) == reference
+    assert _particles(db) == reference  # under the same distance, the particles of the uninterrupted run
+
+    redone = cli(*command, str(refit), "--resume")
+    assert redone.returncode == 0 and "fitted again" in redone.stdout, redone.stdout + redone.stderr
+    refit_db = database_path(refit, "russia1917", parse_budget("120"))
+    assert generations(refit_db)[:len(finished)] == finished
+    assert _particles(refit_db) != reference  # scales fitted again: another sample, which the comparison tells apart
     again = cli(*command, str(store), "--resume")
     assert again.returncode == 0 and "already finished" in again.stdout, again.stdout + again.stderr
     assert generations(db) == after  # a finished calibration is left as it is
