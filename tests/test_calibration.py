@@ -3,8 +3,8 @@ generation, the posterior is summarised and checked, and bad input exits 2."""
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -131,9 +131,9 @@ def test_killed_calibration_resumes_without_losing_a_generation(small_history, t
     assert resumed_at in fitted
     # a copy as if killed between storing the first generation and fitting the next one's scales
     refit = tmp_path / "refit" / "antaeus.duckdb"
-    shutil.copytree(db.parent, refit.parent / db.parent.name)
-    scale_log_path(database_path(refit, "russia1917", parse_budget("120"))).write_text(
-        json.dumps({k: v for k, v in fitted.items() if k != resumed_at}))
+    refit_db = database_path(refit, "russia1917", parse_budget("120"))
+    shutil.copytree(db.parent, refit_db.parent)
+    scale_log_path(refit_db).write_text(json.dumps({k: v for k, v in fitted.items() if k != resumed_at}))
 
     done = cli(*command, str(store), "--resume")
     assert done.returncode == 0, done.stderr
@@ -145,7 +145,6 @@ def test_killed_calibration_resumes_without_losing_a_generation(small_history, t
 
     redone = cli(*command, str(refit), "--resume")
     assert redone.returncode == 0 and "fitted again" in redone.stdout, redone.stdout + redone.stderr
-    refit_db = database_path(refit, "russia1917", parse_budget("120"))
     assert generations(refit_db)[:len(finished)] == finished
     assert _particles(refit_db) != reference  # scales fitted again: another sample, which the comparison tells apart
     again = cli(*command, str(store), "--resume")

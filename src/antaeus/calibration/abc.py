@@ -243,9 +243,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                 history = abc.new(url, observed, meta_info=meta)
             done = history.max_t + 1
             remaining = None if plan.generations is None else plan.generations - done
-            spent = (plan.max_simulations is not None and done > 0
-                     and history.total_nr_simulations >= plan.max_simulations)
-            finished = resume and ((remaining is not None and remaining <= 0) or spent)
+            finished = resume and plan.spent(done, history.total_nr_simulations or 0)
             if not finished and (remaining is None or remaining > 0):
                 # one call for all remaining generations: pyabc calibrates distance and epsilon at the
                 # start of a call, so splitting a run into calls would restart that calibration
@@ -295,9 +293,9 @@ def _spent_run(db: Path, plan: Budget) -> tuple[int, int, int, float] | None:
                                " LIMIT 1", (run,)).fetchone()
     except sqlite3.Error:
         return None
-    spent = generations > 0 and ((plan.generations is not None and generations >= plan.generations) or
-                                 (plan.max_simulations is not None and simulations >= plan.max_simulations))
-    return (int(run), int(generations), int(simulations), float(last[0])) if spent else None
+    if not plan.spent(generations, simulations):
+        return None
+    return int(run), int(generations), int(simulations), float(last[0])
 
 
 def _finished_generations(db: Path) -> int:

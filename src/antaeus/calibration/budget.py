@@ -19,6 +19,11 @@ class Budget:
         """Agents a run: a preset's cap never raises a scenario's own (smaller) number."""
         return scenario_agents if self.agents is None else min(self.agents, scenario_agents)
 
+    def spent(self, generations: int, simulations: int) -> bool:
+        """Whether a history of so many finished generations and simulations has used this budget up."""
+        return generations > 0 and ((self.generations is not None and generations >= self.generations) or
+                                    (self.max_simulations is not None and simulations >= self.max_simulations))
+
     def populations(self) -> list[int] | None:
         """Particles of each generation, where the number of generations is fixed."""
         if self.generations is None:
