@@ -22,7 +22,7 @@ demo: $(STAMP)
 
 ## make test: set up, then run the test suite (statistical suites excluded) on every core
 ## (pytest-xdist, a file's tests on one worker so that its fixtures are made once; TEST_WORKERS=1 runs
-## it in one process)
+## it on one worker process)
 TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile

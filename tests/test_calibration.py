@@ -290,6 +290,20 @@ def test_exported_posterior_becomes_the_calibrated_default(tmp_path, monkeypatch
     assert again.to_json_dict()["ensemble"] == document["ensemble"]
 
 
+def test_a_patch_outlasts_every_posterior_draw(tmp_path):
+    """A patch file's value of a calibrated parameter stays in every draw of run
+    --posterior-draws, as a --set value does; without it the draws vary the parameter."""
+    from antaeus import api
+    fit = "parameters.support.platform_fit"
+    patch = tmp_path / "patch.toml"
+    patch.write_text("[parameters.support]\nplatform_fit = 12.5\n")
+    options = dict(seed=2, agents=1000, until="1917-03-20", store=None, posterior_draws=4)
+    drawn = api.run("russia1917", **options)
+    assert len({r.parameters[fit] for r in drawn.draws}) > 1
+    patched = api.run("russia1917", patch=patch, **options)
+    assert {r.parameters[fit] for r in patched.draws} == {12.5}
+
+
 def test_posterior_draws_need_a_posterior(tmp_path, monkeypatch):
     from antaeus import api
     from antaeus.scenario import loader

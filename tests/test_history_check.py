@@ -55,12 +55,16 @@ def test_the_seeds_only_figure_is_reported_beside_the_posterior_draws(check):
     assert check.summary != median.summary  # the draws move the figures
 
 
-def test_a_set_value_stays_as_set_under_the_posterior_draws():
-    """A --set of a calibrated parameter is not overwritten by each replication's draw (as in
-    explore --posterior): the check's runs are those of the drawn particle with the set value."""
+def test_a_set_value_or_a_patch_stays_as_set_under_the_posterior_draws(tmp_path):
+    """A --set or a patch file's value of a calibrated parameter is not overwritten by each
+    replication's draw (as in explore --posterior): the check's runs are those of the drawn
+    particle with the values set."""
     calibrated = "parameters.support.reach_weight"
-    sets = [f"{calibrated}=0.0", "parameters.support.platform_fit=12.5"]
-    set_check = history_check("russia1917", runs=1, agents=AGENTS, seed=SEED, sets=sets)
+    patch = tmp_path / "patch.toml"
+    patch.write_text("[parameters.support]\nreach_weight = 0.0\n")
+    sets = ["parameters.support.platform_fit=12.5"]
+    set_check = history_check("russia1917", runs=1, agents=AGENTS, seed=SEED, sets=sets, patch=patch)
+    assert set_check.patch == str(patch) and set_check.to_json_dict()["patch"] == str(patch)
     paths, particles, weights = committed_particles("russia1917")
     assert calibrated in paths and "parameters.support.platform_fit" in paths
     drawn = dict(zip(paths, map(float, particles[posterior_rows(weights, SEED, [0])[0]])))
@@ -176,6 +180,7 @@ def test_cli_json_and_pngs(tmp_path):
     (["--agents", "0"], "--agents"),
     (["--seed", "-1"], "--seed"),
     (["no-such-scenario"], "no-such-scenario"),
+    (["--patch", "no-such-patch.toml"], "no-such-patch.toml"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
     out = tmp_path / "figures"

@@ -17,7 +17,7 @@ import numpy as np
 
 from .core import calendar
 from .experiments import seeds as seed_rule
-from .scenario.loader import committed_particles, scenario_toml, with_parameters
+from .scenario.loader import committed_particles, scenario_toml, user_paths, with_parameters
 from .files import check_writable
 from .options import MAX_SEED, check_memory, date_in_window, days_of, json_ready, several, whole_number
 from .engine.result import Result
@@ -113,7 +113,7 @@ def run(scenario: str | Path | Scenario = DEFAULT_SCENARIO, *, seed: int = 0,
         raise InputError("--posterior-draws draws the calibrated parameters, --uncalibrated keeps the guesses",
                          source="--posterior-draws", hint="give one of the two options, not both")
     scenarios = [resolved] if posterior_draws == 0 else \
-        posterior_scenarios(resolved, posterior_draws, seed, keep=[s.split("=", 1)[0].strip() for s in sets])
+        posterior_scenarios(resolved, posterior_draws, seed, keep=user_paths(overlays, sets, patch))
 
     seeds = [seed] if posterior_draws == 0 else [seed_rule.replication_seed(seed, i) for i in range(posterior_draws)]
     results = tuple(simulate(sc, s, agents, until=last, threads=threads, chunk=chunk, progress=progress)

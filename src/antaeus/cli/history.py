@@ -54,6 +54,7 @@ def render_history_check(check: HistoryCheck, console: Console, plots: Iterable[
     console.print(f"History check of {check.scenario}: {check.runs} runs × {check.agents:,} agents, "
                   f"ensemble seed {check.seed}, {draws}; {calibrated}"
                   + (f"; overlays {', '.join(check.overlays)}" if check.overlays else "")
+                  + (f"; patch {check.patch}" if check.patch else "")
                   + (f"; set {', '.join(check.sets)}" if check.sets else ""))
     table = Table(title="Observed against simulated (median and 90% interval over runs)")
     for name, justify in (("id", "left"), ("category", "left"), ("observed", "right"), ("median", "right"),

@@ -231,6 +231,7 @@ def check_history_command(
     seed: Annotated[int, typer.Option(help="Ensemble seed (the seed rule derives each run's seed and posterior draw).")] = 0,
     overlay: OverlayOpt = None,
     set_: SetOpt = None,
+    patch: PatchOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (rows and summaries) and nothing else.")] = False,
     out: Annotated[Path, typer.Option(help="Folder for the figures, one PNG per family.")] = Path("antaeus-results") / "history-check",
     uncalibrated: UncalibratedOpt = False,
@@ -245,7 +246,7 @@ def check_history_command(
 
     from .history import render_history_check
     out = check_out_dir(out)
-    options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (),
+    options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (), patch=patch,
                    calibrated=not uncalibrated, posterior=posterior)
     if as_json:
         check = history_check(scenario, **options)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..scenario import InputError, Scenario, load_scenario
-from ..scenario.loader import _leaf_paths, builtin_overlays
+from ..scenario.loader import user_paths
 from ..scenario.domains import NAME_PATTERN
 from ..scenario.tomlfile import read_toml
 
@@ -37,10 +37,7 @@ class DesignPoint:
 
     def keeps(self) -> tuple[str, ...]:
         """The dotted paths this point sets itself: a posterior draw leaves them as they are."""
-        known = builtin_overlays()
-        paths = [leaf for ov in self.overlays for leaf in _leaf_paths(known[ov].patch)]
-        paths += [s.split("=", 1)[0].strip() for s in self.sets]
-        return tuple(sorted(set(paths)))
+        return user_paths(self.overlays, self.sets)
 
 
 def design_points(overlays: Iterable[str] = (), sets: Iterable[str] = (),

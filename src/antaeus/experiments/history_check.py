@@ -30,9 +30,8 @@ from antaeus.engine.simulate import simulate
 from antaeus.files import check_writable
 from antaeus.options import MAX_SEED, check_memory, days_of, json_ready, several, whole_number
 from antaeus.scenario import InputError, Scenario, load_scenario
-from antaeus.scenario.loader import committed_particles, with_parameters
+from antaeus.scenario.loader import committed_particles, user_paths, with_parameters
 
-from .design import DesignPoint
 from .intervals import coverage, prediction_interval
 
 DEFAULT_RUNS = 20
@@ -191,6 +190,8 @@ class HistoryCheck:
     posterior: bool = False
     #: with posterior draws, the summary of the same check at the posterior median (seeds only)
     seeds_only: dict | None = None
+    #: the patch file merged over the scenario, if any
+    patch: str | None = None
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -223,7 +224,7 @@ class HistoryCheck:
             "scenario": self.scenario, "calibrated": self.calibrated,
             "calibration_note": self.calibration_note, "runs": self.runs, "agents": self.agents,
             "seed": self.seed, "seeds": list(self.seeds), "overlays": list(self.overlays),
-            "sets": list(self.sets), "interval": {"level": INTERVAL, "coverage": coverage(self.runs, INTERVAL)},
+            "sets": list(self.sets), "patch": self.patch, "interval": {"level": INTERVAL, "coverage": coverage(self.runs, INTERVAL)},
             "posterior": self.posterior,
             "seeds_only": None if self.seeds_only is None else {k: self.seeds_only[k] for k in ("targets", "out_of_sample", "elections_out_of_sample", "all")},
             "rows": [r.to_json_dict() for r in self.rows],
@@ -265,8 +266,8 @@ def by_observation(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]
 
 def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int = DEFAULT_RUNS,
                   agents: int = DEFAULT_AGENTS, seed: int = 0, overlays: Iterable[str] = (),
-                  sets: Iterable[str] = (), calibrated: bool = True, posterior: bool = True,
-                  progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
+                  sets: Iterable[str] = (), patch: str | Path | None = None, calibrated: bool = True,
+                  posterior: bool = True, progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
     """Simulate ``runs`` replications of ensemble seed ``seed`` and hold each against the
     record in use. With ``posterior`` (the default, for a calibrated built-in scenario with a
     committed posterior) replication i runs the posterior particle that replication i of
@@ -280,15 +281,17 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
     seed = whole_number(seed, "--seed", 0, MAX_SEED, "give a seed from 0 to 2**63-1")
     overlays, sets = tuple(several(overlays)), tuple(several(sets))
     if isinstance(scenario, Scenario):
-        if overlays or sets or not calibrated:
-            raise InputError("overlays, --set values and --uncalibrated apply while loading", source="history_check()",
+        if overlays or sets or patch is not None or not calibrated:
+            raise InputError("overlays, --set values, a patch and --uncalibrated apply while loading",
+                             source="history_check()",
                              hint="pass them to load_scenario(), or give history_check() the scenario's name")
         resolved = scenario
     else:
-        resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), calibrated=calibrated)
+        resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), patch=patch,
+                                 calibrated=calibrated)
     check_memory(agents, days_of(resolved))
 
-    draws = _posterior_draws(resolved, seed, runs, DesignPoint("check", overlays, sets).keeps()) \
+    draws = _posterior_draws(resolved, seed, runs, user_paths(overlays, sets, patch)) \
         if posterior and calibrated and not isinstance(scenario, Scenario) else None
     in_use = observations()
     meta = {(o.id, o.version): o for o in in_use}
@@ -353,13 +356,14 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
         seeds_only = history_check(resolved, runs=runs, agents=agents, seed=seed, progress=later).summary
     return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
                         getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seed, seeds,
-                        overlays, sets, rows, ca_regions, bool(recorded), draws is not None, seeds_only)
+                        overlays, sets, rows, ca_regions, bool(recorded), draws is not None, seeds_only,
+                        None if patch is None else str(patch))
 
 
 def _posterior_draws(scenario: Scenario, seed: int, runs: int,
                      keep: Iterable[str] = ()) -> list[dict[str, float]] | None:
     """The parameters of each replication's posterior particle (the seed rule's draw), less the
-    paths in ``keep`` (those an overlay or a --set value sets: the draw leaves them as set, as
+    paths in ``keep`` (those an overlay, a patch or a --set value sets: the draw leaves them as set, as
     ``antaeus explore --posterior`` does), or None when the scenario has no committed posterior."""
     committed = committed_particles(scenario.scenario.name)
     if committed is None or not scenario.scenario.calibrated:

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import tomli_w
@@ -165,6 +165,19 @@ def _leaves(data: Any, keys: tuple = ()) -> dict[str, tuple]:
 
 def _leaf_paths(data: Any) -> list[str]:
     return list(_leaves(data))
+
+
+def user_paths(overlays: Iterable[str] = (), sets: Iterable[str] = (),
+               patch: str | Path | None = None) -> tuple[str, ...]:
+    """The dotted paths that overlays, a patch file and ``--set`` values give a value: a
+    posterior draw leaves them as the user set them. Call it after :func:`load_scenario`
+    has accepted the same arguments (an unknown overlay or a bad patch is reported there)."""
+    known = builtin_overlays()
+    paths = [leaf for ov in overlays for leaf in _leaf_paths(known[ov].patch)]
+    if patch is not None:
+        paths += _leaf_paths(read_file(patch)[1])
+    paths += [item.split("=", 1)[0].strip() for item in sets]
+    return tuple(sorted(set(paths)))
 
 
 def _parse_value(raw: str, key: str):
