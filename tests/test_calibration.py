@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -364,10 +365,17 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     small = dataclasses.replace(budget_module.PRESETS["quick"], population=6, generations=2, final_population=10,
                                 agents=600)
     monkeypatch.setitem(budget_module.PRESETS, "quick", small)
-    out = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb")
+    reports = []
+    out = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb", on_generation=reports.append)
     history = pyabc.History(f"sqlite:///{out.database}")
     sizes = [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)]
     assert sizes == [6, 10]
+    # each generation is reported as it completes, with the figures pyabc then stores
+    stored = history.get_all_populations().query("t >= 0")
+    assert [(g.number, g.of, g.particles) for g in reports] == [(1, 2, 6), (2, 2, 10)]
+    assert [g.tolerance for g in reports] == list(stored["epsilon"])
+    assert [g.simulations for g in reports] == list(stored["samples"])
+    assert all(g.seconds > 0 and 0 < g.acceptance <= 1 for g in reports)
 
     from antaeus.calibration.default import data_version
     from antaeus.calibration.posterior import load_posterior
@@ -376,8 +384,9 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     assert meta["model_version"] == model_version("russia1917") and meta["data_version"] == data_version()
     assert meta["agents"] == 600
     # a budget of generations, all run: a resume finds it finished and runs nothing
-    again = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb", resume=True)
-    assert again.already_finished  # read from the history alone: the figures pyabc gave
+    again = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb", resume=True,
+                                 on_generation=reports.append)
+    assert again.already_finished and len(reports) == 2  # read from the history alone: the figures pyabc gave
     assert (again.abc_id, again.generations, again.simulations, again.epsilon) == \
         (out.abc_id, out.generations, out.simulations, out.epsilon)
     assert [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)] == [6, 10]
@@ -498,6 +507,9 @@ def test_a_seed_fixes_the_calibration_whatever_the_executor_and_the_number_of_wo
         store = tmp_path / "-".join(how) / "antaeus.duckdb"
         out = cli("calibrate", str(small), "--budget", budget, "--seed", "3", *how, "--store", str(store))
         assert out.returncode == 0, out.stderr
+        # a line a generation on stderr, wherever its particles ran
+        reported = re.findall(r"^generation (\d+): 20 particles accepted from [\d,]+ simulations", out.stderr, re.M)
+        assert reported == [str(t + 1) for t in sorted(generations_run)], out.stderr
         history = _particles(database_path(store, "russia1917", parse_budget(budget)))
         assert {row[0] for row in history} == generations_run, how
         assert history == [row for row in reference if row[0] in generations_run], how

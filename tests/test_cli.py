@@ -140,3 +140,23 @@ def test_a_calibration_the_sampler_cannot_finish_ends_on_the_one_handler(tmp_pat
     assert code == 1
     assert err[-1] == "error: calibration stopped in generation 3: weights degenerated"
     assert not any("Traceback" in line for line in err)
+
+
+def test_where_stderr_is_no_terminal_the_bar_writes_a_line_a_minute(monkeypatch, capsys):
+    """A long run's log (stderr to a file, as under nohup or a batch system) shows the work
+    going on: a line at most every LOG_EVERY seconds, none for a run shorter than that, and a
+    note of its own is never wrapped."""
+    from antaeus.cli import progress as progress_module
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: clock[0])
+    bar = progress_module.ProgressBar("exploring russia1917", "runs")
+    assert not bar.bar.console.is_terminal  # pytest captures stderr
+    with bar as advance:
+        for now, done in ((100.0, 0), (130.0, 5), (159.0, 9), (161.0, 10), (200.0, 14), (222.0, 20)):
+            clock[0] = now
+            advance(done, 40)
+        bar.note("generation 1 of 7: " + "x" * 200)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line]
+    assert lines[:2] == ["exploring russia1917: 10 of 40 runs, 0.2 runs/s, 1 min 01 s",
+                         "exploring russia1917: 20 of 40 runs, 0.2 runs/s, 2 min 02 s"]
+    assert lines[2] == "generation 1 of 7: " + "x" * 200 and len(lines) == 3

@@ -69,6 +69,25 @@ class CalibrationRun:
     scales_refitted: bool = False
 
 
+@dataclass(frozen=True)
+class GenerationReport:
+    """A finished generation, as ``calibrate(on_generation=...)`` reports it: its number (1 is
+    the first, counted over a resumed history's earlier generations too), of how many
+    (None: until a simulation budget is spent), its accepted particles, the simulations they
+    took, the tolerance they met and the wall-clock seconds the generation's sampling took."""
+
+    number: int
+    of: int | None
+    particles: int
+    simulations: int
+    tolerance: float
+    seconds: float
+
+    @property
+    def acceptance(self) -> float:
+        return self.particles / self.simulations if self.simulations else float("nan")
+
+
 def parameter_name(path: str) -> str:
     """pyabc's parameter names become SQL columns: no dots."""
     return path.replace(".", "__")
@@ -148,15 +167,17 @@ def robust_distance(weights: dict[str, float], keys: list[str], scale_log: Path 
 def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "quick", workers: int = 1,
               executor: str = "local", scheduler: str | None = None,
               resume: bool = False, store: str | Path = DEFAULT_STORE_PATH, seed: int = 0,
-              progress: Callable[[int], None] | None = None) -> CalibrationRun:
+              progress: Callable[[int], None] | None = None,
+              on_generation: Callable[[GenerationReport], None] | None = None) -> CalibrationRun:
     """Run (or resume) ABC-SMC for the scenario's ``[calibration]`` parameters.
 
     ``executor``: ``local`` runs the simulations in this process (``workers`` 1) or on
     ``workers`` forked processes; ``dask`` on a Dask cluster, at ``scheduler`` or a local one
     of ``workers`` processes. ``progress(simulations)`` is called with the simulations run so
     far: after each one run in this process, or, where they run elsewhere, as each particle is
-    accepted. The seed fixes the history bit for bit whatever the executor and the number of workers
-    (:mod:`antaeus.calibration.sampler`).
+    accepted. ``on_generation`` is called with a :class:`GenerationReport` as each generation
+    is complete, before pyabc weighs and stores it. The seed fixes the history bit for bit
+    whatever the executor and the number of workers (:mod:`antaeus.calibration.sampler`).
     """
     plan = parse_budget(budget)
     if not isinstance(workers, int) or workers < 1:
@@ -212,8 +233,13 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     def particle_done(count: int) -> None:
         counted[0] += count
         progress(counted[0])
+    def generation_done(t: int, particles: int, simulations: int, seconds: float) -> None:
+        if t >= 0 and on_generation is not None:  # t = -1: the distance's calibration sample
+            on_generation(GenerationReport(t + 1, plan.generations, particles, simulations, float(abc.eps(t)),
+                                           seconds))
     # the same history whatever the executor and the workers
-    sampler = SeededSampler(seed, workers, progress=particle_done if elsewhere and progress is not None else None)
+    sampler = SeededSampler(seed, workers, progress=particle_done if elsewhere and progress is not None else None,
+                            generation_done=generation_done)
     np.random.seed(seed % 2**32)
     distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()

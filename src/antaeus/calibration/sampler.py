@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from typing import Callable
 
@@ -61,19 +62,24 @@ class SeededSampler(Sampler):
     """Sample each particle from its own seeded stream: in this process (``workers`` 1), on
     ``workers`` forked processes, or on ``executor`` where one is given. ``progress(count)``
     is called in this process as each particle run elsewhere is accepted, with the number of
-    simulations it took (in this process the model itself can count them)."""
+    simulations it took (in this process the model itself can count them);
+    ``generation_done(t, particles, simulations, seconds)`` when generation ``t`` (-1: the
+    distance's calibration sample) has all its particles."""
 
     def __init__(self, seed: int, workers: int = 1, executor: Executor | None = None,
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None,
+                 generation_done: Callable[[int, int, int, float], None] | None = None):
         super().__init__()
         self.seed = seed
         self.workers = workers
         self.executor = executor
         self.progress = progress
+        self.generation_done = generation_done
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
                                 ana_vars=None):
         global _GENERATION
+        start = time.perf_counter()
         streams = [particle_stream(self.seed, t, i) for i in range(n)]
         _GENERATION = (simulate_one, self.sample_factory)
         try:
@@ -97,6 +103,8 @@ class SeededSampler(Sampler):
         for part, _ in results:
             sample += part
         self.nr_evaluations_ = sum(count for _, count in results)
+        if self.generation_done is not None:
+            self.generation_done(t, n, self.nr_evaluations_, time.perf_counter() - start)
         return sample
 
     def _gather(self, executor: Executor, streams: list[int], *generation: bytes) -> list:

@@ -11,14 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..calibration.abc import calibrate, database_path
+from ..calibration.abc import GenerationReport, calibrate, database_path
 from ..calibration.budget import parse_budget
 from ..calibration.default import check_fitted_versions, export as export_default
 from ..calibration.posterior import load_posterior, predictive_check, write_posterior_plots
 from ..calibration.tail import RELIABLE_BELOW
 from ..scenario import load_scenario
 from ..store import DEFAULT_STORE_PATH
-from .progress import ProgressBar
+from .progress import ProgressBar, duration
 
 BudgetOpt = Annotated[str, typer.Option(help="quick (CI-sized), full, or a number of simulations.")]
 StoreOpt = Annotated[Path, typer.Option(help="The results database; the calibration lives beside it.")]
@@ -43,10 +43,12 @@ def calibrate_command(
     plan = parse_budget(budget)
     # about three simulations per accepted particle, the larger last generation included
     expected = plan.max_simulations or sum(plan.populations() or [plan.population]) * 3
-    with ProgressBar(f"calibrating {scenario} ({plan.label})", "simulations") as progress:
+    bar = ProgressBar(f"calibrating {scenario} ({plan.label})", "simulations")
+    with bar as progress:
         out = calibrate(scenario, budget=budget, workers=workers, executor=executor, scheduler=scheduler,
                         resume=resume, store=store, seed=seed,
-                        progress=lambda n: progress(n, max(expected, n + 1)))
+                        progress=lambda n: progress(n, max(expected, n + 1)),
+                        on_generation=lambda g: bar.note(generation_line(g)))
     if out.already_finished:
         print(f"calibration of {out.scenario} ({out.budget.label}) is already finished: nothing to resume")
     print(f"calibration of {out.scenario} ({out.budget.label}): {out.generations} generations, "
@@ -57,6 +59,13 @@ def calibrate_command(
               "distance than an uninterrupted run would (docs/calibration.md, Interruption and resume)")
     print(f"history: {out.database} (run {out.abc_id}); summarise with "
           f"'antaeus posterior {out.scenario} --budget {out.budget.label} --store {store}'")
+
+
+def generation_line(g: GenerationReport) -> str:
+    """One line a generation, for the terminal and for a long run's log alike."""
+    return (f"generation {g.number}{'' if g.of is None else f' of {g.of}'}: {g.particles} particles accepted "
+            f"from {g.simulations:,} simulations ({100 * g.acceptance:.1f}%) under tolerance {g.tolerance:.4g}, "
+            f"in {duration(g.seconds)}")
 
 
 def posterior_command(

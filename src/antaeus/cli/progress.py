@@ -8,6 +8,16 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TimeRemainingColumn)
 
 
+#: seconds between the lines written in place of the bar where stderr is not a terminal
+LOG_EVERY = 60.0
+
+
+def duration(seconds: float) -> str:
+    """Wall-clock time as a log line gives it: 2 min 07 s."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
 class ProgressBar:
     """A Rich progress bar over a count of ``unit`` (days of a run, runs of an ensemble,
     simulations of a calibration, claims of a validation), with the rate and the time left.
@@ -20,7 +30,11 @@ class ProgressBar:
                             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
                             TimeRemainingColumn(), console=Console(stderr=True), transient=True)
         self.task = self.bar.add_task(description, total=None, rate="")
+        self.description = description
         self.start: tuple[float, int] | None = None
+        #: where stderr is not a terminal (a log, a pipe) the bar is not drawn: a line is written
+        #: instead every LOG_EVERY seconds, so that a long run's log shows it going on
+        self.logged: float | None = None if self.bar.console.is_terminal else time.perf_counter()
 
     def __enter__(self):
         self.bar.__enter__()
@@ -28,6 +42,10 @@ class ProgressBar:
 
     def __exit__(self, *exc):
         return self.bar.__exit__(*exc)
+
+    def note(self, text: str) -> None:
+        """A line of its own on stderr: above the bar on a terminal, plain in a log."""
+        self.bar.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def advance(self, done: int, total: int | None, label: str | None = None) -> None:
         """``done`` of ``total`` (None: not known yet); ``label`` replaces the description."""
@@ -37,7 +55,12 @@ class ProgressBar:
         elapsed = now - self.start[0]
         rate = f"{(done - self.start[1]) / elapsed:.1f} {self.unit}/s" if elapsed > 0 and done > self.start[1] else ""
         if label is not None:
+            self.description = label
             self.bar.update(self.task, description=label)
         if done == total and self.last:
             self.bar.update(self.task, description=self.last)
         self.bar.update(self.task, completed=done, total=total, rate=rate)
+        if self.logged is not None and now - self.logged >= LOG_EVERY:
+            self.logged = now
+            self.note(f"{self.description}: {done:,}{'' if total is None else f' of {total:,}'} {self.unit}"
+                      f"{f', {rate}' if rate else ''}, {duration(elapsed)}")
