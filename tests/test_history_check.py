@@ -35,7 +35,8 @@ def antaeus(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def check():
-    return history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED)
+    """The module's check, its runs on two worker processes."""
+    return history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED, workers=2)
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +50,21 @@ def first_run(check):
 
 
 def test_the_seeds_only_figure_is_reported_beside_the_posterior_draws(check):
-    median = history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED, posterior=False)
+    median = history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED, posterior=False, workers=1)
     assert not median.posterior and median.seeds_only is None
     assert check.seeds_only == median.summary
     assert check.summary != median.summary  # the draws move the figures
+
+
+def test_the_workers_never_change_the_check(check):
+    """Each run's comparison depends on its scenario and seed alone, so the check of one
+    process, of two worker processes (the module's) and of a Dask cluster are the same."""
+    alone = history_check("russia1917", runs=RUNS, agents=AGENTS, seed=SEED, workers=1)
+    assert alone.to_json_dict() == check.to_json_dict()
+    on_dask = history_check("russia1917", runs=2, agents=AGENTS, seed=SEED, posterior=False, workers=2,
+                            executor="dask")
+    here = history_check("russia1917", runs=2, agents=AGENTS, seed=SEED, posterior=False, workers=1)
+    assert on_dask.to_json_dict() == here.to_json_dict()
 
 
 def test_a_set_value_or_a_patch_stays_as_set_under_the_posterior_draws(tmp_path):
@@ -63,7 +75,7 @@ def test_a_set_value_or_a_patch_stays_as_set_under_the_posterior_draws(tmp_path)
     patch = tmp_path / "patch.toml"
     patch.write_text("[parameters.support]\nreach_weight = 0.0\n")
     sets = ["parameters.support.platform_fit=12.5"]
-    set_check = history_check("russia1917", runs=1, agents=AGENTS, seed=SEED, sets=sets, patch=patch)
+    set_check = history_check("russia1917", runs=1, agents=AGENTS, seed=SEED, sets=sets, patch=patch, workers=1)
     assert set_check.patch == str(patch) and set_check.to_json_dict()["patch"] == str(patch)
     paths, particles, weights = committed_particles("russia1917")
     assert calibrated in paths and "parameters.support.platform_fit" in paths

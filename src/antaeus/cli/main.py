@@ -41,6 +41,11 @@ SetOpt = Annotated[Optional[list[str]], typer.Option(
     "--set", help="Change one value: dotted.path=value (TOML syntax); repeat for several.")]
 PatchOpt = Annotated[Optional[str], typer.Option(
     "--patch", help="A TOML file merged over the scenario (after the overlays).")]
+WorkersOpt = Annotated[Optional[int], typer.Option(
+    help="Worker processes (default: one per core); never changes the result.")]
+ExecutorOpt = Annotated[str, typer.Option(help="local (a process pool) or dask.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    help="A Dask scheduler address (with --executor dask); default: a local cluster.")]
 UncalibratedOpt = Annotated[bool, typer.Option(
     "--uncalibrated", help="Keep the declared guesses instead of the committed calibration (built-in scenarios).")]
 
@@ -98,9 +103,9 @@ def explore_command(
     seed: Annotated[int, typer.Option(help="Ensemble seed: fixes every run of every point.")] = 0,
     posterior: Annotated[bool, typer.Option("--posterior", help="Draw each replication's parameters from the committed posterior.")] = False,
     from_: Annotated[Optional[str], typer.Option("--from", help="A juncture, YYYY-MM-DD: every point continues the factual's state of that day.")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Worker processes (default: one per core); never changes the result.")] = None,
-    executor: Annotated[str, typer.Option(help="local (a process pool) or dask.")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option(help="A Dask scheduler address (with --executor dask); default: a local cluster.")] = None,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     store: Annotated[Optional[Path], typer.Option(help="The ensemble store, a folder (default: antaeus-results/ensembles/<scenario>-<digest>).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Run only what the store is missing.")] = False,
     batch: Annotated[Optional[int], typer.Option(help="Runs per task (default: a few seconds of work); never changes the result.")] = None,
@@ -239,6 +244,9 @@ def check_history_command(
                                             help="Run each replication's posterior draw (the default) and report the "
                                                  "seeds-only figure beside it, or run every seed at the posterior "
                                                  "median only.")] = True,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Every observation of the record beside the simulated median and 90% interval over runs."""
     from antaeus.experiments.history_check import check_out_dir, history_check
@@ -247,7 +255,8 @@ def check_history_command(
     from .history import render_history_check
     out = check_out_dir(out)
     options = dict(runs=runs, agents=agents, seed=seed, overlays=overlay or (), sets=set_ or (), patch=patch,
-                   calibrated=not uncalibrated, posterior=posterior)
+                   calibrated=not uncalibrated, posterior=posterior, workers=workers, executor=executor,
+                   scheduler=scheduler)
     if as_json:
         check = history_check(scenario, **options)
     else:

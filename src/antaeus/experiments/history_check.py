@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +33,7 @@ from antaeus.options import MAX_SEED, check_memory, days_of, json_ready, several
 from antaeus.scenario import InputError, Scenario, load_scenario
 from antaeus.scenario.loader import committed_particles, user_paths, with_parameters
 
+from .executors import check_executor, default_workers, executor_for
 from .intervals import coverage, prediction_interval
 
 DEFAULT_RUNS = 20
@@ -267,14 +269,19 @@ def by_observation(rows: list[CheckRow]) -> dict[tuple[str, str], list[CheckRow]
 def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int = DEFAULT_RUNS,
                   agents: int = DEFAULT_AGENTS, seed: int = 0, overlays: Iterable[str] = (),
                   sets: Iterable[str] = (), patch: str | Path | None = None, calibrated: bool = True,
-                  posterior: bool = True, progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
+                  posterior: bool = True, workers: int | None = None, executor: str = "local",
+                  scheduler: str | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> HistoryCheck:
     """Simulate ``runs`` replications of ensemble seed ``seed`` and hold each against the
     record in use. With ``posterior`` (the default, for a calibrated built-in scenario with a
     committed posterior) replication i runs the posterior particle that replication i of
     ``antaeus explore --posterior`` draws, so the intervals carry the parameters' uncertainty
     as well as chance; the seeds-only figure (every run at the posterior median) is then
-    computed too and kept beside it (``seeds_only``). Every option is checked before the first
-    run: a mistake raises :class:`InputError` (or :class:`ScenarioError`) and costs no simulation."""
+    computed too and kept beside it (``seeds_only``). The runs go to ``workers`` processes (None:
+    one per core; 1: this process alone) of the ``local`` pool or a ``dask`` cluster (at
+    ``scheduler``, or a local one), as those of ``antaeus explore`` do; they never change the
+    result. Every option is checked before the first run: a mistake raises
+    :class:`InputError` (or :class:`ScenarioError`) and costs no simulation."""
     runs = whole_number(runs, "--runs", 1, None, f"give 1 or more runs, e.g. {DEFAULT_RUNS} (the default)")
     agents = whole_number(agents, "--agents", 1, None,
                            f"give a positive number of agents, e.g. {DEFAULT_AGENTS} (the default)")
@@ -289,52 +296,112 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
     else:
         resolved = load_scenario(scenario, overlays=list(overlays), sets=list(sets), patch=patch,
                                  calibrated=calibrated)
-    check_memory(agents, days_of(resolved))
+    check_executor(executor, scheduler)
+    workers = whole_number(default_workers() if workers is None else workers, "--workers", 1, 1024,
+                           "give 1 or more worker processes (default: one per core)")
+    days = days_of(resolved)
+    check_memory(agents, days, workers if executor == "local" else 1)
 
     draws = _posterior_draws(resolved, seed, runs, user_paths(overlays, sets, patch)) \
         if posterior and calibrated and not isinstance(scenario, Scenario) else None
     in_use = observations()
+    reference = _ca_reference(in_use)
+    seeds = tuple(seed_rule.replication_seed(seed, i) for i in range(runs))
+    # with posterior draws, the same seeds at the posterior median follow: the seeds-only figure
+    scenarios = [resolved] * runs if draws is None else \
+        [with_parameters(resolved, d) for d in draws] + [resolved] * runs
+    checked = _run_all(scenarios, seeds * (len(scenarios) // runs), agents, reference, workers, executor,
+                       scheduler, days, progress)
+    rows, ca_regions, recorded = _pooled(checked[:runs], in_use, reference, runs)
+    seeds_only = None
+    if draws is not None:  # the summary reads the rows alone
+        median_rows = _pooled(checked[runs:], in_use, reference, runs)[0]
+        seeds_only = HistoryCheck(resolved.scenario.name, True, "", runs, agents, seed, seeds, overlays, sets,
+                                  median_rows).summary
+    return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
+                        getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seed, seeds,
+                        overlays, sets, rows, ca_regions, recorded, draws is not None, seeds_only,
+                        None if patch is None else str(patch))
+
+
+@dataclass(frozen=True)
+class RunCheck:
+    """One run held against the record: its first day, every comparison of
+    :func:`compare_all`, the Constituent Assembly of each region and front the record has no
+    figure for (region, comparison) and the regions and fronts it has one for."""
+
+    first_day: dt.date | None
+    comparisons: list[Comparison]
+    regional: list[tuple[str, Comparison]]
+    recorded: frozenset[str]
+
+
+def check_run(scenario: Scenario, seed: int, agents: int, reference: tuple) -> RunCheck:
+    """Simulate one run and compare it (a task of the check, in this process or a worker)."""
+    national, regional_ids, mapping = reference
+    result = simulate(scenario, seed, agents)
+    regional, recorded = [], set()
+    if national is not None:
+        present = {o.id for o in result.observables}
+        for region in result.regions:
+            rid = _regional_id(national, region)
+            if rid in regional_ids:
+                recorded.add(region)
+            elif rid in present:
+                fake = dataclasses.replace(national, id=rid, constituency=region, target=False)
+                regional += [(region, c) for c in compare(result, fake, _with_observable(mapping, national.id, rid))]
+    return RunCheck(result.dates[0] if result.dates else None, compare_all(result), regional, frozenset(recorded))
+
+
+def _run_all(scenarios: list[Scenario], seeds: tuple[int, ...], agents: int, reference: tuple, workers: int,
+             executor: str, scheduler: str | None, days: int,
+             progress: Callable[[int, int], None] | None) -> list[RunCheck]:
+    """Every run's check, in the runs' order: in this process with one local worker, else on
+    the executor's workers (experiments.executors). A run's check depends on its scenario and
+    seed alone, so the workers never change the result."""
+    total = len(scenarios)
+    if workers == 1 and executor == "local":
+        out = []
+        for i, (sc, s) in enumerate(zip(scenarios, seeds)):
+            out.append(check_run(sc, s, agents, reference))
+            if progress is not None:
+                progress(i + 1, total)
+        return out
+    with executor_for(executor, workers, scheduler, scenarios[0], memory=(agents, days)) as (pool, _):
+        futures = [pool.submit(check_run, sc, s, agents, reference) for sc, s in zip(scenarios, seeds)]
+        for done, _ in enumerate(as_completed(futures), 1):
+            if progress is not None:
+                progress(done, total)
+        return [f.result() for f in futures]
+
+
+def _pooled(checked: list[RunCheck], in_use: list[Observation], reference: tuple,
+            runs: int) -> tuple[list[CheckRow], list[CheckRow], bool]:
+    """The rows of the runs' comparisons pooled per (observation, category), in the table's
+    order; the rows of the regions' Constituent Assembly without a record; and whether the
+    record has the Assembly of any region or front."""
+    national = reference[0]
     meta = {(o.id, o.version): o for o in in_use}
-    national, regional_ids, mapping = _ca_reference(in_use)
     order: dict[tuple[str, str, str], Comparison] = {}
     samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     notes: dict[tuple[str, str, str], str] = {}
     regions: dict[tuple[str, str], list[float]] = defaultdict(list)
     region_notes: dict[tuple[str, str], str] = {}
-    recorded: set[str] = set()  # regions and fronts with a CA figure in the record
-    first_day: dt.date | None = None
-    seeds = tuple(seed_rule.replication_seed(seed, i) for i in range(runs))
-    total = 2 * runs if draws is not None else runs
-    for i, s in enumerate(seeds):
-        result = simulate(resolved if draws is None else with_parameters(resolved, draws[i]), s, agents)
-        if first_day is None and result.dates:
-            first_day = result.dates[0]
-        for c in compare_all(result):
+    for run in checked:
+        for c in run.comparisons:
             key = (c.id, c.version, c.category)
             order.setdefault(key, c)
             if c.simulated is not None and math.isfinite(c.simulated):
                 samples[key].append(float(c.simulated))
             elif c.note:
                 notes.setdefault(key, c.note)
-        if national is not None:
-            present = {o.id for o in result.observables}
-            for region in result.regions:
-                rid = _regional_id(national, region)
-                if rid in regional_ids:
-                    recorded.add(region)
-                    continue
-                if rid not in present:
-                    continue
-                fake = dataclasses.replace(national, id=rid, constituency=region, target=False)
-                for c in compare(result, fake, _with_observable(mapping, national.id, rid)):
-                    if c.simulated is not None and math.isfinite(c.simulated):
-                        regions[(region, c.category)].append(float(c.simulated))
-                    else:
-                        regions.setdefault((region, c.category), [])
-                        region_notes.setdefault((region, c.category), c.note)
-        if progress is not None:
-            progress(i + 1, total)
-
+        for region, c in run.regional:
+            if c.simulated is not None and math.isfinite(c.simulated):
+                regions[(region, c.category)].append(float(c.simulated))
+            else:
+                regions.setdefault((region, c.category), [])
+                region_notes.setdefault((region, c.category), c.note)
+    first_day = next((run.first_day for run in checked if run.first_day is not None), None)
     rows = [_row(c, meta[(c.id, c.version)], tuple(samples.get(key, ())), runs,
                  notes.get(key, ""), first_day) for key, c in order.items()]
     rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
@@ -350,14 +417,7 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
                                        tuple(values), runs,
                                        region_notes.get((region, category), "") or
                                        f"no record for {region}; national observed as reference"))
-    seeds_only = None
-    if draws is not None:
-        later = None if progress is None else (lambda done, _: progress(runs + done, total))
-        seeds_only = history_check(resolved, runs=runs, agents=agents, seed=seed, progress=later).summary
-    return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
-                        getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seed, seeds,
-                        overlays, sets, rows, ca_regions, bool(recorded), draws is not None, seeds_only,
-                        None if patch is None else str(patch))
+    return rows, ca_regions, any(run.recorded for run in checked)
 
 
 def _posterior_draws(scenario: Scenario, seed: int, runs: int,
