@@ -18,6 +18,7 @@ import pytest
 from antaeus.calibration import parse_budget, with_parameters
 from antaeus.calibration.abc import database_path
 from antaeus.calibration.scale_log import logged_scales, scale_log_path
+from antaeus.calibration.tail import effective_particles
 from antaeus.scenario import InputError, load_scenario
 from antaeus.scenario.loader import BUILTIN
 
@@ -376,6 +377,9 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     assert [g.tolerance for g in reports] == list(stored["epsilon"])
     assert [g.simulations for g in reports] == list(stored["samples"])
     assert all(g.seconds > 0 and 0 < g.acceptance <= 1 for g in reports)
+    assert [g.effective_particles for g in reports] == \
+        [pytest.approx(effective_particles(history.get_distribution(m=0, t=t)[1])) for t in (0, 1)]
+    assert reports[0].effective_particles == pytest.approx(6)  # the first generation weighs all alike
 
     from antaeus.calibration.default import data_version
     from antaeus.calibration.posterior import load_posterior

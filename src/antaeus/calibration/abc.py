@@ -30,6 +30,7 @@ finished generation.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ from ..store import DEFAULT_STORE_PATH
 from . import targets
 from .budget import Budget, parse_budget
 from .scale_log import logged_scales, scale_log_path
+from .tail import effective_particles
 
 
 class CalibrationStopped(RuntimeError):
@@ -71,10 +73,11 @@ class CalibrationRun:
 
 @dataclass(frozen=True)
 class GenerationReport:
-    """A finished generation, as ``calibrate(on_generation=...)`` reports it: its number (1 is
-    the first, counted over a resumed history's earlier generations too), of how many
-    (None: until a simulation budget is spent), its accepted particles, the simulations they
-    took, the tolerance they met and the wall-clock seconds the generation's sampling took."""
+    """A finished generation, as ``calibrate(on_generation=...)`` reports it once it is stored:
+    its number (1 is the first, counted over a resumed history's earlier generations too), of
+    how many (None: until a simulation budget is spent), its accepted particles, the
+    simulations they took, the tolerance they met, the wall-clock seconds its sampling took,
+    and its effective particles (Kish's, from the stored importance weights)."""
 
     number: int
     of: int | None
@@ -82,6 +85,7 @@ class GenerationReport:
     simulations: int
     tolerance: float
     seconds: float
+    effective_particles: float = float("nan")
 
     @property
     def acceptance(self) -> float:
@@ -176,7 +180,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     of ``workers`` processes. ``progress(simulations)`` is called with the simulations run so
     far: after each one run in this process, or, where they run elsewhere, as each particle is
     accepted. ``on_generation`` is called with a :class:`GenerationReport` as each generation
-    is complete, before pyabc weighs and stores it. The seed fixes the history bit for bit
+    is stored (a generation whose storing fails is not reported). The seed fixes the history bit for bit
     whatever the executor and the number of workers (:mod:`antaeus.calibration.sampler`).
     """
     plan = parse_budget(budget)
@@ -233,13 +237,20 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
     def particle_done(count: int) -> None:
         counted[0] += count
         progress(counted[0])
+    sampled: list[GenerationReport] = []  # sampled, reported once pyabc has stored them
+
     def generation_done(t: int, particles: int, simulations: int, seconds: float) -> None:
         if t >= 0 and on_generation is not None:  # t = -1: the distance's calibration sample
-            on_generation(GenerationReport(t + 1, plan.generations, particles, simulations, float(abc.eps(t)),
-                                           seconds))
+            sampled.append(GenerationReport(t + 1, plan.generations, particles, simulations, float(abc.eps(t)),
+                                            seconds))
+
+    def report_stored(*_) -> None:
+        while sampled:
+            weights = abc.history.get_distribution(m=0, t=sampled[0].number - 1)[1]
+            on_generation(dataclasses.replace(sampled.pop(0), effective_particles=effective_particles(weights)))
     # the same history whatever the executor and the workers
     sampler = SeededSampler(seed, workers, progress=particle_done if elsewhere and progress is not None else None,
-                            generation_done=generation_done)
+                            generation_done=generation_done, generation_begins=report_stored)
     np.random.seed(seed % 2**32)
     distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()
@@ -278,6 +289,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
                     limits["max_total_nr_simulations"] = plan.max_simulations
                 try:
                     history = abc.run(**limits)
+                    report_stored()
                 except AssertionError as err:  # pyabc: the new population's weights degenerated
                     raise CalibrationStopped(
                         f"calibration stopped in generation {history.max_t + 1}: {err} Every finished generation "

@@ -24,7 +24,7 @@ from ..experiments.intervals import prediction_interval, rank
 from ..scenario import InputError, Scenario
 from . import targets
 from .abc import parameter_path, to_natural, with_parameters
-from .tail import pareto_k
+from .tail import effective_particles, pareto_k
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Posterior:
         """Kish's effective sample size 1 / sum(w^2) of the weights (Kish 1965): how many equally
         weighted particles the weighted sample is worth; the posterior's spread and median
         rest on about this many."""
-        return float(1.0 / np.sum(self.weights ** 2))
+        return effective_particles(self.weights)
 
     @cached_property  # a fit, read by the terminal, the JSON document and the export
     def pareto_k(self) -> float:

@@ -64,21 +64,26 @@ class SeededSampler(Sampler):
     is called in this process as each particle run elsewhere is accepted, with the number of
     simulations it took (in this process the model itself can count them);
     ``generation_done(t, particles, simulations, seconds)`` when generation ``t`` (-1: the
-    distance's calibration sample) has all its particles."""
+    distance's calibration sample) has all its particles, and ``generation_begins(t)`` before
+    generation ``t`` is sampled, when pyabc has stored the one before it."""
 
     def __init__(self, seed: int, workers: int = 1, executor: Executor | None = None,
                  progress: Callable[[int], None] | None = None,
-                 generation_done: Callable[[int, int, int, float], None] | None = None):
+                 generation_done: Callable[[int, int, int, float], None] | None = None,
+                 generation_begins: Callable[[int], None] | None = None):
         super().__init__()
         self.seed = seed
         self.workers = workers
         self.executor = executor
         self.progress = progress
         self.generation_done = generation_done
+        self.generation_begins = generation_begins
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
                                 ana_vars=None):
         global _GENERATION
+        if self.generation_begins is not None:
+            self.generation_begins(t)
         start = time.perf_counter()
         streams = [particle_stream(self.seed, t, i) for i in range(n)]
         _GENERATION = (simulate_one, self.sample_factory)

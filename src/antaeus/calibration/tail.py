@@ -24,6 +24,13 @@ import math
 
 import numpy as np
 
+def effective_particles(weights: np.ndarray) -> float:
+    """Kish's effective sample size 1 / sum(w^2) of the weights normalised to sum to 1 (Kish
+    1965): how many equally weighted particles the weighted sample is worth."""
+    w = np.asarray(weights, dtype=np.float64)
+    return float(1.0 / np.sum((w / w.sum()) ** 2))
+
+
 #: below it the weights behave; at or above it the weighted estimates are unreliable (Vehtari et al. 2024)
 RELIABLE_BELOW = 0.7
 #: fewer tail weights than this and no shape is fitted

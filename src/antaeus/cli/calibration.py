@@ -65,7 +65,7 @@ def generation_line(g: GenerationReport) -> str:
     """One line a generation, for the terminal and for a long run's log alike."""
     return (f"generation {g.number}{'' if g.of is None else f' of {g.of}'}: {g.particles} particles accepted "
             f"from {g.simulations:,} simulations ({100 * g.acceptance:.1f}%) under tolerance {g.tolerance:.4g}, "
-            f"in {duration(g.seconds)}")
+            f"{g.effective_particles:.1f} effective, in {duration(g.seconds)}")
 
 
 def posterior_command(

@@ -37,11 +37,12 @@ class ProgressBar:
         self.logged: float | None = None if self.bar.console.is_terminal else time.perf_counter()
 
     def __enter__(self):
-        self.bar.__enter__()
+        if self.logged is None:  # a terminal: the live bar (elsewhere it would only leave a blank line)
+            self.bar.__enter__()
         return self.advance
 
     def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)
+        return self.bar.__exit__(*exc) if self.logged is None else None
 
     def note(self, text: str) -> None:
         """A line of its own on stderr: above the bar on a terminal, plain in a log."""
