@@ -16,6 +16,7 @@ import pytest
 
 from antaeus import explore
 from antaeus import run as antaeus_run
+from antaeus.experiments.design import design_points
 from antaeus.experiments.outcomes import Change, path_label
 from antaeus.experiments.exploration import Exploration
 from antaeus.options import json_ready
@@ -339,6 +340,8 @@ def test_with_posterior_every_point_of_a_replication_draws_the_same_particle(tmp
     ('[[point]]\nname = "a"\noverlays = ["no-such-overlay"]\n', "--overlay"),
     ('[[point]]\nname = "a"\nset = ["parties.nobody.x=1"]\n', "--set"),
     ('[[point]\nname = "a"\n', "line 1"),
+    ('[[point]]\nname = "a"\npatch = 3\n', "point[0].patch"),
+    ('[[point]]\nname = "a"\npatch = "no-such-patch.toml"\n', "no-such-patch.toml"),
 ])
 def test_a_bad_design_file_exits_2_naming_the_field(tmp_path, text, field):
     (tmp_path / "design.toml").write_text(text)
@@ -355,6 +358,35 @@ def test_a_design_file_adds_its_named_points(tmp_path):
     point = ex.identity["points"][1]
     assert point["name"] == "both" and point["overlays"] == ["moderates-act", "early-land-reform"]
     assert point["sets"] == ["parties.srs.certainty_threshold=0.3"] and len(ex.runs) == 4
+
+
+def test_a_patch_file_is_a_design_point_of_its_own(tmp_path):
+    """--patch FILE adds a point named after the file, run with the same seeds and posterior
+    draws as every point: the same change given as a --set point gives the same runs; in a
+    design file a point's patch is read from the design file's folder, and its values outlast
+    the posterior draw."""
+    threshold = "parties.bolsheviks.certainty_threshold"
+    patch = tmp_path / "cautious-bolsheviks.toml"
+    patch.write_text("[parties.bolsheviks]\ncertainty_threshold = 1.0\n")
+    common = dict(replications=3, workers=1, posterior=True, **SMALL)
+    ex = explore("russia1917", patches=[patch], sets=[f"{threshold}=1.0"], store=tmp_path / "s", **common)
+    assert [p["name"] for p in ex.identity["points"]] == ["factual", f"{threshold}=1.0", "cautious-bolsheviks"]
+    runs = ex.runs.set_index(["point", "replication"]).sort_index()
+    by_set, by_patch = runs.loc[f"{threshold}=1.0"], runs.loc["cautious-bolsheviks"]
+    assert by_patch["path"].tolist() == by_set["path"].tolist() and by_patch["seed"].tolist() == by_set["seed"].tolist()
+    assert by_patch["path"].tolist() != runs.loc["factual"]["path"].tolist()  # the patch acts
+    assert ex.to_json_dict()["points"][2]["patch"] == str(patch)
+
+    (tmp_path / "design").mkdir()
+    (tmp_path / "design" / "fit.toml").write_text("[parameters.support]\nplatform_fit = 12.5\n")
+    (tmp_path / "design" / "design.toml").write_text('[[point]]\nname = "fit"\npatch = "fit.toml"\n')
+    point = design_points(design=tmp_path / "design" / "design.toml")[1]
+    assert point.patch == str(tmp_path / "design" / "fit.toml")
+    assert "parameters.support.platform_fit" in point.keeps()
+
+    bad = antaeus("explore", "--patch", str(tmp_path / "Bad Name.toml"), "--replications", "2", "--store", "b",
+                  cwd=tmp_path)
+    assert bad.returncode == 2 and "Bad Name" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
 
 
 def test_the_command_prints_the_outcome_table_and_draws_the_figures(tmp_path):

@@ -97,6 +97,9 @@ def explore_command(
         "--overlay", help="Add a design point: the scenario with this overlay; repeat for several.")] = None,
     set_: Annotated[Optional[list[str]], typer.Option(
         "--set", help="Add a design point: the scenario with this one change, dotted.path=value; repeat for several.")] = None,
+    patch: Annotated[Optional[list[str]], typer.Option(
+        "--patch", help="Add a design point: the scenario with this TOML file merged over it, named after the file; "
+                        "repeat for several.")] = None,
     design: Annotated[Optional[str], typer.Option(help="A design TOML file of named points (docs/explore.md).")] = None,
     replications: Annotated[int, typer.Option(help="Runs per design point, paired across points.")] = 100,
     agents: Annotated[int, typer.Option(help="Person-agents per run.")] = 10_000,
@@ -115,7 +118,7 @@ def explore_command(
 ) -> None:
     """Run an ensemble: every design point for the same replications, outcome probabilities with intervals."""
     from antaeus.cli.explore_summary import render_exploration
-    options = dict(overlays=overlay or (), sets=set_ or (), design=design, replications=replications, agents=agents,
+    options = dict(overlays=overlay or (), sets=set_ or (), patches=patch or (), design=design, replications=replications, agents=agents,
                    seed=seed, posterior=posterior, from_=from_, workers=workers, executor=executor, scheduler=scheduler,
                    store=store, resume=resume, batch=batch, plots=not no_plots, calibrated=not uncalibrated,
                    command=shlex.join(["antaeus", *sys.argv[1:]]))

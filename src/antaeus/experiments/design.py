@@ -2,11 +2,14 @@
 
 The point ``factual`` (the scenario as it is) comes first, always. Each ``--overlay NAME``
 adds a point named after the overlay, each ``--set path=value`` a point named after the
-change, and a design file adds the points it names (docs/explore.md, "Design files")::
+change, each ``--patch FILE`` a point named after the file, and a design file adds the points
+it names (docs/explore.md, "Design files"; a point's patch file is read from the design
+file's folder)::
 
     [[point]]
     name = "moderates-act-early"
     overlays = ["moderates-act"]
+    patch = "winter-sowing.toml"
     set = ["parties.srs.certainty_threshold=0.2"]
 """
 from __future__ import annotations
@@ -34,24 +37,33 @@ class DesignPoint:
     name: str
     overlays: tuple[str, ...] = ()
     sets: tuple[str, ...] = ()
+    patch: str | None = None  # a TOML file merged over the scenario after the overlays
 
     def keeps(self) -> tuple[str, ...]:
         """The dotted paths this point sets itself: a posterior draw leaves them as they are."""
-        return user_paths(self.overlays, self.sets)
+        return user_paths(self.overlays, self.sets, self.patch)
 
 
 def design_points(overlays: Iterable[str] = (), sets: Iterable[str] = (),
-                  design: str | Path | None = None) -> list[DesignPoint]:
-    """The factual, then a point per overlay, per --set value and per point of the design file."""
+                  design: str | Path | None = None, patches: Iterable[str | Path] = ()) -> list[DesignPoint]:
+    """The factual, then a point per overlay, per --set value, per patch file and per point of
+    the design file."""
     points = [DesignPoint(FACTUAL)]
     points += [DesignPoint(ov, overlays=(ov,)) for ov in overlays]
     points += [DesignPoint(s.strip(), sets=(s,)) for s in sets]
+    for patch in patches:
+        name = Path(patch).stem
+        if not NAME.fullmatch(name) or name == FACTUAL:
+            raise InputError(f"the patch file's name '{name}' cannot name a design point", source=str(patch),
+                             hint="name the file with 1-64 characters a-z, 0-9, _ or - (not 'factual'), "
+                                  "or give it a point of its own in a --design file")
+        points.append(DesignPoint(name, patch=str(patch)))
     if design is not None:
         points += read_design(design)
     seen: set[str] = set()
     for p in points:
         if p.name in seen:
-            raise InputError(f"the design point '{p.name}' is given twice", source="--overlay/--set/--design",
+            raise InputError(f"the design point '{p.name}' is given twice", source="--overlay/--set/--patch/--design",
                              hint="name each point once (the factual is always the first point)")
         seen.add(p.name)
     if len(points) > MAX_POINTS:
@@ -81,10 +93,10 @@ def read_design(path: str | Path) -> list[DesignPoint]:
         where = f"point[{i}]"
         if not isinstance(entry, dict):
             raise InputError("is not a table", source=source, field=where, hint="write each point as a [[point]] table")
-        unknown = set(entry) - {"name", "overlays", "set"}
+        unknown = set(entry) - {"name", "overlays", "set", "patch"}
         if unknown:
             raise InputError(f"unknown key(s) {', '.join(sorted(unknown))}", source=source, field=where,
-                             hint="a point has name, overlays and set")
+                             hint="a point has name, overlays, patch and set")
         name = entry.get("name")
         if not isinstance(name, str) or not NAME.fullmatch(name) or name == FACTUAL:
             raise InputError(f"bad point name {name!r}", source=source, field=f"{where}.name",
@@ -94,17 +106,22 @@ def read_design(path: str | Path) -> list[DesignPoint]:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError("must be a list of strings", source=source, field=f"{where}.{key}",
                                  hint='write for example set = ["parties.srs.certainty_threshold=0.3"]')
-        if not overlays and not sets:
+        patch = entry.get("patch")
+        if patch is not None and not isinstance(patch, str):
+            raise InputError("must be the path of a TOML file", source=source, field=f"{where}.patch",
+                             hint='write for example patch = "winter-sowing.toml" (read from the design file\'s folder)')
+        if not overlays and not sets and patch is None:
             raise InputError("changes nothing", source=source, field=where,
-                             hint="give the point overlays = [...] or set = [...] (the factual is always run)")
-        out.append(DesignPoint(name, tuple(overlays), tuple(sets)))
+                             hint="give the point overlays = [...], patch = \"...\" or set = [...] "
+                                  "(the factual is always run)")
+        out.append(DesignPoint(name, tuple(overlays), tuple(sets), None if patch is None else str(path.parent / patch)))
     return out
 
 
 def resolve(scenario: str | Path, points: list[DesignPoint], calibrated: bool) -> list[Scenario]:
     """The resolved scenario of every point; an unknown overlay or path raises here, before any work."""
-    return [load_scenario(scenario, overlays=list(p.overlays), sets=list(p.sets), calibrated=calibrated)
-            for p in points]
+    return [load_scenario(scenario, overlays=list(p.overlays), sets=list(p.sets), patch=p.patch,
+                          calibrated=calibrated) for p in points]
 
 
 def check_branchable(scenarios: list[Scenario], points: list[DesignPoint]) -> None:

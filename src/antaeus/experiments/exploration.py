@@ -325,7 +325,8 @@ class Exploration:
             "from": ident.get("from"),
             "calibrated": ident["calibrated"], "code_version": ident["code_version"],
             "complete": not self.store.missing(),
-            "points": [{**{k: p[k] for k in ("name", "overlays", "sets")}, "runs": int(runs_per_point.get(p["name"], 0))}
+            "points": [{**{k: p.get(k) for k in ("name", "overlays", "sets", "patch")},
+                        "runs": int(runs_per_point.get(p["name"], 0))}
                        for p in ident["points"]],
             "outcomes": outcomes,
             "paths": [{"point": r["point"], "path": r["path"], "runs": r["runs"], "share": r["share"]}

@@ -43,7 +43,7 @@ TASK_SECONDS = 3.0
 
 
 def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = (), sets: Iterable[str] = (),
-            design: str | Path | None = None, replications: int = DEFAULT_REPLICATIONS,
+            patches: Iterable[str | Path] = (), design: str | Path | None = None, replications: int = DEFAULT_REPLICATIONS,
             agents: int = DEFAULT_AGENTS, seed: int = 0, posterior: bool = False, from_: dt.date | str | None = None,
             workers: int | None = None, executor: str = "local", scheduler: str | None = None,
             store: str | Path | None = None, resume: bool = False, batch: int | None = None,
@@ -73,7 +73,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
     if posterior and not calibrated:
         raise InputError("--posterior draws the calibrated parameters, --uncalibrated keeps the guesses",
                          source="--posterior", hint="give one of the two options, not both")
-    points = design_module.design_points(several(overlays), several(sets), design)
+    points = design_module.design_points(several(overlays), several(sets), design, several(patches))
     runs = len(points) * replications
     if runs > MAX_RUNS:
         raise InputError(f"{len(points)} points × {replications:,} replications = {runs:,} runs, more than "
