@@ -172,7 +172,7 @@ def test_counts_are_drawn_on_a_log_scale_apart_from_the_shares(check):
 def test_cli_json_and_pngs(tmp_path):
     out = tmp_path / "figures"
     done = antaeus("check", "history", "--runs", str(RUNS), "--agents", str(AGENTS), "--json",
-                   "--out", str(out), cwd=tmp_path)
+                   "--out", str(out), "--workers", "1", cwd=tmp_path)  # the pool: test_the_workers_never_change_the_check
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["runs"] == RUNS and document["agents"] == AGENTS
