@@ -41,7 +41,7 @@ import numpy as np
 
 from ..data.record import Observation, data_version, observations
 from ..engine.simulate import simulate
-from ..experiments.executors import check_executor, executor_for
+from ..experiments.executors import check_executor, check_scheduler, executor_for
 from ..files import check_writable, folder_for_files, write_fault
 from ..options import check_memory, days_of
 from ..scenario import InputError, Scenario, builtin_scenarios, load_scenario
@@ -188,6 +188,7 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
         raise InputError(f"workers must be a positive whole number, not {workers!r}", source="--workers",
                          hint="give 1 or more worker processes")
     check_executor(executor, scheduler)
+    check_scheduler(scheduler)  # before the pilot run and pyabc's import, not after them
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if s.calibration is None:
         raise InputError(f"scenario '{s.scenario.name}' declares no [calibration] parameters", source="scenario",

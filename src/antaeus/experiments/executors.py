@@ -13,6 +13,7 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
+import socket
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Iterator
 
@@ -99,12 +100,33 @@ def _dask_client(workers: int, scheduler: str | None):
         with cluster, Client(cluster) as client:
             yield client
         return
+    check_scheduler(scheduler)
     try:
         client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
     except (OSError, TimeoutError, ValueError) as err:
-        raise InputError(f"no Dask scheduler answers at '{scheduler}' ({type(err).__name__}: {err})",
-                         source="--scheduler",
-                         hint="start one ('dask scheduler' and 'dask worker ADDRESS') or leave --scheduler out "
-                              "for a local cluster") from None
+        raise _unanswered(scheduler, err) from None
     with client:
         yield client
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """Refuse at once (InputError) a TCP scheduler address where nothing listens: Dask's client
+    would retry it until its timeout, and a command would find out only after its set-up.
+    Other addresses, and one that does not answer at all, are left to the client."""
+    if scheduler is None or not scheduler.startswith("tcp://"):
+        return
+    host, _, port = scheduler[len("tcp://"):].rstrip("/").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=SCHEDULER_TIMEOUT_S):
+            pass
+    except (OSError, ValueError) as err:
+        raise _unanswered(scheduler, err) from None
+
+
+def _unanswered(scheduler: str, err: Exception) -> InputError:
+    return InputError(f"no Dask scheduler answers at '{scheduler}' ({type(err).__name__}: {err})",
+                      source="--scheduler",
+                      hint="start one ('dask scheduler' and 'dask worker ADDRESS') or leave --scheduler out "
+                           "for a local cluster")
