@@ -517,3 +517,14 @@ def test_a_seed_fixes_the_calibration_whatever_the_executor_and_the_number_of_wo
         history = _particles(database_path(store, "russia1917", parse_budget(budget)))
         assert {row[0] for row in history} == generations_run, how
         assert history == [row for row in reference if row[0] in generations_run], how
+
+
+def test_a_scheduler_where_nothing_listens_is_refused_before_any_work(tmp_path, monkeypatch):
+    """The address is knocked at before the pilot run (and pyabc's import): a refused
+    connection is the one error, and nothing has been simulated."""
+    from antaeus.calibration import abc as abc_module
+    monkeypatch.setattr(abc_module, "simulate", lambda *a, **k: pytest.fail("simulated before the scheduler answered"))
+    with pytest.raises(InputError, match="no Dask scheduler answers at 'tcp://127.0.0.1:9'"):
+        abc_module.calibrate("russia1917", budget="quick", executor="dask", scheduler="tcp://127.0.0.1:9",
+                             store=tmp_path / "s.duckdb")
+    assert not (tmp_path / "calibration").exists()
