@@ -384,7 +384,14 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     from antaeus.calibration.default import data_version
     from antaeus.calibration.posterior import load_posterior
     from antaeus.scenario.loader import model_version
-    meta = load_posterior(out.database, load_scenario("russia1917")).meta  # a built-in scenario's versions
+    posterior = load_posterior(out.database, load_scenario("russia1917"))
+    meta = posterior.meta  # a built-in scenario's versions
+    # the posterior's schedule is what the run reported as it went
+    assert [(g["generation"], g["tolerance"], g["simulations"], g["particles"]) for g in posterior.generations] == \
+        [(r.number, r.tolerance, r.simulations, r.particles) for r in reports]
+    assert [g["effective_particles"] for g in posterior.generations] == \
+        [pytest.approx(r.effective_particles) for r in reports]
+    assert posterior.generations[-1]["effective_particles"] == pytest.approx(posterior.effective_particles)
     assert meta["model_version"] == model_version("russia1917") and meta["data_version"] == data_version()
     assert meta["agents"] == 600
     # a budget of generations, all run: a resume finds it finished and runs nothing

@@ -9,7 +9,7 @@ once each family's typical miss is added as a model error (``with_model_error``)
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from statistics import NormalDist
@@ -37,6 +37,9 @@ class Posterior:
     weights: np.ndarray          # [n], summing to 1
     priors: dict[str, tuple[float, float]]
     meta: dict  # what the calibration was started with: scenario, budget, seed, agents
+    #: every generation of the run, first to last: generation (1, 2, ...), tolerance, simulations,
+    #: particles, acceptance, effective_particles, seconds (the sampling's wall-clock time)
+    generations: list[dict] = field(default_factory=list)
 
     @property
     def effective_particles(self) -> float:
@@ -102,7 +105,22 @@ def load_posterior(database: str | Path, scenario: Scenario, abc_id: int | None 
     if meta.get("space") == "logit":  # the fit's coordinates back to the parameters' units
         for j, p in enumerate(paths):
             values[:, j] = [to_natural(z, *priors[p]) for z in values[:, j]]
-    return Posterior(database, abc_id, history.max_t, paths, values, w / w.sum(), priors, meta)
+    return Posterior(database, abc_id, history.max_t, paths, values, w / w.sum(), priors, meta,
+                     _generations(history))
+
+
+def _generations(history) -> list[dict]:
+    """The run's schedule, generation by generation, as the history stores it: how the
+    tolerance fell, what each generation cost and how many particles its weights are worth."""
+    out = []
+    for row in history.get_all_populations().query("t >= 0").sort_values("t").to_dict("records"):
+        t = int(row["t"])
+        simulations, particles = int(row["samples"]), int(row["particles"])
+        out.append({"generation": t + 1, "tolerance": float(row["epsilon"]), "simulations": simulations,
+                    "particles": particles, "acceptance": particles / simulations if simulations else None,
+                    "effective_particles": effective_particles(history.get_distribution(m=0, t=t)[1]),
+                    "seconds": float(row["wall_time"])})
+    return out
 
 
 @dataclass(frozen=True)

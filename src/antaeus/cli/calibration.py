@@ -95,7 +95,8 @@ def posterior_command(
         print(json.dumps({"scenario": s.scenario.name, "budget": plan.label, "generation": posterior.generation,
                           "particles": len(posterior.weights), "effective_particles": posterior.effective_particles,
                           "pareto_k": None if np.isnan(posterior.pareto_k) else posterior.pareto_k,
-                          "parameters": posterior.summary(), "plots": [str(p) for p in plots],
+                          "parameters": posterior.summary(), "generations": posterior.generations,
+                          "plots": [str(p) for p in plots],
                           "predictive": None if check is None else {
                               "coverage_90": check.coverage, "mae_share_points": check.mae_share_points,
                               "coverage_90_with_model_error": check.coverage_with_error,
@@ -112,6 +113,14 @@ def posterior_command(
         table.add_row(row["parameter"], f"{row['median']:.4g}", f"{row['q05']:.4g}", f"{row['q95']:.4g}",
                       f"[{row['prior_low']:.3g}, {row['prior_high']:.3g}]")
     console.print(table)
+    schedule = Table(title="Generations")
+    for col in ("generation", "tolerance", "simulations", "accepted", "effective particles", "time"):
+        schedule.add_column(col, justify="right")
+    for g in posterior.generations:
+        schedule.add_row(str(g["generation"]), f"{g['tolerance']:.4g}", f"{g['simulations']:,}",
+                         f"{100 * g['acceptance']:.1f}%", f"{g['effective_particles']:.1f} of {g['particles']}",
+                         duration(g["seconds"]))
+    console.print(schedule)
     console.print(f"{len(posterior.weights)} particles, worth {posterior.effective_particles:.0f} of equal weight "
                   "(Kish's effective sample size)")
     k = posterior.pareto_k
