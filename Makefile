@@ -11,7 +11,7 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --no-compile -e '.[test]'   # bytecode is written on first import, not for every installed file (about 60 s less in a fresh clone)
+	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,8 +24,10 @@ demo: $(STAMP)
 ## (pytest-xdist, a file's tests on one worker so that its fixtures are made once; TEST_WORKERS=1 runs
 ## it on one worker process)
 TEST_WORKERS ?= auto
+## The tests start a hundred Python processes or more: each imports antaeus, so its bytecode is
+## written once (where PYTHONDONTWRITEBYTECODE is set, every process compiled it again)
 test: $(STAMP)
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-statistical: $(STAMP)
 	$(PY) -m pytest -q -m statistical
