@@ -34,15 +34,16 @@ class ProgressBar:
         self.start: tuple[float, int] | None = None
         #: where stderr is not a terminal (a log, a pipe) the bar is not drawn: a line is written
         #: instead every LOG_EVERY seconds, so that a long run's log shows it going on
-        self.logged: float | None = None if self.bar.console.is_terminal else time.perf_counter()
+        self.live = self.bar.console.is_terminal
+        self.logged = time.perf_counter()  # when the last line was written (or the bar made)
 
     def __enter__(self):
-        if self.logged is None:  # a terminal: the live bar (elsewhere it would only leave a blank line)
+        if self.live:  # elsewhere the bar would only leave a blank line
             self.bar.__enter__()
         return self.advance
 
     def __exit__(self, *exc):
-        return self.bar.__exit__(*exc) if self.logged is None else None
+        return self.bar.__exit__(*exc) if self.live else None
 
     def note(self, text: str) -> None:
         """A line of its own on stderr: above the bar on a terminal, plain in a log."""
@@ -61,7 +62,7 @@ class ProgressBar:
         if done == total and self.last:
             self.bar.update(self.task, description=self.last)
         self.bar.update(self.task, completed=done, total=total, rate=rate)
-        if self.logged is not None and now - self.logged >= LOG_EVERY:
+        if not self.live and now - self.logged >= LOG_EVERY:
             self.logged = now
             self.note(f"{self.description}: {done:,}{'' if total is None else f' of {total:,}'} {self.unit}"
                       f"{f', {rate}' if rate else ''}, {duration(elapsed)}")
