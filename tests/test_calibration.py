@@ -103,29 +103,44 @@ def test_logged_scales_are_read_for_one_generation_or_not_at_all(tmp_path):
     assert logged_scales(log, 0) is None
 
 
-def test_killed_calibration_resumes_without_losing_a_generation(small_history, tmp_path):
-    """Killed in its second generation and resumed, a calibration keeps what it had finished
-    and ends with the history the same command gives uninterrupted, bit for bit (the small
-    scenario, 120 simulations, seed 3); killed before that generation's scales were logged, it
+def test_killed_calibration_resumes_without_losing_a_generation_wherever_it_runs(small_history, tmp_path):
+    """A seed fixes a calibration bit for bit, whatever the executor and the number of workers,
+    and a kill loses no finished generation. Each particle is drawn from its own seeded stream
+    (calibration.sampler); pyabc's parallel sampler, which accepts particles in the order they
+    finish, did not give that. The reference is the small scenario's uninterrupted run (120
+    simulations, seed 3, one worker). The same command on two forked workers is killed in its
+    second generation and resumed on a Dask cluster of two, whose workers get that generation
+    pickled with the proposal fitted to the first: it keeps what it had finished and ends with
+    the reference's history. Killed before that generation's scales were logged, a calibration
     fits them again, says so, and gives another sample."""
     small, one = small_history
     reference = _particles(database_path(one, "russia1917", parse_budget("120")))
-    command = ["calibrate", str(small), "--budget", "120", "--seed", "3", "--workers", "1", "--store"]
+    assert reference and len({row[0] for row in reference}) >= 2  # two generations at least
+    command = ["calibrate", str(small), "--budget", "120", "--seed", "3", "--store"]
     store = tmp_path / "antaeus.duckdb"
     db = database_path(store, "russia1917", parse_budget("120"))
-    proc = subprocess.Popen([str(ENTRY), *command, str(store)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ONE_THREAD)
-    try:  # killed once the second generation has begun: its scales are fitted and logged
+    killed_err = tmp_path / "killed.err"
+    with killed_err.open("w") as err:  # its own process group, so that the kill takes its workers too
+        proc = subprocess.Popen([str(ENTRY), *command, str(store), "--workers", "2"],
+                                stdout=subprocess.DEVNULL, stderr=err, env=ONE_THREAD, start_new_session=True)
+    try:  # killed once the second generation has begun (its scales are fitted and logged, and
+        # the first one reported): the report is written as the next generation's sampling starts
         deadline = time.time() + 240
-        while time.time() < deadline and logged_scales(scale_log_path(db), 1) is None:
+        while time.time() < deadline and not re.search("^generation 1: ", killed_err.read_text(), re.M):
             assert proc.poll() is None, "the calibration ended before it could be interrupted"
             time.sleep(0.1)
         finished = generations(db)
         assert finished and proc.poll() is None
     finally:  # never leave the calibration running, whatever failed above
-        os.kill(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     assert len(finished) < len({row[0] for row in reference})
+    done_before_kill = {t for t, _ in finished}
+    # the forked workers' generations are the reference's, and each was reported on stderr
+    assert [row for row in _particles(db) if row[0] in done_before_kill] == \
+        [row for row in reference if row[0] in done_before_kill]
+    reported = re.findall(r"^generation (\d+): 20 particles accepted from [\d,]+ simulations", killed_err.read_text(), re.M)
+    assert reported == [str(t + 1) for t in sorted(done_before_kill)], killed_err.read_text()
 
     log = scale_log_path(db)
     fitted = json.loads(log.read_text())  # the scales pyabc fitted before each generation it began
@@ -137,19 +152,20 @@ def test_killed_calibration_resumes_without_losing_a_generation(small_history, t
     shutil.copytree(db.parent, refit_db.parent)
     scale_log_path(refit_db).write_text(json.dumps({k: v for k, v in fitted.items() if k != resumed_at}))
 
-    done = cli(*command, str(store), "--resume")
+    done = cli(*command, str(store), "--resume", "--workers", "2", "--executor", "dask")
     assert done.returncode == 0, done.stderr
+    assert re.search(rf"^generation {len(finished) + 1}: 20 particles accepted", done.stderr, re.M), done.stderr
     assert "fitted again" not in done.stdout  # the resumed generation keeps the scales fitted before the kill
     assert json.loads(log.read_text())[resumed_at] == fitted[resumed_at]
     after = generations(db)
     assert after[:len(finished)] == finished  # the generations finished before the kill are kept
     assert _particles(db) == reference  # under the same distance, the particles of the uninterrupted run
 
-    redone = cli(*command, str(refit), "--resume")
+    redone = cli(*command, str(refit), "--resume", "--workers", "1")
     assert redone.returncode == 0 and "fitted again" in redone.stdout, redone.stdout + redone.stderr
     assert generations(refit_db)[:len(finished)] == finished
     assert _particles(refit_db) != reference  # scales fitted again: another sample, which the comparison tells apart
-    again = cli(*command, str(store), "--resume")
+    again = cli(*command, str(store), "--resume", "--workers", "1")
     assert again.returncode == 0 and "already finished" in again.stdout, again.stdout + again.stderr
     assert generations(db) == after  # a finished calibration is left as it is
 
@@ -501,29 +517,6 @@ def _particles(db: Path) -> list[tuple]:
             "SELECT po.t, po.nr_samples, po.epsilon, p.w, pa.name, pa.value FROM parameters pa"
             " JOIN particles p ON pa.particle_id = p.id JOIN models m ON p.model_id = m.id"
             " JOIN populations po ON m.population_id = po.id ORDER BY po.t, p.id, pa.name").fetchall()
-
-
-def test_a_seed_fixes_the_calibration_whatever_the_executor_and_the_number_of_workers(small_history, tmp_path):
-    """Each particle is drawn from its own seeded stream (calibration.sampler), so one worker,
-    two forked ones and a Dask cluster of two give the same history bit for bit; pyabc's
-    parallel sampler, which accepts particles in the order they finish, did not."""
-    small, one = small_history
-    reference = _particles(database_path(one, "russia1917", parse_budget("120")))
-    assert reference and len({row[0] for row in reference}) >= 2  # two generations at least
-    # Dask's workers get each generation pickled, the proposal fitted to the last one included,
-    # so both generations are compared; forked workers inherit it, and a budget of 80 (the same
-    # 20 particles a generation) stops after the first generation
-    for how, budget, generations_run in ((["--workers", "2", "--executor", "dask"], "120", {0, 1}),
-                                         (["--workers", "2"], "80", {0})):
-        store = tmp_path / "-".join(how) / "antaeus.duckdb"
-        out = cli("calibrate", str(small), "--budget", budget, "--seed", "3", *how, "--store", str(store))
-        assert out.returncode == 0, out.stderr
-        # a line a generation on stderr, wherever its particles ran
-        reported = re.findall(r"^generation (\d+): 20 particles accepted from [\d,]+ simulations", out.stderr, re.M)
-        assert reported == [str(t + 1) for t in sorted(generations_run)], out.stderr
-        history = _particles(database_path(store, "russia1917", parse_budget(budget)))
-        assert {row[0] for row in history} == generations_run, how
-        assert history == [row for row in reference if row[0] in generations_run], how
 
 
 def test_a_scheduler_where_nothing_listens_is_refused_before_any_work(tmp_path, monkeypatch):

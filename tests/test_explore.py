@@ -220,7 +220,7 @@ def test_kill_9_then_resume_gives_every_run_once_and_the_uninterrupted_result(tm
 
 
 def test_ctrl_c_stops_with_a_message_and_leaves_a_store_that_resume_finishes(tmp_path):
-    args = ["explore", "--replications", "60", "--agents", "300", "--workers", "2", "--batch", "1", "--no-plots"]
+    args = ["explore", "--replications", "24", "--agents", "300", "--workers", "2", "--batch", "1", "--no-plots"]
     entry = Path(sys.executable).with_name("antaeus")
     victim = subprocess.Popen([str(entry), *args, "--store", "s"], cwd=tmp_path, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -232,10 +232,10 @@ def test_ctrl_c_stops_with_a_message_and_leaves_a_store_that_resume_finishes(tmp
     os.killpg(victim.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole foreground group
     _, err = victim.communicate(timeout=60)
     assert victim.returncode == 130 and "--resume" in err and "Traceback" not in err
-    assert 2 <= _parts_rows(tmp_path / "s") < 60
+    assert 2 <= _parts_rows(tmp_path / "s") < 24
     finished = antaeus(*args, "--store", "s", "--resume", "--json", cwd=tmp_path)
     assert finished.returncode == 0, finished.stderr
-    assert json.loads(finished.stdout)["complete"] and _parts_rows(tmp_path / "s") == 60
+    assert json.loads(finished.stdout)["complete"] and _parts_rows(tmp_path / "s") == 24
 
 
 def test_two_processes_on_one_store_both_finish_and_nothing_is_lost(tmp_path):

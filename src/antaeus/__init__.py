@@ -6,8 +6,6 @@ The public API, the same names the CLI uses::
     out = run("russia1917", seed=7, agents=20_000, at=["1917-10-01"], store=None)
     out.result.power_log
 """
-from importlib.metadata import version as _version
-
 from antaeus import _kernel_cache
 
 # Before any kernel is compiled: the compiled kernels are cached per version of the source.
@@ -29,9 +27,18 @@ from antaeus.api import DEFAULT_SCENARIO, RunOutput, explore, run, scenario_toml
 from antaeus.engine.result import Decision, Observable, PowerChange, Result
 from antaeus.engine.simulate import simulate
 from antaeus.store import DEFAULT_STORE_PATH, read_runs, read_table
-from antaeus.experiments.exploration import Exploration
 
-__version__ = _version("antaeus")
+
+def __getattr__(name: str):
+    """What a command that only runs or checks never needs is loaded when first asked for:
+    ``Exploration`` brings pandas, ``__version__`` the package metadata."""
+    if name == "Exploration":
+        from antaeus.experiments.exploration import Exploration
+        return Exploration
+    if name == "__version__":
+        from importlib.metadata import version
+        return version("antaeus")
+    raise AttributeError(f"module 'antaeus' has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_SCENARIO", "DEFAULT_STORE_PATH", "Decision", "Exploration", "InputError", "Observable",

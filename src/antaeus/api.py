@@ -11,7 +11,7 @@ import functools
 import inspect
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
@@ -22,11 +22,13 @@ from .files import check_writable
 from .options import MAX_SEED, check_memory, date_in_window, days_of, json_ready, several, whole_number
 from .engine.result import Result
 from .engine.simulate import simulate
-from .experiments.exploration import Exploration
 from .experiments.explore import explore as explore_ensemble
 from .report.summary import decision_summary, final_membership, group_support_rows, support_rows
 from .scenario import InputError, Scenario, load_scenario
 from .store import DEFAULT_STORE_PATH, check_store, run_directory, write_run
+
+if TYPE_CHECKING:  # pandas is imported only by a command that reads an ensemble back
+    from .experiments.exploration import Exploration
 
 DEFAULT_SCENARIO = "russia1917"
 DEFAULT_AGENTS = 100_000

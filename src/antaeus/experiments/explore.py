@@ -15,7 +15,7 @@ import json
 import math
 import shutil
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .._kernel_cache import source_digest
 from ..options import MAX_SEED, check_memory, date_in_window, days_of, several, whole_number
@@ -26,8 +26,10 @@ from . import design as design_module
 from . import seeds as seed_rule
 from .ensemble import capital_regions, run_all, soviet_power_parties, tasks_of
 from .executors import check_executor, default_workers, executor_for, worker_ready
-from .exploration import Exploration
 from .outcomes import OUTCOMES
+
+if TYPE_CHECKING:  # pandas is imported when an ensemble is read back, not before
+    from .exploration import Exploration
 
 DEFAULT_REPLICATIONS = 100
 DEFAULT_AGENTS = 10_000
@@ -113,6 +115,7 @@ def explore(scenario: str | Path = "russia1917", *, overlays: Iterable[str] = ()
         with executor_for(executor, workers, scheduler, scenarios[0], memory=(agents, days)) as (pool, n_workers):
             target = EnsembleStore.prepare(path, manifest, resume=resume)
             run_all(target, tasks, pool, n_workers, advance)
+    from .exploration import Exploration
     return Exploration(EnsembleStore.open(path))
 
 

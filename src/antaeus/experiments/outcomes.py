@@ -20,7 +20,6 @@ from statistics import NormalDist
 from typing import Iterable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from ..mechanisms.assembly import ENDORSED, HANDS_OVER
 
@@ -151,6 +150,7 @@ def variance_split(indicator: np.ndarray, particle: np.ndarray) -> tuple[float, 
 def date_quantiles(dates: Iterable) -> dict[str, dt.date | None]:
     """The 5%, 50% and 95% quantiles (``q05``, ``median``, ``q95``) of dates, each a date that
     occurred ('lower' interpolation on whole days); None for no dates."""
+    import pandas as pd  # the dates come from an ensemble's tables, so pandas is loaded already
     x = np.sort(np.fromiter((pd.Timestamp(d).toordinal() for d in dates), np.int64))
     return {name: dt.date.fromordinal(int(np.quantile(x, q, method="lower"))) if x.size else None
             for name, q in (("q05", 0.05), ("median", 0.5), ("q95", 0.95))}
