@@ -17,6 +17,22 @@ from antaeus.models.civil_violence.claims import CLAIMS
 # ----------------------------------------------------------------------------------------------
 # exact: geometry, random numbers, the rule variants, outbursts
 # ----------------------------------------------------------------------------------------------
+def test_a_kernel_called_with_constants_is_compiled_once_per_argument_type():
+    """Three constant arguments are three literal types: plain, the callee is compiled three
+    times; under ``by_type`` once, for int64, and it computes the same."""
+    def shifted(x, by):
+        return x + by
+
+    for wrapped, signatures in ((njit(shifted), 3), (K.by_type(njit(shifted)), 1)):
+        @njit
+        def caller(x):
+            return wrapped(x, 1) + wrapped(x, 2) + wrapped(x, 3)
+
+        assert caller(10) == 36
+        assert len(wrapped.signatures) == signatures
+    assert [str(t) for t in wrapped.signatures[0]] == ["int64", "int64"]
+
+
 @pytest.mark.parametrize("shape, radius, size", [
     ("euclidean", 1.7, 8), ("euclidean", 7, 148), ("von_neumann", 7, 112), ("moore", 7, 224),
     ("moore", 1, 8), ("von_neumann", 1, 4)])

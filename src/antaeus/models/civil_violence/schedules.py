@@ -14,15 +14,13 @@ p, ageing and death at a drawn age.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
-
 from .kernels import (ACTIVE, AGE, CITIZEN, COP, DEATH, F_ACTC, F_ACTP, GROUP, HARD,
                       INF_TERM, JAILED, KIND, M_AHEAD, M_SLOTS, POS, P_BATCHES, P_H,
                       P_MAXAGE, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED, P_TICKCD, P_VECTOR, P_W,
                       Q_CLONE, RISK, R_ACTIVE, R_COPS, R_GROUP0, R_GROUP1, R_JAILED, R_KILLS,
                       R_LEGITIMACY, R_QUIET, R_TENSION, S_ATTR, S_BIRTH, S_COPS, S_INIT, S_ORDER,
                       S_POP, S_TURN, TERM, agent_key, arrest, decision, draw, grievance,
-                      inline, move_to, new_agent, pick_agent, pick_empty, release, remove,
+                      inline, kernel, move_to, new_agent, pick_agent, pick_empty, release, remove,
                       set_active, shuffled_agents, tick_key)
 from .vectorised import RENUMBER, renumber, vec_tick
 
@@ -32,7 +30,7 @@ AHEAD = 4        # seq_tick loads the agent this many turns ahead
 # ----------------------------------------------------------------------------------------------
 # initial state
 # ----------------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel()
 def populate(ia, fa, cell, occ, fld, meta, freelist, vc, pi, n_cit, n_cop, cellwise, d_cit, d_cop):
     """Place cops and citizens: ``cellwise`` (each cell a citizen with probability d_cit, a
     cop with d_cop, else empty, as Mesa) or exactly n_cop cops then n_cit citizens on distinct
@@ -80,7 +78,7 @@ def move(i, vision, ia, cell, occ, fld, vc, vp, pi, key, d):
     return d
 
 
-@njit(cache=True)
+@kernel()
 def seq_tick(ia, fa, cell, occ, fld, meta, freelist, order, vc, vp, pi, pf, legitimacy, tick):
     W, H = pi[P_W], pi[P_H]
     movement = pi[P_MOVE] == 1
@@ -142,7 +140,7 @@ def seq_tick(ia, fa, cell, occ, fld, meta, freelist, order, vc, vp, pi, pf, legi
 # ----------------------------------------------------------------------------------------------
 # Model II population, jail countdown, cop schedules, records
 # ----------------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel()
 def population(ia, fa, cell, occ, fld, meta, freelist, order, n, moore, vc, vp, pi, pf, tick):
     """Cloning with probability p onto an empty Moore neighbour (the child keeps group and
     hardship, draws its own risk aversion and death age), then ageing and death."""
@@ -169,7 +167,7 @@ def population(ia, fa, cell, occ, fld, meta, freelist, order, n, moore, vc, vp, 
             remove(i, ia, cell, occ, fld, vc, vp, pi, meta, freelist)
 
 
-@njit(cache=True)
+@kernel()
 def adjust_cops(target, ia, fa, cell, occ, fld, meta, freelist, order, vc, pi, tick):
     """Remove random cops, or add cops on random empty cells, until there are ``target``."""
     n = 0
@@ -200,7 +198,7 @@ def adjust_cops(target, ia, fa, cell, occ, fld, meta, freelist, order, vc, pi, t
             n += 1
 
 
-@njit(cache=True)
+@kernel()
 def record(rec, s, ia, fa, meta, legitimacy, kills):
     act = jail = quiet = cops = g0 = g1 = 0
     sum_g = sum_r = 0.0
@@ -235,7 +233,7 @@ def record(rec, s, ia, fa, meta, legitimacy, kills):
     rec[s, R_LEGITIMACY] = legitimacy
 
 
-@njit(cache=True)
+@kernel()
 def run_ticks(ia, fa, cell, occ, fld, meta, freelist, vc, vp, moore, pi, pf, legit, cop_target,
               t0, rec):
     """Ticks t0+1 .. t0+len(legit): the cop schedule, one tick, the population, a record."""

@@ -13,12 +13,10 @@ keeps close to the lattice's order.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
-
 from .kernels import (ACTIVE, CITIZEN, COP, F_ACTC, F_ACTP, GROUP, INF_TERM, JAILED, KIND, M_FREE,
                       M_SLOTS, POS, P_BATCHES, P_H, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED,
                       P_TICKCD, P_W, S_ARREST, S_JAIL, S_KILL, S_MOVE, S_ORDER, TERM, agent_key,
-                      arrest, decision, draw, move_to, pick_agent, pick_empty, release,
+                      arrest, decision, draw, kernel, move_to, pick_agent, pick_empty, release,
                       remove, set_active, tick_key)
 
 MOVE_ROUNDS = 8
@@ -26,7 +24,7 @@ PICK_ROUNDS = 4
 RENUMBER = 16          # renumber the agents in lattice order every 16 ticks
 
 
-@njit(cache=True)
+@kernel()
 def _claim(slots, n, target, prio, claim):
     """Resolve conflicts: claim[target] = the index j (into slots) with the lowest priority."""
     for j in range(n):
@@ -35,7 +33,7 @@ def _claim(slots, n, target, prio, claim):
             claim[t] = j
 
 
-@njit(cache=True)
+@kernel()
 def _unclaim(n, target, claim):
     """Clear the claims of one round, so the next round starts from an empty claim map."""
     for j in range(n):
@@ -43,7 +41,7 @@ def _unclaim(n, target, claim):
             claim[target[j]] = -1
 
 
-@njit(cache=True)
+@kernel()
 def vec_move(ia, cell, occ, fld, vc, vp, pi, tick, seg, slots, target, prio, claim, who):
     """Rule M for cops (who = COP), citizens (who = CITIZEN) or both (who = 0) at once."""
     W, H = pi[P_W], pi[P_H]
@@ -82,7 +80,7 @@ def vec_move(ia, cell, occ, fld, vc, vp, pi, tick, seg, slots, target, prio, cla
         n = m
 
 
-@njit(cache=True)
+@kernel()
 def vec_decide(ia, fa, fld, vc, vp, pi, pf, legitimacy, seg, slots, target):
     n = 0
     for q in range(seg.shape[0]):
@@ -97,7 +95,7 @@ def vec_decide(ia, fa, fld, vc, vp, pi, pf, legitimacy, seg, slots, target):
             set_active(slots[j], target[j], ia, fld, vc, vp, pi)
 
 
-@njit(cache=True)
+@kernel()
 def vec_pick(ia, cell, occ, fld, meta, freelist, vc, vp, pi, tick, seg, slots, target, prio, claim,
              kill):
     """Arrests (kill False: every cop picks an active within its vision) or kills (kill True:
@@ -151,7 +149,7 @@ def vec_pick(ia, cell, occ, fld, meta, freelist, vc, vp, pi, tick, seg, slots, t
     return done
 
 
-@njit(cache=True)
+@kernel()
 def batched_agents(ia, meta, order, bounds, batches, seed, stream, tick):
     """order[:n] = the live slots grouped by a random batch each (counting sort; ascending
     slots within a batch), bounds[b]:bounds[b+1] = batch b; returns n."""
@@ -177,7 +175,7 @@ def batched_agents(ia, meta, order, bounds, batches, seed, stream, tick):
     return bounds[batches]
 
 
-@njit(cache=True)
+@kernel()
 def renumber(ia, fa, cell, meta, freelist):
     """Give the agents new slots in the order of their cells (those off the lattice last), so
     that agents near each other on the lattice are near each other in memory."""
@@ -211,7 +209,7 @@ def renumber(ia, fa, cell, meta, freelist):
     meta[M_FREE] = free
 
 
-@njit(cache=True)
+@kernel()
 def vec_tick(ia, fa, cell, occ, fld, meta, freelist, order, bounds, vc, vp, pi, pf, legitimacy,
              tick, slots, target, prio, claim):
     """Each live agent draws a batch in 0..batches-1; the batches take their turns one
