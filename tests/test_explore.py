@@ -196,7 +196,7 @@ def _parts_rows(path: Path) -> int:
 
 
 def test_kill_9_then_resume_gives_every_run_once_and_the_uninterrupted_result(tmp_path):
-    args = ["explore", "--replications", "24", "--agents", "300", "--seed", "5", "--workers", "1", "--batch", "1",
+    args = ["explore", "--replications", "12", "--agents", "300", "--seed", "5", "--workers", "1", "--batch", "1",
             "--no-plots", "--json"]
     victim = popen(*args, "--store", "killed", cwd=tmp_path)
     deadline = time.time() + 120
@@ -207,12 +207,12 @@ def test_kill_9_then_resume_gives_every_run_once_and_the_uninterrupted_result(tm
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()
     stored = _parts_rows(tmp_path / "killed")
-    assert 3 <= stored < 24, "the kill came too late to test anything"
+    assert 3 <= stored < 12, "the kill came too late to test anything"
     refused = antaeus(*args, "--store", "killed", cwd=tmp_path)
     assert refused.returncode == 2 and "--resume" in refused.stderr
     resumed = antaeus(*args, "--store", "killed", "--resume", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
-    assert _parts_rows(tmp_path / "killed") == 24  # each replication written exactly once
+    assert _parts_rows(tmp_path / "killed") == 12  # each replication written exactly once
     straight = antaeus(*args, "--store", "straight", cwd=tmp_path)
     assert straight.returncode == 0, straight.stderr
     assert_same(tables(tmp_path / "killed"), tables(tmp_path / "straight"))
