@@ -23,6 +23,7 @@ from numba import njit, types, uint64
 from ...core.rng import _GOLDEN, _INV52, _mix
 from ...mechanisms.mobilisation import arrest_probability, grievance, is_active
 
+
 def by_type(dispatcher):
     """Have calls from other kernels compile ``dispatcher`` once per argument *type*.
 

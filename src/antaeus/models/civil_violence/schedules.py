@@ -14,6 +14,7 @@ p, ageing and death at a drawn age.
 from __future__ import annotations
 
 import numpy as np
+
 from .kernels import (ACTIVE, AGE, CITIZEN, COP, DEATH, F_ACTC, F_ACTP, GROUP, HARD,
                       INF_TERM, JAILED, KIND, M_AHEAD, M_SLOTS, POS, P_BATCHES, P_H,
                       P_MAXAGE, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED, P_TICKCD, P_VECTOR, P_W,

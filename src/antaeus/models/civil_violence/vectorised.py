@@ -13,6 +13,7 @@ keeps close to the lattice's order.
 from __future__ import annotations
 
 import numpy as np
+
 from .kernels import (ACTIVE, CITIZEN, COP, F_ACTC, F_ACTP, GROUP, INF_TERM, JAILED, KIND, M_FREE,
                       M_SLOTS, POS, P_BATCHES, P_H, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED,
                       P_TICKCD, P_W, S_ARREST, S_JAIL, S_KILL, S_MOVE, S_ORDER, TERM, agent_key,
