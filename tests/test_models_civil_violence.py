@@ -9,6 +9,7 @@ from numba import njit
 from pydantic import ValidationError
 
 from antaeus.core import rng
+from antaeus.core.compiled import by_type
 from antaeus.models import civil_violence as cv
 from antaeus.models.civil_violence import kernels as K
 from antaeus.models.civil_violence.claims import CLAIMS
@@ -23,7 +24,7 @@ def test_a_kernel_called_with_constants_is_compiled_once_per_argument_type():
     def shifted(x, by):
         return x + by
 
-    for wrapped, signatures in ((njit(shifted), 3), (K.by_type(njit(shifted)), 1)):
+    for wrapped, signatures in ((njit(shifted), 3), (by_type(njit(shifted)), 1)):
         @njit
         def caller(x):
             return wrapped(x, 1) + wrapped(x, 2) + wrapped(x, 3)

@@ -4,7 +4,9 @@ The test suite's controller runs one process per family side by side before the 
 start (``conftest.pytest_configure``): on a fresh checkout the kernel cache is empty, and
 without this every test worker, and every command a test starts before the cache is written,
 would compile the same kernels at once. On this project's 2-core machine, idle, each family
-alone with an empty cache (7 December 2026): the russia1917 run's kernels take 46 s to compile,
+alone with an empty cache (7 December 2026): the russia1917 run's kernels take 46 s to compile
+(on a slower afternoon 49 s, against 65 s before its sums were typed by argument type, its
+population drawn without a parallel loop and its recruitment given one signature),
 the civil violence model's 39 s and 44 s, one for each of its two lattice field types (before
 each of its kernels was compiled once per argument type rather than per constant, 60 to 83 s and
 57 to 65 s); on busy cores, about twice as long.

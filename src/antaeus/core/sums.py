@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .compiled import kernel
+
 _BLOCK = 128  # NumPy's PW_BLOCKSIZE
 
 
-@njit(cache=True)
+@kernel()  # called with a literal start of 0 and with variables: compiled once (core.compiled)
 def _block(a, start, n):
     """NumPy's sum of at most 128 numbers: one by one below 8, else eight interleaved sums."""
     if n < 8:
@@ -44,7 +46,7 @@ def _block(a, start, n):
     return total
 
 
-@njit(cache=True)
+@kernel()
 def pairwise(a, start, n):
     """The sum of ``a[start:start + n]`` in the order of NumPy's pairwise summation.
 

@@ -336,7 +336,8 @@ class Run:
         w.soviets = soviet_rule.reelect(w.soviets, _constituents(support_now, c.constituent), c.renewal)
         # 5. membership (reach follows it in tomorrow's party choice)
         ms = s.parameters.membership
-        rates, independent = c.recruitment, ms.independent_rate
+        # one rate per party, whether or not a press is closed: recruit is then compiled once
+        rates, independent = c.recruitment, np.full(len(w.parties), ms.independent_rate)
         if w.press_closed:  # a party whose press is closed enrols no one
             press_open = np.array([w.press_closed.get(p, -1) <= d for p in w.parties], np.float64)
             rates, independent = rates * press_open, independent * press_open

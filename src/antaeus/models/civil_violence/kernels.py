@@ -18,34 +18,11 @@ slot, draw)``, computed here with the tick's part of the key hoisted out of the 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types, uint64
+from numba import uint64
 
+from ...core.compiled import kernel
 from ...core.rng import _GOLDEN, _INV52, _mix
 from ...mechanisms.mobilisation import arrest_probability, grievance, is_active
-
-
-def by_type(dispatcher):
-    """Have calls from other kernels compile ``dispatcher`` once per argument *type*.
-
-    Numba types a constant argument of a call between kernels as a literal, so that each value
-    gets a compilation of its own: ``tick_key`` was compiled ten times (once per random
-    stream), ``field_add`` eleven (per row and sign), each with its callees linked in again.
-    That doubled the first run's compilation (one lattice field type, 2-core machine, 7 December
-    2026: 88 s of CPU before, 43 s after). The machine code differs only where a constant had
-    folded a branch: every seed gives the same run bit for bit (16 presets and schedules checked,
-    docs/models-civil-violence.md). Calls from Python are typed as before."""
-    typed_by_value = dispatcher.get_call_template
-
-    def get_call_template(args, kws):
-        return typed_by_value(tuple(types.unliteral(a) for a in args),
-                              {k: types.unliteral(v) for k, v in kws.items()})
-    dispatcher.get_call_template = get_call_template
-    return dispatcher
-
-
-def kernel(**options):
-    """A cached Numba kernel, compiled once per argument type (:func:`by_type`)."""
-    return lambda f: by_type(njit(cache=True, **options)(f))
 
 
 #: The per-agent kernels are compiled without Numba's reference counting (``_nrt=False``):
