@@ -24,7 +24,6 @@ from ...core.compiled import kernel
 from ...core.rng import _GOLDEN, _INV52, _mix
 from ...mechanisms.mobilisation import arrest_probability, grievance, is_active
 
-
 #: The per-agent kernels are compiled without Numba's reference counting (``_nrt=False``):
 #: they allocate nothing, and a call that passes arrays would otherwise increment and
 #: decrement each array's count atomically, which cost more than the work of a small kernel.

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.compiled import kernel
 from .kernels import (ACTIVE, AGE, CITIZEN, COP, DEATH, F_ACTC, F_ACTP, GROUP, HARD,
                       INF_TERM, JAILED, KIND, M_AHEAD, M_SLOTS, POS, P_BATCHES, P_H,
                       P_MAXAGE, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED, P_TICKCD, P_VECTOR, P_W,
                       Q_CLONE, RISK, R_ACTIVE, R_COPS, R_GROUP0, R_GROUP1, R_JAILED, R_KILLS,
                       R_LEGITIMACY, R_QUIET, R_TENSION, S_ATTR, S_BIRTH, S_COPS, S_INIT, S_ORDER,
                       S_POP, S_TURN, TERM, agent_key, arrest, decision, draw, grievance,
-                      inline, kernel, move_to, new_agent, pick_agent, pick_empty, release, remove,
+                      inline, move_to, new_agent, pick_agent, pick_empty, release, remove,
                       set_active, shuffled_agents, tick_key)
 from .vectorised import RENUMBER, renumber, vec_tick
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.compiled import kernel
 from .kernels import (ACTIVE, CITIZEN, COP, F_ACTC, F_ACTP, GROUP, INF_TERM, JAILED, KIND, M_FREE,
                       M_SLOTS, POS, P_BATCHES, P_H, P_MODEL2, P_MOVE, P_MOVEFIRST, P_SAME, P_SEED,
                       P_TICKCD, P_W, S_ARREST, S_JAIL, S_KILL, S_MOVE, S_ORDER, TERM, agent_key,
-                      arrest, decision, draw, kernel, move_to, pick_agent, pick_empty, release,
+                      arrest, decision, draw, move_to, pick_agent, pick_empty, release,
                       remove, set_active, tick_key)
 
 MOVE_ROUNDS = 8
