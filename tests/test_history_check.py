@@ -150,6 +150,14 @@ def test_json_document_and_figures(check, tmp_path):
     assert len(document["rows"]) == len(check.rows)
     assert {"targets", "out_of_sample", "all", "by_panel"} <= set(document["summary"])
     assert document["interval"] == {"level": 0.9, "coverage": 0.5}  # 3 runs: the range holds half
+    mc = document["monte_carlo"]
+    assert mc["level"] == 0.95 and mc["runs"] == check.runs
+    lo, hi = mc["targets_mae_points"]
+    assert 0.0 <= lo <= hi
+    for row in document["rows"]:  # 3 runs: the median's interval is the runs' range
+        if row["median"] is not None:
+            assert row["median_lo"] <= row["median"] <= row["median_hi"]
+            assert (row["median_lo"], row["median_hi"]) == (row["q05"], row["q95"])
     paths = write_history_plots(check, tmp_path / "figures")
     assert sorted(p.name for p in paths) == sorted(FILES.values())
     for path in paths:

@@ -29,16 +29,26 @@ def _interval(r: CheckRow) -> str:
     return text + (f" ({r.n_runs}/{r.runs} runs)" if r.n_runs < r.runs else "")
 
 
+def _median_interval(r: CheckRow) -> str:
+    """The median's 95% Monte Carlo interval (where the median of infinitely many runs lies)."""
+    if r.median_interval is None:
+        return "-"
+    lo, hi = r.median_interval
+    return f"{100 * lo:.1f}–{100 * hi:.1f}%" if r.unit == "share" else f"{lo:,.0f}–{hi:,.0f}"
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _summary_line(label: str, s: dict) -> str:
+def _summary_line(label: str, s: dict, monte_carlo: list[float] | None = None) -> str:
     if not s["scored"]:
         return f"{label}: nothing compared ({s['rows']} rows)."
     parts = [f"{s['scored']} of {_n(s['rows'], 'row')} compared"]
     if s["mae_points"] is not None:
-        parts.append(f"MAE of the median {s['mae_points']:.1f} pp over {_n(s['share_rows'], 'share row')}")
+        mc = "" if monte_carlo is None else \
+            f" (of infinitely many runs: {monte_carlo[0]:.2f}–{monte_carlo[1]:.2f}, 95% Monte Carlo interval)"
+        parts.append(f"MAE of the median {s['mae_points']:.2f} pp{mc} over {_n(s['share_rows'], 'share row')}")
     if s["mean_abs_log10_ratio"] is not None:
         parts.append(f"counts off by a factor of {10 ** s['mean_abs_log10_ratio']:.2f} on average "
                      f"(mean |log10 ratio| {s['mean_abs_log10_ratio']:.2f}, {_n(s['count_rows'], 'row')}; "
@@ -56,9 +66,11 @@ def render_history_check(check: HistoryCheck, console: Console, plots: Iterable[
                   + (f"; overlays {', '.join(check.overlays)}" if check.overlays else "")
                   + (f"; patch {check.patch}" if check.patch else "")
                   + (f"; set {', '.join(check.sets)}" if check.sets else ""))
-    table = Table(title="Observed against simulated (median and 90% interval over runs)")
+    table = Table(title="Observed against simulated: the median over runs, where the median of infinitely many "
+                        "runs lies (95% Monte Carlo interval), and the 90% prediction interval")
     for name, justify in (("id", "left"), ("category", "left"), ("observed", "right"), ("median", "right"),
-                          ("90% interval", "right"), ("inside", "center"), ("role", "left")):
+                          ("median, 95% MC", "right"), ("90% interval", "right"), ("inside", "center"),
+                          ("role", "left")):
         table.add_column(name, justify=justify, overflow="fold", no_wrap=name == "id")
     for r in check.rows:
         inside = "-" if r.inside is None else ("yes" if r.inside else "[red]no[/red]")
@@ -66,7 +78,7 @@ def render_history_check(check: HistoryCheck, console: Console, plots: Iterable[
         if r.starting_value:
             role += " (start)"
         table.add_row(r.id, r.category, _number(r.observed, r.unit), _number(r.median, r.unit),
-                      _interval(r), inside, role)
+                      _median_interval(r), _interval(r), inside, role)
     console.print(table)
 
     missing = by_observation([r for r in check.rows if not r.compared or r.starting_value])
@@ -77,12 +89,13 @@ def render_history_check(check: HistoryCheck, console: Console, plots: Iterable[
             cats = ", ".join(m.category for m in members)
             console.print(f"  {oid} [{cats}]: {'; '.join(reasons)}", highlight=False)
 
-    summary = check.summary
+    summary, mc = check.summary, check.monte_carlo or {}
     console.print()
-    console.print(_summary_line("Targets", summary["targets"]), highlight=False)
+    console.print(_summary_line("Targets", summary["targets"], mc.get("targets_mae_points")), highlight=False)
     console.print(_summary_line("Out of sample", summary["out_of_sample"]), highlight=False)
     console.print(_summary_line("Out of sample, elections (the Assembly by region and front, the city dumas)",
-                                summary["elections_out_of_sample"]), highlight=False)
+                                summary["elections_out_of_sample"], mc.get("elections_out_of_sample_mae_points")),
+                  highlight=False)
     if check.seeds_only is not None:
         console.print(_summary_line("Targets, seeds only (posterior median)", check.seeds_only["targets"]),
                       highlight=False)

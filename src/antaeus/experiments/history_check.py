@@ -34,12 +34,17 @@ from antaeus.scenario import InputError, Scenario, load_scenario
 from antaeus.scenario.loader import committed_particles, user_paths, with_parameters
 
 from .executors import check_executor, default_workers, executor_for
-from .intervals import coverage, prediction_interval
+from .intervals import bootstrap_mean_error, coverage, median_interval, prediction_interval
 
 DEFAULT_RUNS = 20
 DEFAULT_AGENTS = 20_000
 DEFAULT_OUT = Path("antaeus-results") / "history-check"
 INTERVAL = 0.9  # the level of the prediction interval (experiments.intervals)
+#: the level of the Monte Carlo intervals: how far the medians, and the mean error of the
+#: medians, of these runs can lie from those of infinitely many (experiments.intervals)
+MONTE_CARLO_LEVEL = 0.95
+#: resamples of the runs for the bootstrap of the mean error
+RESAMPLES = 1000
 #: |log10 ratio| of a count whose median is within a factor of 2 of the record (issue 16's bar
 #: for the magnitudes), with room for the rounding of the ratio
 FACTOR_2 = math.log10(2.0) + 1e-12
@@ -94,6 +99,8 @@ class CheckRow:
     runs: int
     note: str = ""
     starting_value: bool = False
+    #: the replication each of ``values`` came from (the bootstrap resamples whole runs)
+    run_ids: tuple[int, ...] = ()
 
     @property
     def panel(self) -> str:
@@ -123,6 +130,12 @@ class CheckRow:
     @property
     def q95(self) -> float | None:
         return None if self._q is None else self._q[2]
+
+    @cached_property
+    def median_interval(self) -> tuple[float, float] | None:
+        """The 95% confidence interval of the median: where the median of infinitely many runs
+        lies, given these (the Monte Carlo error of :attr:`median`; ``intervals.median_interval``)."""
+        return median_interval(self.values, MONTE_CARLO_LEVEL) if self.values else None
 
     @property
     def compared(self) -> bool:
@@ -163,6 +176,8 @@ class CheckRow:
                 "unit": self.unit, "record_unit": self.record_unit,
                 "role": "target" if self.target else "out_of_sample", "target": self.target,
                 "observed": self.observed, "median": self.median, "q05": self.q05, "q95": self.q95,
+                "median_lo": None if self.median_interval is None else self.median_interval[0],
+                "median_hi": None if self.median_interval is None else self.median_interval[1],
                 "runs_with_value": self.n_runs, "runs": self.runs, "inside": self.inside,
                 "compared": self.compared, "scored": self.scored, "starting_value": self.starting_value,
                 "error_points": self.error_points, "log10_ratio": self.log10_ratio,
@@ -194,6 +209,8 @@ class HistoryCheck:
     seeds_only: dict | None = None
     #: the patch file merged over the scenario, if any
     patch: str | None = None
+    #: the Monte Carlo intervals of the mean errors (:func:`monte_carlo`); None where not computed
+    monte_carlo: dict | None = None
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -228,6 +245,7 @@ class HistoryCheck:
             "seed": self.seed, "seeds": list(self.seeds), "overlays": list(self.overlays),
             "sets": list(self.sets), "patch": self.patch, "interval": {"level": INTERVAL, "coverage": coverage(self.runs, INTERVAL)},
             "posterior": self.posterior,
+            "monte_carlo": self.monte_carlo,
             "seeds_only": None if self.seeds_only is None else {k: self.seeds_only[k] for k in ("targets", "out_of_sample", "elections_out_of_sample", "all")},
             "rows": [r.to_json_dict() for r in self.rows],
             "summary": self.summary,
@@ -236,6 +254,29 @@ class HistoryCheck:
                             if k in ("id", "constituency", "category", "median", "q05", "q95",
                                      "runs_with_value", "note")} for r in self.ca_regions],
         })
+
+
+def monte_carlo(rows: list[CheckRow], runs: int, seed: int) -> dict[str, Any]:
+    """How far the mean errors of the medians (the ``mae_points`` of the targets and of the
+    elections out of sample) could lie from those of infinitely many runs: a percentile
+    bootstrap over whole runs (``intervals.bootstrap_mean_error``), its resamples fixed by the
+    check's ``seed``. A bar such as a mean error of 4 points is then read against the interval,
+    not against the one figure."""
+    out: dict[str, Any] = {"level": MONTE_CARLO_LEVEL, "resamples": RESAMPLES, "runs": runs}
+    groups = {"targets": [r for r in rows if r.target],
+              "elections_out_of_sample": [r for r in rows if not r.target and r.panel in ELECTIONS]}
+    for name, members in groups.items():
+        shares = [r for r in members if r.scored and r.error_points is not None]
+        interval = None
+        if shares and runs > 1:
+            by_run = np.full((len(shares), runs), np.nan)
+            for k, r in enumerate(shares):
+                by_run[k, list(r.run_ids)] = r.values
+            observed = np.array([r.observed for r in shares])
+            lo, hi = bootstrap_mean_error(by_run, observed, seed, MONTE_CARLO_LEVEL, RESAMPLES)
+            interval = [lo * 100.0, hi * 100.0]
+        out[f"{name}_mae_points"] = interval
+    return out
 
 
 def stats(rows: list[CheckRow]) -> dict[str, Any]:
@@ -321,7 +362,7 @@ def history_check(scenario: str | Path | Scenario = "russia1917", *, runs: int =
     return HistoryCheck(resolved.scenario.name, bool(resolved.scenario.calibrated),
                         getattr(resolved.scenario, "calibration_note", "") or "", runs, agents, seed, seeds,
                         overlays, sets, rows, ca_regions, recorded, draws is not None, seeds_only,
-                        None if patch is None else str(patch))
+                        None if patch is None else str(patch), monte_carlo(rows, runs, seed))
 
 
 @dataclass(frozen=True)
@@ -384,15 +425,17 @@ def _pooled(checked: list[RunCheck], in_use: list[Observation], reference: tuple
     meta = {(o.id, o.version): o for o in in_use}
     order: dict[tuple[str, str, str], Comparison] = {}
     samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    sampled_runs: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     notes: dict[tuple[str, str, str], str] = {}
     regions: dict[tuple[str, str], list[float]] = defaultdict(list)
     region_notes: dict[tuple[str, str], str] = {}
-    for run in checked:
+    for i, run in enumerate(checked):
         for c in run.comparisons:
             key = (c.id, c.version, c.category)
             order.setdefault(key, c)
             if c.simulated is not None and math.isfinite(c.simulated):
                 samples[key].append(float(c.simulated))
+                sampled_runs[key].append(i)
             elif c.note:
                 notes.setdefault(key, c.note)
         for region, c in run.regional:
@@ -403,7 +446,7 @@ def _pooled(checked: list[RunCheck], in_use: list[Observation], reference: tuple
                 region_notes.setdefault((region, c.category), c.note)
     first_day = next((run.first_day for run in checked if run.first_day is not None), None)
     rows = [_row(c, meta[(c.id, c.version)], tuple(samples.get(key, ())), runs,
-                 notes.get(key, ""), first_day) for key, c in order.items()]
+                 notes.get(key, ""), first_day, tuple(sampled_runs.get(key, ()))) for key, c in order.items()]
     rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
     position = {key: i for i, key in enumerate(order)}
     rows.sort(key=lambda r: (rank.get(r.family, len(rank)), r.family, r.date, r.id,
@@ -435,14 +478,14 @@ def _posterior_draws(scenario: Scenario, seed: int, runs: int,
 
 
 def _row(c: Comparison, o: Observation, values: tuple[float, ...], runs: int, note: str,
-         first_day: dt.date | None) -> CheckRow:
+         first_day: dt.date | None, run_ids: tuple[int, ...] = ()) -> CheckRow:
     starting = bool(values) and c.unit == "members" and first_day is not None \
         and _on_or_before(o.id, first_day)
     if starting:
         note = note or "the run's starting membership (an input), not an outcome; not scored"
     return CheckRow(c.id, c.version, o.family, o.constituency, o.date, o.date_end, o.section, o.status,
                     c.category, c.unit, o.unit, c.target, c.observed, values, runs,
-                    note if len(values) < runs or starting else "", starting)
+                    note if len(values) < runs or starting else "", starting, run_ids)
 
 
 def _on_or_before(observation_id: str, first: dt.date) -> bool:
