@@ -81,6 +81,31 @@ def test_compiled_kernels_are_cached_per_version_of_their_source(tmp_path):
         assert config.CACHE_DIR.endswith(_kernel_cache.source_digest())
 
 
+def test_a_copy_of_the_same_source_elsewhere_loads_the_kernels_its_twin_compiled(tmp_path):
+    """Numba names a cache folder after the file's absolute path; in this version's folder the
+    package's own kernels are named by their place in the package, so a second clone of the
+    same source loads what the first compiled (a minute of compilation on two cores), and a
+    changed source still gets a folder of its own (the test above)."""
+    import shutil
+
+    from antaeus import _kernel_cache
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), NUMBA_DEBUG_CACHE="1")
+    logs = []
+    for clone in ("first", "second"):
+        shutil.copytree(_kernel_cache.PACKAGE, tmp_path / clone / "antaeus",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        done = subprocess.run([sys.executable, "-c", "from antaeus.core import rng; rng.normals(1, 2, 3, 4, 0)"],
+                              cwd=tmp_path, env={**env, "PYTHONPATH": str(tmp_path / clone)},
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        logs.append(done.stdout + done.stderr)
+    folder = f"{_kernel_cache.source_digest()}{os.sep}antaeus_core{os.sep}rng.normals"
+    assert "data saved to" in logs[0] and folder in logs[0]
+    assert "data loaded from" in logs[1] and folder in logs[1] and "data saved to" not in logs[1]
+
+
 def _same_result(a, b) -> None:
     for name in ("support", "active", "onsets", "membership", "soviets", "legitimacy", "demands", "leaning"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name

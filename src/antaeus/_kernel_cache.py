@@ -7,6 +7,13 @@ longer give the result the source says. Keying the cache folder by a digest of t
 every subpackage that holds kernels makes any edit there start from a clean cache. A user who sets
 ``NUMBA_CACHE_DIR`` keeps that folder (and the duty to clear it).
 
+Numba names a file's cache folder after the file's absolute folder, so every fresh clone or
+copy of the same source compiled the kernels again (a minute on two cores). Inside this
+version's folder the kernels of antaeus's own files are named by their place in the package
+instead (:class:`PackageCacheLocator`): a clone elsewhere with the same source loads them. The
+digest keeps that safe: a different source never shares the folder. Numba still checks each
+file's content hash before it loads a kernel.
+
 A kernel that compiled but could not be saved (a full or read-only disk under the cache) still
 runs: that fault costs the next start a compilation and never stops a command. Numba writes a
 cache file under a temporary name and renames it, so such a fault leaves no partial file.
@@ -61,6 +68,34 @@ def tolerate_cache_faults() -> None:
     Cache.save_overload = save_overload
 
 
+def _package_locator():
+    """A Numba cache locator for the functions of antaeus's own files in this version's folder
+    (see the module's docstring); made on first use, so that importing this module does not
+    import Numba."""
+    from numba.core import caching, config
+
+    class PackageCacheLocator(caching.UserProvidedCacheLocator):
+        @classmethod
+        def get_suitable_cache_subpath(cls, py_file):
+            folder = Path(py_file).resolve().parent.relative_to(PACKAGE)
+            return "_".join(("antaeus",) + folder.parts)
+
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            if _FOLDER is None or config.CACHE_DIR != str(_FOLDER):
+                return None  # a folder the user chose: Numba's own naming
+            try:
+                Path(py_file).resolve().relative_to(PACKAGE)
+            except (ValueError, OSError):
+                return None  # not one of antaeus's files
+            return super().from_function(py_func, py_file)
+
+    return PackageCacheLocator
+
+
+_FOLDER: Path | None = None  # this version's folder, once configure() has chosen it
+
+
 def configure() -> Path | None:
     """Point Numba's cache at this source version's folder, unless the user chose one; either
     way, a cache that cannot be written does not stop a command."""
@@ -76,4 +111,10 @@ def configure() -> Path | None:
     if not _writable(folder):
         return None
     config.CACHE_DIR = str(folder)
+    global _FOLDER
+    _FOLDER = folder
+    from numba.core.caching import CacheImpl
+
+    if not any(getattr(c, "__name__", "") == "PackageCacheLocator" for c in CacheImpl._locator_classes):
+        CacheImpl._locator_classes.insert(0, _package_locator())
     return folder
