@@ -45,6 +45,8 @@ def antaeus(args: list[str], cwd: Path, *, file_limit: int | None = None, read_o
         home.mkdir(mode=0o777, exist_ok=True)
         os.chmod(home, 0o777)
         env.update(HOME=str(home), NUMBA_CACHE_DIR=str(home / "numba"))
+        for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR"):  # the caller's, closed to nobody
+            env.pop(name, None)
     return subprocess.run(command + args, capture_output=True, text=True, cwd=cwd, env=env, timeout=600,
                           preexec_fn=limits)
 
