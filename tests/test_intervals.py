@@ -50,6 +50,7 @@ def test_the_median_s_interval_holds_the_distribution_s_median_as_often_as_promi
     ranks 86 and 115 of 200 (the textbook's), the range of 6 draws (96.9%), and of 5 (93.8%: too
     few for 95%, the range is all there is)."""
     assert [median_rank(n) for n in (5, 6, 20, 60, 100, 200, 400)] == [1, 1, 6, 22, 40, 86, 180]
+    assert median_rank(2000) == 956 and median_rank(10_000) == 4902  # past 1,023 runs as well
     assert median_interval(np.arange(200.0)[::-1]) == (85.0, 114.0)
     with pytest.raises(ValueError):
         median_interval([])

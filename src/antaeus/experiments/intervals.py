@@ -54,11 +54,13 @@ def median_rank(n: int, level: float = 0.95) -> int:
     probability at least ``level``: that probability is 1 - 2 P(Bin(n, 1/2) < j) (David &
     Nagaraja 2003, Order Statistics, §7.1; Conover 1999, Practical Nonparametric Statistics,
     §3.2). 1 (the range) when even the range encloses it less often (n <= 5 for 95%)."""
-    below, j = 0.0, 0  # below = P(Bin(n, 1/2) < j + 1) as j grows
+    # whole numbers: 2 ** n as a float overflows from n = 1024 on
+    ways, below, total, j = 1, 0, 1 << n, 0  # ways = C(n, j); below = C(n, 0) + ... + C(n, j)
     while j < n // 2:
-        below += math.comb(n, j) / 2.0 ** n
-        if 1.0 - 2.0 * below < level:
+        below += ways
+        if 1.0 - 2.0 * (below / total) < level:
             break
+        ways = ways * (n - j) // (j + 1)
         j += 1
     return max(1, j)
 
