@@ -94,6 +94,7 @@ def _package_locator():
 
 
 _FOLDER: Path | None = None  # this version's folder, once configure() has chosen it
+_LOCATOR = None  # the locator, once put first in Numba's list
 
 
 def configure() -> Path | None:
@@ -111,10 +112,11 @@ def configure() -> Path | None:
     if not _writable(folder):
         return None
     config.CACHE_DIR = str(folder)
-    global _FOLDER
+    global _FOLDER, _LOCATOR
     _FOLDER = folder
-    from numba.core.caching import CacheImpl
+    if _LOCATOR is None:
+        from numba.core.caching import CacheImpl
 
-    if not any(getattr(c, "__name__", "") == "PackageCacheLocator" for c in CacheImpl._locator_classes):
-        CacheImpl._locator_classes.insert(0, _package_locator())
+        _LOCATOR = _package_locator()
+        CacheImpl._locator_classes.insert(0, _LOCATOR)
     return folder

@@ -258,7 +258,7 @@ class HistoryCheck:
 
 def monte_carlo(rows: list[CheckRow], runs: int, seed: int) -> dict[str, Any]:
     """How far the mean errors of the medians (the ``mae_points`` of the targets and of the
-    elections out of sample) could lie from those of infinitely many runs: a percentile
+    elections out of sample) could lie from those of infinitely many runs: a basic
     bootstrap over whole runs (``intervals.bootstrap_mean_error``), its resamples fixed by the
     check's ``seed``. A bar such as a mean error of 4 points is then read against the interval,
     not against the one figure."""

@@ -40,13 +40,18 @@ def coverage(n: int, level: float = 0.9) -> float:
     return (n + 1 - 2 * rank(n, level)) / (n + 1) if n >= 2 else 0.0
 
 
-def prediction_interval(values, level: float = 0.9) -> tuple[float, float]:
-    """The ends of the distribution-free prediction interval of ``values`` (at least one)."""
+def _ends(values, rank_of, what: str) -> tuple[float, float]:
+    """The k-th smallest and k-th largest of ``values``, k = ``rank_of(n)``."""
     x = np.sort(np.asarray(values, dtype=float))
     if x.size == 0:
-        raise ValueError("a prediction interval needs at least one value")
-    k = rank(x.size, level)
+        raise ValueError(f"{what} needs at least one value")
+    k = rank_of(x.size)
     return float(x[k - 1]), float(x[x.size - k])
+
+
+def prediction_interval(values, level: float = 0.9) -> tuple[float, float]:
+    """The ends of the distribution-free prediction interval of ``values`` (at least one)."""
+    return _ends(values, lambda n: rank(n, level), "a prediction interval")
 
 
 def median_rank(n: int, level: float = 0.95) -> int:
@@ -69,11 +74,7 @@ def median_interval(values, level: float = 0.95) -> tuple[float, float]:
     """A distribution-free confidence interval of the median of the distribution ``values`` are
     drawn from (:func:`median_rank`): how far the simulated median of so many runs can lie from
     the one infinitely many runs would give."""
-    x = np.sort(np.asarray(values, dtype=float))
-    if x.size == 0:
-        raise ValueError("an interval of the median needs at least one value")
-    j = median_rank(x.size, level)
-    return float(x[j - 1]), float(x[x.size - j])
+    return _ends(values, lambda n: median_rank(n, level), "an interval of the median")
 
 
 def bootstrap_mean_error(by_run: np.ndarray, observed: np.ndarray, seed: int, level: float = 0.95,
