@@ -175,6 +175,35 @@ def test_a_store_reopens_with_the_same_answers_and_the_json_holds_what_docs_prom
     assert again.to_json_dict()["outcomes"] == doc["outcomes"]  # finished: nothing to run, the same answer
 
 
+def test_the_record_s_groupings_are_summed_run_by_run_and_paired_with_the_factual(reference):
+    """The SRs with the Left SRs of the national Assembly: per point the median over runs of each
+    run's sum (not the sum of the two parties' medians), the record's figure beside it, and at
+    the counterfactual the median of the paired differences with its interval."""
+    ex = Exploration.open(reference)
+    table = ex.record
+    national = "constituent_assembly:national:1917-11-25"
+    raw = ex.store.table("observables", {"id": [national]})
+    both = raw[raw["party"].isin(["srs", "left_srs"])].groupby(["point", "replication"])["simulated"].sum()
+    rows = table[(table["id"] == national) & (table["category"] == "SR (incl. Left SR)")].set_index("point")
+    assert set(rows.index) == {"factual", "moderates-act"}
+    for code, point in enumerate(ex.points):
+        r = rows.loc[point]
+        assert r["runs"] == 4 and r["median"] == pytest.approx(np.median(both.loc[code].to_numpy()))
+        assert r["observed"] == pytest.approx(0.461, abs=0.001) and r["lo"] <= r["median"] <= r["hi"]
+    diff = both.loc[1].to_numpy() - both.loc[0].to_numpy()
+    cf = rows.loc["moderates-act"]
+    assert cf["paired"] == 4 and cf["diff"] == pytest.approx(np.median(diff))
+    assert cf["diff_lo"] == pytest.approx(diff.min()) and cf["diff_hi"] == pytest.approx(diff.max())  # 4 runs: the range
+    assert np.isnan(rows.loc["factual", "diff"])
+    # every grouping of an observation adds up with its remainder, run by run, so the medians of
+    # a grouping and of its parts differ only by the spread
+    named = table[(table["id"] == national) & (table["point"] == "factual")]
+    assert len(named) == 5 and named["observed"].sum() == pytest.approx(1.0)
+    assert not table["id"].str.startswith("soviet_congress_presidium").any()  # no simulated counterpart
+    doc = ex.to_json_dict()
+    assert len(doc["record"]) == len(table) and {"category", "observed", "median", "diff"} <= set(doc["record"][0])
+
+
 def test_from_a_juncture_the_factual_is_the_straight_one_and_a_change_acts_only_after(reference, tmp_path):
     explore("russia1917", overlays=["moderates-act"], replications=3, workers=1, from_="1917-07-01",
             store=tmp_path / "j", **SMALL)
@@ -396,6 +425,7 @@ def test_the_command_prints_the_outcome_table_and_draws_the_figures(tmp_path):
     assert "Outcome probability" in out.stdout and "moderates-act" in out.stdout and "Δ" in out.stdout
     assert "First soviet government, factual" in out.stdout and "Most frequent paths" in out.stdout
     assert "The course" in out.stdout and "coup succeeded" in out.stdout
+    assert "as the record groups it" in out.stdout and "SR (incl. Left SR)" in out.stdout
     for name in ("outcomes.png", "paths.png", "fans.png", "first_soviet.png"):
         png = tmp_path / "s" / "plots" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000, name

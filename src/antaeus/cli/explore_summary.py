@@ -55,6 +55,7 @@ def render_exploration(ex, console: Console, written=()) -> None:
         console.print(f"Majority of {r['parties'].replace('+', ' and ').replace('_', ' ')} in the {r['region']} soviet, "
                       f"{r['point']}: {r['with_majority']} of {r['runs']} runs{when}", soft_wrap=True)
     _render_course(ex, console)
+    _render_assembly(ex, console)
     _render_session(ex, console)
     _render_entries(ex, console)
     paths = ex.paths
@@ -75,6 +76,35 @@ def _interval(p: float, lo: float, hi: float) -> str:
 def _cell(r: dict, paired: bool) -> str:
     text = _interval(r["p"], r["lo"], r["hi"])
     if paired:
+        text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
+    return text
+
+
+def _render_assembly(ex, console: Console) -> None:
+    """The national Constituent Assembly as the record groups its parties, each grouping summed
+    run by run (``Exploration.record``)."""
+    rows = ex.record
+    rows = rows[rows["id"].str.startswith("constituent_assembly:national:")]
+    if rows.empty:
+        return
+    table = Table(title="The national Constituent Assembly as the record groups it: median share over runs with "
+                        "its 90% interval; Δ: median paired difference from the factual, 95% interval")
+    table.add_column("grouping")
+    table.add_column("record", justify="right")
+    for point in ex.points:
+        table.add_column(point, justify="right")
+    cells = {(r["category"], r["point"]): _grouping(r) for r in rows.to_dict("records")}
+    observed = dict(zip(rows["category"], rows["observed"]))
+    for category in dict.fromkeys(rows["category"]):
+        record = observed[category]
+        table.add_row(category, "n/a" if record is None or record != record else f"{record:.1%}",
+                      *(cells.get((category, point), "n/a") for point in ex.points))
+    console.print(table)
+
+
+def _grouping(r: dict) -> str:
+    text = _interval(r["median"], r["lo"], r["hi"])
+    if r["diff"] == r["diff"]:
         text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
     return text
 

@@ -92,8 +92,21 @@ def _none(o: Observation, reason: str) -> list[Comparison]:
     return [_make(o, g, v, None, o.unit, reason) for g, v in o.values.items()]
 
 
+def observable_of(o: Observation, spec: dict) -> str | None:
+    """The simulated observable whose shares alone give ``o``'s groupings (:func:`grouped`), or
+    None where the comparison needs more of a run (a faction's seats, a day's support)."""
+    if spec.get("method") != "shares" or spec.get("from", "observable") != "observable" or "faction" in spec:
+        return None
+    return spec.get("observable", o.id)
+
+
 def _shares(result: Result, o: Observation, spec: dict) -> list[Comparison]:
-    simulated, note = _simulated_shares(result, o, spec)
+    return grouped(o, spec, *_simulated_shares(result, o, spec))
+
+
+def grouped(o: Observation, spec: dict, simulated: dict[str, float] | None, note: str = "") -> list[Comparison]:
+    """``o`` against one run's shares by party (``simulated``; None where the run has none, and
+    ``note`` says why), grouped as the record groups them (``spec``: its mapping)."""
     values = o.values
     exclude = sum(values.get(g, 0.0) for g in spec.get("exclude", []))
     if "denominator" in spec:

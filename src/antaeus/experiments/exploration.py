@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.record import observations
+from ..data.compare import grouped, observable_of
+from ..data.record import observations, spec_for
 from ..files import write_text_atomic
 from ..options import json_ready
 from ..store.ensemble_store import EnsembleStore
-from .intervals import prediction_interval
+from .intervals import median_interval, prediction_interval
 from .outcomes import OUTCOMES, SESSION_ANSWERS, date_quantiles, paired_difference, variance_split, wilson
 
 SUMMARY = "summary.json"
@@ -305,6 +306,54 @@ class Exploration:
                          "median": float(np.median(v)), "lo": lo, "hi": hi})
         return pd.DataFrame(rows, columns=["point", "id", "party", "runs", "median", "lo", "hi"])
 
+    @cached_property
+    def record(self) -> pd.DataFrame:
+        """Per point, each observation of the record (the versions in use, as the files stand
+        now) that a stored observable gives, and each of its groupings (``category``: the SRs
+        with the Left SRs, say), summed run by run as ``antaeus check history`` sums them
+        (data/mapping.toml): ``observed``, and over runs the ``median`` with its 90% prediction
+        interval ``lo``, ``hi``. Beside the factual, the paired difference from it: the median
+        of the runs' differences (``diff``) with its 95% confidence interval (``diff_lo``,
+        ``diff_hi``; order statistics) over the ``paired`` replications both points hold."""
+        columns = ["point", "id", "version", "category", "observed", "runs", "median", "lo", "hi",
+                   "diff", "diff_lo", "diff_hi", "paired"]
+        wanted = [(o, spec, observable_of(o, spec)) for o in observations() for spec in [spec_for(o)]]
+        wanted = [w for w in wanted if w[2] is not None]
+        raw = self.store.table("observables", {"id": sorted({oid for _, _, oid in wanted})}) if wanted else None
+        if raw is None or raw.empty:
+            return pd.DataFrame(columns=columns)
+        by_id: dict[str, list] = {}
+        for (oid, point, rep), frame in raw.groupby(["id", "point", "replication"], sort=True):
+            by_id.setdefault(oid, []).append((int(point), int(rep),
+                                              frame.set_index("party")["simulated"].dropna().to_dict()))
+        rows = []
+        for o, spec, oid in wanted:
+            runs = by_id.get(oid, [])
+            if not runs:
+                continue
+            values: dict[tuple[int, str], dict[int, float]] = {}
+            observed: dict[str, float | None] = {}
+            for point, rep, party_shares in runs:
+                for c in grouped(o, spec, party_shares):
+                    observed[c.category] = c.observed
+                    if c.simulated is not None:
+                        values.setdefault((point, c.category), {})[rep] = c.simulated
+            for point, category in sorted(values, key=lambda k: (k[0], list(observed).index(k[1]))):
+                by_rep = values[(point, category)]  # the mapping's order of the groupings
+                v = np.array(list(by_rep.values()))
+                lo, hi = prediction_interval(v, 0.9)
+                row = {"point": self.points[point], "id": o.id, "version": o.version, "category": category,
+                       "observed": observed[category], "runs": v.size, "median": float(np.median(v)),
+                       "lo": lo, "hi": hi}
+                factual = values.get((0, category), {})
+                paired = sorted(set(by_rep) & set(factual))
+                if point and paired:
+                    diff = np.array([by_rep[r] - factual[r] for r in paired])
+                    row.update(diff=float(np.median(diff)), paired=len(paired))
+                    row["diff_lo"], row["diff_hi"] = median_interval(diff, 0.95)
+                rows.append(row)
+        return pd.DataFrame(rows, columns=columns)
+
     # ------------------------------------------------------------------ documents
     def to_json_dict(self) -> dict[str, Any]:
         """The document of ``antaeus explore --json`` (docs/json.md, "antaeus explore")."""
@@ -337,6 +386,7 @@ class Exploration:
             "coalition_entries": self.coalition_entries.to_dict("records"),
             "course": self.course.to_dict("records"),
             "observables": self.observables.to_dict("records"),
+            "record": self.record.to_dict("records"),
             "plots": [str(p) for p in self.plots],
         })
 
