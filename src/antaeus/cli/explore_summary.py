@@ -73,8 +73,8 @@ def _interval(p: float, lo: float, hi: float) -> str:
     return f"{p:.1%} [{lo:.1%}, {hi:.1%}]"
 
 
-def _cell(r: dict, paired: bool) -> str:
-    text = _interval(r["p"], r["lo"], r["hi"])
+def _cell(r: dict, paired: bool, value: str = "p") -> str:
+    text = _interval(r[value], r["lo"], r["hi"])
     if paired:
         text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
     return text
@@ -93,20 +93,13 @@ def _render_assembly(ex, console: Console) -> None:
     table.add_column("record", justify="right")
     for point in ex.points:
         table.add_column(point, justify="right")
-    cells = {(r["category"], r["point"]): _grouping(r) for r in rows.to_dict("records")}
+    cells = {(r["category"], r["point"]): _cell(r, r["diff"] == r["diff"], "median") for r in rows.to_dict("records")}
     observed = dict(zip(rows["category"], rows["observed"]))
     for category in dict.fromkeys(rows["category"]):
         record = observed[category]
         table.add_row(category, "n/a" if record is None or record != record else f"{record:.1%}",
                       *(cells.get((category, point), "n/a") for point in ex.points))
     console.print(table)
-
-
-def _grouping(r: dict) -> str:
-    text = _interval(r["median"], r["lo"], r["hi"])
-    if r["diff"] == r["diff"]:
-        text += f"\nΔ {r['diff']:+.1%} [{r['diff_lo']:+.1%}, {r['diff_hi']:+.1%}]"
-    return text
 
 
 def _render_session(ex, console: Console) -> None:
