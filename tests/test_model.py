@@ -130,6 +130,43 @@ def test_a_region_hears_the_soldiers_of_the_fronts_it_lies_behind():
     assert contact[west] > 4 * contact[volga] and (contact[~rural] == 0).all()
 
 
+def test_workers_carry_the_factorys_parties_into_the_villages_around_it():
+    """With the workers' village carry the party strong in the factories gains among the
+    peasants of the industrial region (three runs pooled)."""
+    def peasants(carry):
+        s = load_scenario("russia1917", sets=[f"parameters.membership.village_carry={carry}"])
+        by_region = 0.0
+        for seed in (3, 4, 5):
+            r = simulate(s, seed, 5_000, until=dt.date(1917, 11, 26))
+            by_region = by_region + r.support[r.day_index(dt.date(1917, 11, 25))]
+        b, peasant = r.parties.index("bolsheviks"), r.groups.index("peasant")
+        industrial = by_region[r.regions.index("industrial"), peasant]
+        return industrial[b] / industrial.sum()
+    off, on = peasants(0.0), peasants(30.0)
+    assert on > 1.5 * off and on > off + 0.03
+
+
+def test_only_regions_with_villages_meet_the_workers_who_hold_land_there():
+    """The tied share is the parties' share among the people with village ties alone; a region's
+    contact is those people per adult where it has villages (people bound to the field
+    calendar), and none in a city or at a front."""
+    from antaeus.engine.simulate import _tied_share, ties_of
+    s = load_scenario("russia1917")
+    regions, groups = list(s.regions), list(s.groups)
+    ties, kin = ties_of(s, regions)
+    worker = groups.index("industrial_worker")
+    assert ties[worker] == s.groups["industrial_worker"].village_ties > 0
+    people = s.regions["industrial"].population
+    assert kin[regions.index("industrial")] == pytest.approx(
+        ties[worker] * people["industrial_worker"] / sum(people.values()))
+    for r in ("petrograd", "moscow", "western_front"):
+        assert kin[regions.index(r)] == 0.0
+    support = np.zeros((len(regions), len(groups), 2))
+    support[:, worker] = [30.0, 70.0]
+    support[:, groups.index("peasant")] = [90.0, 10.0]
+    np.testing.assert_allclose(_tied_share(support, ties), np.tile([0.3, 0.7], (len(regions), 1)))
+
+
 def test_a_call_to_strike_moves_the_followers_for_its_day_only():
     """Moscow, 25 August 1917: on the day of the call the workers expect the caller's following
     to strike, many more strike than without the call, the day before is untouched, and the

@@ -127,6 +127,8 @@ class Conditions:
     region_of_cell: np.ndarray
     rear: np.ndarray           # [R,R] the fronts whose soldiers reach each region (rear_of)
     contact: np.ndarray        # [R] those soldiers per adult of a rural region, 0 elsewhere (rear_of)
+    ties: np.ndarray           # [G] the share of a group's people with a household in a village
+    kin: np.ndarray            # [R] such people per adult of a region with villages, 0 elsewhere (ties_of)
 
     @classmethod
     def of(cls, s: Scenario, dates: list[dt.date], w: World) -> "Conditions":
@@ -153,6 +155,7 @@ class Conditions:
             if e.enabled:
                 schedule.setdefault(e.date, []).append((name, e))
         rear, contact = rear_of(s, w.regions, front, setting == RURAL)
+        ties, kin = ties_of(s, w.regions)
         return cls(
             theta=step.theta(s.parameters), exposure=exposure, setting=setting, drivers=by_region,
             busy=busy, march=by_region[0].copy(),
@@ -163,7 +166,8 @@ class Conditions:
             joins=np.array([g.joins for g in s.groups.values()]),
             splitter=splitter,
             split_parent=w.index(s.parties[w.parties[splitter]].split_from) if splitter >= 0 else -1,
-            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G), rear=rear, contact=contact)
+            schedule=schedule, region_of_cell=np.repeat(np.arange(R), G), rear=rear, contact=contact,
+            ties=ties, kin=kin)
 
 
 RURAL = drivers.SETTINGS.index("rural")
@@ -197,6 +201,31 @@ def rear_of(s: Scenario, regions: list[str], front: np.ndarray, rural: np.ndarra
         if rural[i] and adults[i] > 0:
             contact[i] = rear[i] @ adults / adults[i] if named else spread
     return rear, contact
+
+
+def ties_of(s: Scenario, regions: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Who carries the parties from town to village. ``ties`` [G] is the share of each group's
+    people who hold land or a household in a village (``groups.<id>.village_ties``); ``kin``
+    [R] is how many such people there are per adult of a region that has villages (people of a
+    group bound to the field calendar), 0 in a region without them: only there do they carry
+    their parties home (``membership.village_carry``)."""
+    ties = np.array([g.village_ties for g in s.groups.values()], float)
+    fields = [name for name, g in s.groups.items() if g.field_work]
+    kin = np.zeros(len(regions))
+    for i, r in enumerate(regions):
+        people = s.regions[r].population
+        adults = sum(people.values())
+        if adults > 0 and any(people.get(g, 0.0) > 0 for g in fields):
+            kin[i] = sum(t * people.get(g, 0.0) for g, t in zip(s.groups, ties)) / adults
+    return ties, kin
+
+
+def _tied_share(support: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """[R,P] each party's share among the people with village ties in each region (``support``
+    [R,G,P], yesterday's; ``ties`` [G])."""
+    tied = np.einsum("rgp,g->rp", support, ties)
+    total = tied.sum(axis=1, keepdims=True)
+    return np.divide(tied, total, out=np.zeros_like(tied), where=total > 0)
 
 
 def _front_share(support: np.ndarray, rear: np.ndarray) -> np.ndarray:
@@ -313,6 +342,8 @@ class Run:
                                               s.parameters.cooperation)
         reach = member_rule.carried(reach, _front_share(st.support_now, c.rear), c.contact,
                                     s.parameters.membership.soldier_carry)
+        reach = member_rule.carried(reach, _tied_share(st.support_now, c.ties), c.kin,
+                                    s.parameters.membership.village_carry)
         expected, called = self._calls(date)
         today = step.Today(today_drivers, c.march, s.government.legitimacy, c.march_policy, c.exposure, w.policy,
                            w.platforms, w.available, _governing(w), np.log(reach + 0.01), st.region_mean,

@@ -23,6 +23,13 @@ are per villager: a region behind named fronts is their rear, and counts their s
 against its own adults, while the men on leave from every front spread over the whole
 countryside (:func:`carried`; ``engine.simulate.rear_of``).
 
+Workers carry them too. Factory workers who still held land or a household in a village went
+back for the field season, sent money and letters, and brought the factory's politics with them
+(Johnson 1976; Burds 1998); in November 1917 the provinces around Moscow voted Bolshevik in
+their villages as in their towns (Radkey 1989). A party's reach in a region with villages grows
+with its share among the region's people with village ties (``groups.<id>.village_ties``) and
+with how many of them there are per adult (the same :func:`carried`; ``engine.simulate.ties_of``).
+
 A faction that splits takes part of its party's organisation with it (:func:`taken_over`):
 in each region a share of the party's base reach in proportion to the party's supporters
 there whom the faction's platform fits better, and the members nationally in the same
@@ -64,6 +71,17 @@ class Params(BaseModel):
                                         "returning from the front brought politics into the village; contact in "
                                         "proportion to the soldiers per villager is the model's assumption (mass "
                                         "action); calibrated")
+    village_carry: float = param(10.0, 0.0, 100.0, "reach per share per tied person per adult",
+                                 "reach a party gains in a region with villages per unit of its share among the "
+                                 "region's people with village ties (workers who hold land there), per such "
+                                 "person per adult of the region",
+                                 source="GUESS after Johnson (1976) Slavic Review 35 and Burds (1998) "
+                                        "Peasant Dreams and Market Politics: workers who kept land and family in "
+                                        "the village went back for the harvest and carried the town's politics; the "
+                                        "central industrial provinces voted with their factories in November 1917 "
+                                        "(Radkey 1989: Moscow province 56% Bolshevik, 26% SR); contact in proportion "
+                                        "to the tied people per adult is the model's assumption (mass action); "
+                                        "calibrated")
     split_takeover: float = param(0.0, 0.0, 1.0, "share",
                                   "share of a party's local organisation (its base reach in a region, and its "
                                   "members) that a faction takes with it when it splits, per unit of the share of "
@@ -118,7 +136,9 @@ def taken_over(base_reach: np.ndarray, members: np.ndarray, faction: int, party:
 
 
 def carried(reach: np.ndarray, front_share: np.ndarray, contact: np.ndarray, weight: float) -> np.ndarray:
-    """Reach [P,R] with what the soldiers carry home: ``weight`` times the soldiers per adult
-    (``contact`` [R]; 0 outside the rural regions) times each party's share among the soldiers
-    of the fronts each region lies behind (``front_share`` [R,P]), at most 1."""
+    """Reach [P,R] with what the carriers bring home: ``weight`` times the carriers per adult
+    (``contact`` [R]; 0 where they bring nothing) times each party's share among them
+    (``front_share`` [R,P]), at most 1. The soldiers of the fronts a rural region lies behind
+    (``soldier_carry``), and the people with village ties in a region with villages
+    (``village_carry``)."""
     return np.minimum(reach + weight * front_share.T * contact[None, :], 1.0)

@@ -62,6 +62,8 @@ class Group(Frozen):
     risk_aversion: float = param(0.5, 0, 1, "mean of a uniform draw on [0, 2 x mean], capped at 1", "mean risk aversion R (Epstein 2002 draws R from U(0,1))")
     joins: float = param(1.0, 0, 1, "ratio", "how readily the group's supporters of a party become its members, against a town's or a regiment's (1)")
     field_work: bool = Field(False, description="bound to the field calendar: the season's work (drivers.field_work) raises the cost of action")
+    village_ties: float = param(0.0, 0, 1, "share", "share of the group's people who hold land or a household in a "
+                                "village and carry the parties there (membership.village_carry)")
     agents_per_locale: int | None = Field(None, ge=2, le=4096, description="agents per locale of this group; the scenario's agents_per_locale when left out")
     exposure: Exposure
     demands: Issues = Field(description="initial mean demands, March 1917")
