@@ -394,16 +394,20 @@ def test_a_patch_file_is_a_design_point_of_its_own(tmp_path):
     draws as every point: the same change given as a --set point gives the same runs; in a
     design file a point's patch is read from the design file's folder, and its values outlast
     the posterior draw."""
-    threshold = "parties.bolsheviks.certainty_threshold"
-    patch = tmp_path / "cautious-bolsheviks.toml"
-    patch.write_text("[parties.bolsheviks]\ncertainty_threshold = 1.0\n")
+    # the confidence bound of everyone's daily exchange of opinion (a value every run uses, so
+    # the change shows in every run's shares; a party's certainty threshold may never be reached)
+    bound = "parameters.influence.epsilon"
+    patch = tmp_path / "narrow-minds.toml"
+    patch.write_text("[parameters.influence]\nepsilon = 0.05\n")
     common = dict(replications=3, workers=1, posterior=True, **SMALL)
-    ex = explore("russia1917", patches=[patch], sets=[f"{threshold}=1.0"], store=tmp_path / "s", **common)
-    assert [p["name"] for p in ex.identity["points"]] == ["factual", f"{threshold}=1.0", "cautious-bolsheviks"]
+    ex = explore("russia1917", patches=[patch], sets=[f"{bound}=0.05"], store=tmp_path / "s", **common)
+    assert [p["name"] for p in ex.identity["points"]] == ["factual", f"{bound}=0.05", "narrow-minds"]
     runs = ex.runs.set_index(["point", "replication"]).sort_index()
-    by_set, by_patch = runs.loc[f"{threshold}=1.0"], runs.loc["cautious-bolsheviks"]
+    by_set, by_patch = runs.loc[f"{bound}=0.05"], runs.loc["narrow-minds"]
     assert by_patch["path"].tolist() == by_set["path"].tolist() and by_patch["seed"].tolist() == by_set["seed"].tolist()
-    assert by_patch["path"].tolist() != runs.loc["factual"]["path"].tolist()  # the patch acts
+    shares = ex.store.table("observables").set_index(["point", "replication", "id", "party"])["simulated"]
+    assert shares.loc[2].tolist() == shares.loc[1].tolist()  # the patch and the --set: the same runs
+    assert shares.loc[2].tolist() != shares.loc[0].tolist()  # the patch acts
     assert ex.to_json_dict()["points"][2]["patch"] == str(patch)
 
     (tmp_path / "design").mkdir()
