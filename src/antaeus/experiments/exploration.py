@@ -317,8 +317,8 @@ class Exploration:
         ``diff_hi``; order statistics) over the ``paired`` replications both points hold."""
         columns = ["point", "id", "version", "category", "observed", "runs", "median", "lo", "hi",
                    "diff", "diff_lo", "diff_hi", "paired"]
-        wanted = [(o, spec, observable_of(o, spec)) for o in observations() for spec in [spec_for(o)]]
-        wanted = [w for w in wanted if w[2] is not None]
+        specs = [(o, spec_for(o)) for o in observations()]
+        wanted = [(o, spec, oid) for o, spec in specs if (oid := observable_of(o, spec)) is not None]
         raw = self.store.table("observables", {"id": sorted({oid for _, _, oid in wanted})}) if wanted else None
         if raw is None or raw.empty:
             return pd.DataFrame(columns=columns)
@@ -338,8 +338,10 @@ class Exploration:
                     observed[c.category] = c.observed
                     if c.simulated is not None:
                         values.setdefault((point, c.category), {})[rep] = c.simulated
-            for point, category in sorted(values, key=lambda k: (k[0], list(observed).index(k[1]))):
-                by_rep = values[(point, category)]  # the mapping's order of the groupings
+            for point, category in ((p, c) for p in sorted({p for p, _ in values}) for c in observed):
+                by_rep = values.get((point, category))  # the groupings in the mapping's order
+                if by_rep is None:
+                    continue
                 v = np.array(list(by_rep.values()))
                 lo, hi = prediction_interval(v, 0.9)
                 row = {"point": self.points[point], "id": o.id, "version": o.version, "category": category,
