@@ -380,21 +380,24 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     from antaeus.calibration import abc as abc_module
     from antaeus.calibration import budget as budget_module
 
-    assert parse_budget("full").populations() == [200] * 6 + [300]
+    assert parse_budget("full").populations() == [200] * 6 + [400]
+    assert parse_budget("full").growth() == (6, 100.0, 100, 800)  # the last generation grows to the bar
+    assert parse_budget("quick").growth() is None and parse_budget(400).growth() is None
     assert parse_budget("quick").populations() == [12] * 3
     assert parse_budget(400).populations() is None  # a simulation budget runs until spent
-    # two small generations and few agents: the order of the sizes is what is checked
+    # two small generations and few agents: the order of the sizes is what is checked, and the
+    # last generation grows (by 10 // 4 = 2 at a time) towards a bar it cannot reach, to its cap
     small = dataclasses.replace(budget_module.PRESETS["quick"], population=6, generations=2, final_population=10,
-                                agents=600)
+                                agents=600, final_effective=1e9, final_cap=14)
     monkeypatch.setitem(budget_module.PRESETS, "quick", small)
     reports = []
     out = abc_module.calibrate("russia1917", budget="quick", store=tmp_path / "s.duckdb", on_generation=reports.append)
     history = pyabc.History(f"sqlite:///{out.database}")
     sizes = [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)]
-    assert sizes == [6, 10]
+    assert sizes == [6, 14]
     # each generation is reported as it completes, with the figures pyabc then stores
     stored = history.get_all_populations().query("t >= 0")
-    assert [(g.number, g.of, g.particles) for g in reports] == [(1, 2, 6), (2, 2, 10)]
+    assert [(g.number, g.of, g.particles) for g in reports] == [(1, 2, 6), (2, 2, 14)]
     assert [g.tolerance for g in reports] == list(stored["epsilon"])
     assert [g.simulations for g in reports] == list(stored["samples"])
     assert all(g.seconds > 0 and 0 < g.acceptance <= 1 for g in reports)
@@ -421,7 +424,7 @@ def test_the_full_budgets_last_generation_is_larger(tmp_path, monkeypatch):
     assert again.already_finished and len(reports) == 2  # read from the history alone: the figures pyabc gave
     assert (again.abc_id, again.generations, again.simulations, again.epsilon) == \
         (out.abc_id, out.generations, out.simulations, out.epsilon)
-    assert [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)] == [6, 10]
+    assert [len(history.get_distribution(t=t)[0]) for t in range(history.max_t + 1)] == [6, 14]
 
 
 def test_a_weighted_observation_counts_that_many_times_in_the_distance():

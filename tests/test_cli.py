@@ -49,7 +49,11 @@ def test_run_writes_store_and_plots_and_states_calibration(tmp_path):
     if load_scenario("russia1917").scenario.calibrated:
         assert "Calibrated: posterior median" in done.stdout and "reproduce with" in done.stdout
         flat = re.sub(r"[│\s]+", " ", done.stdout)  # the panel may wrap the note anywhere
-        assert "effective particles of 300, Pareto k" in flat
+        import tomllib
+
+        from antaeus.scenario.loader import posterior_file
+        particles = tomllib.loads(posterior_file("russia1917").read_text())["provenance"]["particles"]
+        assert f"effective particles of {particles}, Pareto k" in flat
     else:
         assert "not calibrated" in done.stdout.lower()
     assert "Who holds power" in done.stdout and "Bolshevik membership" in done.stdout

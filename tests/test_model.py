@@ -170,7 +170,11 @@ def test_only_regions_with_villages_meet_the_workers_who_hold_land_there():
 def test_a_call_to_strike_moves_the_followers_for_its_day_only():
     """Moscow, 25 August 1917: on the day of the call the workers expect the caller's following
     to strike, many more strike than without the call, the day before is untouched, and the
-    next day most go back (the call was for one day). A run in which most of the workers are
+    next day most of those the call brought out go back (the call was for one day): the next
+    day's excess over the same run without the call is at most half the call day's. (A strike
+    wave of the run's own, out before the call and without it, may go on: a seed of the
+    posterior of 7 December 2026 has a third of the workers out the day before, 57% the day
+    of the call and 67% the day after without any call.) A run in which most of the workers are
     already out the day before has no one left for the call to move, so it is left aside; at
     5,000 agents Moscow's workers are a few factories, and in a run where the caller's following
     there is small the call moves few, so the strong move is asked of most runs, not all."""
@@ -183,13 +187,13 @@ def test_a_call_to_strike_moves_the_followers_for_its_day_only():
     moved = 0
     for seed in range(1, 7):
         (before, on, after), workers = strikers(seed, True)
-        (quiet_before, quiet_on, _), _ = strikers(seed, False)
+        (quiet_before, quiet_on, quiet_after), _ = strikers(seed, False)
         assert before == quiet_before
         assert on >= quiet_on
         if before > 0.5 * workers or on < quiet_on + 0.2 * workers:
             continue
         moved += 1
-        assert after <= 0.5 * on
+        assert after - quiet_after <= 0.5 * (on - quiet_on)
     assert moved >= 4
 
 

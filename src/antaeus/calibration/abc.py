@@ -21,7 +21,9 @@ halfway towards the prior, independent t draws whitened by its covariance
 27 dimensions kernels around particles left 7 to 30 effective particles of 200, the t proposal
 94 to 131 (4 December 2026; the proposal's module says why). The importance weights correct
 for whichever proposal is used, so the posterior's target is the same. The last generation,
-which is the posterior, may have more particles than the others (``Budget.final_population``).
+which is the posterior, may have more particles than the others (``Budget.final_population``),
+and grows until its weights are worth the budget's effective particles (``Budget.growth``;
+:mod:`antaeus.calibration.sampler`).
 
 The history lives in SQLite beside the results store; each generation is written when it
 completes, so a calibration killed at any moment resumes with ``--resume`` from its last
@@ -251,7 +253,8 @@ def calibrate(scenario: str | Scenario = "russia1917", *, budget: str | int = "q
             on_generation(dataclasses.replace(sampled.pop(0), effective_particles=effective_particles(weights)))
     # the same history whatever the executor and the workers
     sampler = SeededSampler(seed, workers, progress=particle_done if elsewhere and progress is not None else None,
-                            generation_done=generation_done, generation_begins=report_stored)
+                            generation_done=generation_done, generation_begins=report_stored,
+                            growth=plan.growth())
     np.random.seed(seed % 2**32)
     distance = robust_distance(weights, sorted(observed), scale_log_path(db))
     sizes = plan.populations()

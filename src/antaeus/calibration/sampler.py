@@ -15,6 +15,15 @@ pickled by ``cloudpickle`` once per generation.
 
 A generation waits for its slowest task, a particle that needs many proposals; with hundreds
 of particles on a few cores that costs little.
+
+The last generation may grow (``growth``): while its importance weights are worth fewer than
+the bar's effective particles (Kish 1965) and it holds fewer than its cap, the next batch of
+particles is sampled, with the streams of the indices after the ones it has. Whether it
+grows depends only on the particles' weights, which depend only on their streams, so the
+grown generation is as reproducible as any other; and it is the same importance sample a
+generation asked for that many particles from the start would hold, cut where its
+effective sample first reached the bar. A sample size that depends on the sample's weights
+adds a bias of the order 1/n, that of the self-normalised estimate itself (docs/calibration.md).
 """
 from __future__ import annotations
 
@@ -26,6 +35,8 @@ from typing import Callable
 
 import numpy as np
 from pyabc.sampler.base import Sampler
+
+from .tail import effective_particles
 
 
 def particle_stream(seed: int, t: int, index: int) -> int:
@@ -65,43 +76,35 @@ class SeededSampler(Sampler):
     simulations it took (in this process the model itself can count them);
     ``generation_done(t, particles, simulations, seconds)`` when generation ``t`` (-1: the
     distance's calibration sample) has all its particles, and ``generation_begins(t)`` before
-    generation ``t`` is sampled, when pyabc has stored the one before it."""
+    generation ``t`` is sampled, when pyabc has stored the one before it. ``growth``:
+    ``(t, effective, batch, cap)``, generation ``t`` grows by ``batch`` particles at a time
+    while its weights are worth fewer than ``effective`` particles and it has fewer than ``cap``."""
 
     def __init__(self, seed: int, workers: int = 1, executor: Executor | None = None,
                  progress: Callable[[int], None] | None = None,
                  generation_done: Callable[[int, int, int, float], None] | None = None,
-                 generation_begins: Callable[[int], None] | None = None):
+                 generation_begins: Callable[[int], None] | None = None,
+                 growth: tuple[int, float, int, int] | None = None):
         super().__init__()
         self.seed = seed
+        self.growth = growth
         self.workers = workers
         self.executor = executor
         self.progress = progress
         self.generation_done = generation_done
         self.generation_begins = generation_begins
 
-    def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
-                                ana_vars=None):
+    def _sample(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):
+        """pyabc's ``sample_until_n_accepted``: ``n`` particles, more where generation ``t`` grows."""
         global _GENERATION
         if self.generation_begins is not None:
             self.generation_begins(t)
         start = time.perf_counter()
-        streams = [particle_stream(self.seed, t, i) for i in range(n)]
         _GENERATION = (simulate_one, self.sample_factory)
         try:
-            if self.executor is not None:
-                import cloudpickle
-                generation = cloudpickle.dumps((simulate_one, self.sample_factory))
-                results = self._gather(self.executor, streams, generation)
-            elif self.workers == 1:  # this process's own streams are left as they were
-                saved = np.random.get_state(), random.getstate()
-                try:
-                    results = [_until_accepted(s) for s in streams]
-                finally:
-                    np.random.set_state(saved[0])
-                    random.setstate(saved[1])
-            else:
-                with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    results = self._gather(pool, streams)
+            results = self._particles(0, n, t)
+            while self._grows(t, results):
+                results += self._particles(len(results), min(self.growth[2], self.growth[3] - len(results)), t)
         finally:
             _GENERATION = None
         sample = self._create_empty_sample()
@@ -109,8 +112,31 @@ class SeededSampler(Sampler):
             sample += part
         self.nr_evaluations_ = sum(count for _, count in results)
         if self.generation_done is not None:
-            self.generation_done(t, n, self.nr_evaluations_, time.perf_counter() - start)
+            self.generation_done(t, len(results), self.nr_evaluations_, time.perf_counter() - start)
         return sample
+
+    def _grows(self, t: int, results: list) -> bool:
+        """Whether generation ``t``, with these particles, is to grow by another batch."""
+        if self.growth is None or t != self.growth[0] or len(results) >= self.growth[3]:
+            return False
+        weights = [p.weight for part, _ in results for p in part.accepted_particles]
+        return effective_particles(np.array(weights)) < self.growth[1]
+
+    def _particles(self, first: int, count: int, t: int) -> list:
+        """The particles of generation ``t``'s streams ``first .. first+count-1``, in their order."""
+        streams = [particle_stream(self.seed, t, i) for i in range(first, first + count)]
+        if self.executor is not None:
+            import cloudpickle
+            return self._gather(self.executor, streams, cloudpickle.dumps(_GENERATION))
+        if self.workers == 1:  # this process's own streams are left as they were
+            saved = np.random.get_state(), random.getstate()
+            try:
+                return [_until_accepted(s) for s in streams]
+            finally:
+                np.random.set_state(saved[0])
+                random.setstate(saved[1])
+        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return self._gather(pool, streams)
 
     def _gather(self, executor: Executor, streams: list[int], *generation: bytes) -> list:
         """Every stream's particle run on ``executor``, in the streams' order; progress as
@@ -120,3 +146,9 @@ class SeededSampler(Sampler):
             for done in as_completed(futures):
                 self.progress(done.result()[1])
         return [f.result() for f in futures]
+
+
+# pyabc's sampler class wraps the method defined in its body with a check that exactly ``n``
+# particles come back; a grown last generation brings more, on purpose, so the method is set
+# after the class is made (pyabc's ABCSMC itself takes whatever the sample holds)
+SeededSampler.sample_until_n_accepted = SeededSampler._sample
