@@ -11,7 +11,7 @@ bit (``tests/test_calibration.py``). The tasks run in the standard library's pro
 (forked: the generation's proposal, model and distance are inherited, not sent; a task
 carries only its stream's seed), or on any ``concurrent.futures`` executor, such as a Dask
 cluster's (``calibrate --executor dask``): there the generation is sent with each task,
-pickled by ``cloudpickle`` once per generation.
+pickled by ``cloudpickle`` once per generation (once per batch where the last generation grows).
 
 A generation waits for its slowest task, a particle that needs many proposals; with hundreds
 of particles on a few cores that costs little.
