@@ -103,7 +103,7 @@ EXAMPLE_VALUES = {
     "membership.taken_over": dict(base_reach=np.array([[0.8, 0.5], [0.3, 0.2]]), members=np.array([1000.0, 0.0]),
                                   faction=1, party=0, closer=np.array([30.0, 10.0]), supporters=np.array([50.0, 40.0]),
                                   takeover=0.5),
-    "membership.carried": dict(reach=np.array([[0.5, 0.1], [0.3, 0.98]]), front_share=np.array([[0.6, 0.4], [0.2, 0.8]]),
+    "membership.carried": dict(reach=np.array([[0.5, 0.1], [0.3, 0.98]]), share=np.array([[0.6, 0.4], [0.2, 0.8]]),
                                contact=np.array([0.0, 0.3]), weight=0.5),
 }
 

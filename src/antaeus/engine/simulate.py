@@ -220,20 +220,22 @@ def ties_of(s: Scenario, regions: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return ties, kin
 
 
+def _row_shares(people: np.ndarray) -> np.ndarray:
+    """[R,P] each party's share of a region's row of ``people`` [R,P]; 0 where the row is empty."""
+    total = people.sum(axis=1, keepdims=True)
+    return np.divide(people, total, out=np.zeros_like(people), where=total > 0)
+
+
 def _tied_share(support: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """[R,P] each party's share among the people with village ties in each region (``support``
     [R,G,P], yesterday's; ``ties`` [G])."""
-    tied = np.einsum("rgp,g->rp", support, ties)
-    total = tied.sum(axis=1, keepdims=True)
-    return np.divide(tied, total, out=np.zeros_like(tied), where=total > 0)
+    return _row_shares(np.einsum("rgp,g->rp", support, ties))
 
 
 def _front_share(support: np.ndarray, rear: np.ndarray) -> np.ndarray:
     """[R,P] each party's share among the soldiers of the fronts each region lies behind
     (``support`` [R,G,P], yesterday's; ``rear`` from :func:`rear_of`)."""
-    at_front = rear @ support.sum(axis=1)
-    total = at_front.sum(axis=1, keepdims=True)
-    return np.divide(at_front, total, out=np.zeros_like(at_front), where=total > 0)
+    return _row_shares(rear @ support.sum(axis=1))
 
 
 # -------------------------------------------------------------------------------- a run

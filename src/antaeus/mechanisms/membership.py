@@ -135,10 +135,10 @@ def taken_over(base_reach: np.ndarray, members: np.ndarray, faction: int, party:
     return reach, enrolled
 
 
-def carried(reach: np.ndarray, front_share: np.ndarray, contact: np.ndarray, weight: float) -> np.ndarray:
+def carried(reach: np.ndarray, share: np.ndarray, contact: np.ndarray, weight: float) -> np.ndarray:
     """Reach [P,R] with what the carriers bring home: ``weight`` times the carriers per adult
     (``contact`` [R]; 0 where they bring nothing) times each party's share among them
-    (``front_share`` [R,P]), at most 1. The soldiers of the fronts a rural region lies behind
+    (``share`` [R,P]), at most 1. The soldiers of the fronts a rural region lies behind
     (``soldier_carry``), and the people with village ties in a region with villages
     (``village_carry``)."""
-    return np.minimum(reach + weight * front_share.T * contact[None, :], 1.0)
+    return np.minimum(reach + weight * share.T * contact[None, :], 1.0)
