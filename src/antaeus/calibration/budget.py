@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..core.errors import InputError
 
@@ -35,13 +36,21 @@ class Budget:
         last = self.final_population or self.population
         return [self.population] * (self.generations - 1) + [last]
 
-    def growth(self) -> tuple[int, float, int, int] | None:
-        """How the last generation grows (its index, the effective particles it must reach, the
-        particles added at a time, its cap), or None where it does not."""
+    def growth(self) -> Growth | None:
+        """How the last generation grows, or None where it does not."""
         if self.generations is None or self.final_effective is None:
             return None
         last = self.final_population or self.population
-        return self.generations - 1, self.final_effective, max(1, last // 4), self.final_cap or 2 * last
+        return Growth(self.generations - 1, self.final_effective, max(1, last // 4), self.final_cap or 2 * last)
+
+
+class Growth(NamedTuple):
+    """The growing generation's index, the effective particles it must reach, the particles
+    added at a time, and its cap (``sampler.SeededSampler``)."""
+    generation: int
+    effective: float
+    batch: int
+    cap: int
 
 
 #: quick fits in CI (under 3 minutes on 2 cores); full is the committed calibration. Seven

@@ -104,7 +104,8 @@ class SeededSampler(Sampler):
         try:
             results = self._particles(0, n, t)
             while self._grows(t, results):
-                results += self._particles(len(results), min(self.growth[2], self.growth[3] - len(results)), t)
+                _, _, batch, cap = self.growth
+                results += self._particles(len(results), min(batch, cap - len(results)), t)
         finally:
             _GENERATION = None
         sample = self._create_empty_sample()
@@ -117,10 +118,13 @@ class SeededSampler(Sampler):
 
     def _grows(self, t: int, results: list) -> bool:
         """Whether generation ``t``, with these particles, is to grow by another batch."""
-        if self.growth is None or t != self.growth[0] or len(results) >= self.growth[3]:
+        if self.growth is None:
+            return False
+        generation, bar, _, cap = self.growth
+        if t != generation or len(results) >= cap:
             return False
         weights = [p.weight for part, _ in results for p in part.accepted_particles]
-        return effective_particles(np.array(weights)) < self.growth[1]
+        return effective_particles(np.array(weights)) < bar
 
     def _particles(self, first: int, count: int, t: int) -> list:
         """The particles of generation ``t``'s streams ``first .. first+count-1``, in their order."""
